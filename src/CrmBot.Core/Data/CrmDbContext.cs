@@ -1,0 +1,243 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Data;
+
+/// <summary>
+/// The CRM database. Each provider has its own derived context so that each keeps its own
+/// migrations (Data/Migrations/Sqlite, Data/Migrations/SqlServer); everything else uses this type.
+/// </summary>
+public class CrmDbContext : DbContext
+{
+    public CrmDbContext(DbContextOptions<CrmDbContext> options) : base(options) { }
+
+    protected CrmDbContext(DbContextOptions options) : base(options) { }
+
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Quota> Quotas => Set<Quota>();
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+    public DbSet<OpportunityLineItem> OpportunityLineItems => Set<OpportunityLineItem>();
+    public DbSet<OpportunityStageChange> OpportunityStageChanges => Set<OpportunityStageChange>();
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<ChatIdentity> ChatIdentities => Set<ChatIdentity>();
+    public DbSet<ConversationRef> ConversationRefs => Set<ConversationRef>();
+    public DbSet<ChannelSubscription> ChannelSubscriptions => Set<ChannelSubscription>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<NudgeItem> NudgeItems => Set<NudgeItem>();
+    public DbSet<Snooze> Snoozes => Set<Snooze>();
+    public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
+    public DbSet<BotSetting> BotSettings => Set<BotSetting>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Team>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Region).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.HasOne(x => x.Manager).WithMany().HasForeignKey(x => x.ManagerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Members).WithOne(x => x.Team).HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            Imported(e);
+        });
+        b.Entity<User>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Email).HasMaxLength(320);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.Language).HasMaxLength(16);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.HasIndex(x => x.Email).IsUnique();
+            e.HasIndex(x => x.Name);
+            e.HasIndex(x => new { x.TeamId, x.Role });
+            Imported(e);
+        });
+        b.Entity<Quota>(e =>
+        {
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.HasIndex(x => new { x.UserId, x.FiscalYear, x.FiscalQuarter }).IsUnique();
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Partner>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+            Imported(e);
+        });
+        b.Entity<Account>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(300);
+            e.Property(x => x.Industry).HasMaxLength(100);
+            e.Property(x => x.Location).HasMaxLength(100);
+            e.HasIndex(x => x.Name);
+            e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
+            e.HasIndex(x => x.PartnerId);
+            e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Partner).WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.ParentAccountId).OnDelete(DeleteBehavior.Restrict);
+            Imported(e);
+        });
+        b.Entity<Contact>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Email).HasMaxLength(320);
+            e.Property(x => x.Phone).HasMaxLength(64);
+            e.Property(x => x.LeadSource).HasMaxLength(100);
+            e.HasIndex(x => x.AccountId);
+            e.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            Imported(e);
+        });
+        b.Entity<Lead>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Company).HasMaxLength(300);
+            e.Property(x => x.Email).HasMaxLength(320);
+            e.Property(x => x.Industry).HasMaxLength(100);
+            e.Property(x => x.Source).HasMaxLength(100);
+            e.Property(x => x.Status).HasMaxLength(100);
+            e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
+            e.HasIndex(x => new { x.CreatedAt, x.Source, x.Status });
+            e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.ConvertedOpportunityId).OnDelete(DeleteBehavior.SetNull);
+            Imported(e);
+        });
+        b.Entity<Product>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Family).HasMaxLength(100);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.HasIndex(x => x.Name).IsUnique();
+            Imported(e);
+        });
+        b.Entity<Opportunity>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(300);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Source).HasMaxLength(100);
+            e.Property(x => x.LossReason).HasMaxLength(200);
+            e.Property(x => x.LossNotes).HasMaxLength(4000);
+            e.Property(x => x.NextStep).HasMaxLength(1000);
+            e.Ignore(x => x.IsClosed);
+            // Report access paths: by owner and stage (pipeline, stale), by owner and close time
+            // (won/lost in a period), by account (neglected customers), by expected close (forecast).
+            e.HasIndex(x => new { x.OwnerId, x.Stage, x.ClosedAt });
+            e.HasIndex(x => new { x.Stage, x.ClosedAt });
+            e.HasIndex(x => new { x.OwnerId, x.ExpectedCloseDate });
+            e.HasIndex(x => new { x.AccountId, x.Stage });
+            e.HasIndex(x => new { x.PartnerId, x.Stage });
+            e.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Partner).WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.LineItems).WithOne().HasForeignKey(x => x.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+            Imported(e);
+        });
+        b.Entity<OpportunityLineItem>(e =>
+        {
+            e.HasIndex(x => x.OpportunityId);
+            e.HasOne(x => x.Product).WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<OpportunityStageChange>(e =>
+        {
+            e.HasIndex(x => new { x.OpportunityId, x.ChangedAt });
+            e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Activity>(e =>
+        {
+            e.Property(x => x.Subject).HasMaxLength(500);
+            e.Property(x => x.Notes).HasMaxLength(4000);
+            // Last touch per deal / per account, activity matrix per owner and period, plans per owner.
+            e.HasIndex(x => new { x.OpportunityId, x.Status, x.CompletedAt });
+            e.HasIndex(x => new { x.AccountId, x.Status, x.CompletedAt });
+            e.HasIndex(x => new { x.LeadId, x.Status });
+            e.HasIndex(x => new { x.OwnerId, x.Status, x.CompletedAt });
+            e.HasIndex(x => new { x.OwnerId, x.Status, x.DueAt });
+            e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Opportunity).WithMany().HasForeignKey(x => x.OpportunityId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Lead>().WithMany().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Contact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
+            Imported(e);
+        });
+
+        b.Entity<ChatIdentity>(e =>
+        {
+            e.Property(x => x.Workspace).HasMaxLength(100);
+            e.Property(x => x.PlatformUserId).HasMaxLength(200);
+            e.Property(x => x.AadObjectId).HasMaxLength(64);
+            e.HasIndex(x => new { x.Platform, x.Workspace, x.PlatformUserId }).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ConversationRef>(e =>
+        {
+            e.Property(x => x.Workspace).HasMaxLength(100);
+            e.Property(x => x.ConversationId).HasMaxLength(300);
+            e.Property(x => x.ConversationType).HasMaxLength(32);
+            e.Property(x => x.ServiceUrl).HasMaxLength(500);
+            e.Property(x => x.ChannelId).HasMaxLength(64);
+            e.Property(x => x.BotId).HasMaxLength(200);
+            e.Property(x => x.PlatformUserId).HasMaxLength(200);
+            e.HasIndex(x => new { x.Platform, x.Workspace, x.ConversationId }).IsUnique();
+            e.HasIndex(x => new { x.Platform, x.UserId });
+        });
+        b.Entity<ChannelSubscription>(e =>
+        {
+            e.Property(x => x.Workspace).HasMaxLength(100);
+            e.Property(x => x.ConversationId).HasMaxLength(300);
+            e.Property(x => x.Report).HasMaxLength(64);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.Language).HasMaxLength(16);
+            e.HasIndex(x => new { x.Platform, x.ConversationId, x.Report });
+            e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Delivery>(e =>
+        {
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+            e.HasIndex(x => x.Key).IsUnique();
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<NudgeItem>(e =>
+        {
+            e.Property(x => x.Reason).HasMaxLength(32);
+            e.HasIndex(x => new { x.UserId, x.OpportunityId, x.NudgedAt });
+            e.HasIndex(x => new { x.UserId, x.AccountId, x.NudgedAt });
+        });
+        b.Entity<Snooze>(e =>
+        {
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasIndex(x => new { x.UserId, x.Until });
+        });
+        b.Entity<ProcessedEvent>(e =>
+        {
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.HasIndex(x => x.ReceivedAt);
+        });
+        b.Entity<BotSetting>(e =>
+        {
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.Value).HasMaxLength(4000);
+        });
+    }
+
+    private static void Imported<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e)
+        where T : class, IImported
+    {
+        e.Property(x => x.ExternalSource).HasMaxLength(32);
+        e.Property(x => x.ExternalId).HasMaxLength(100);
+        e.HasIndex(x => new { x.ExternalSource, x.ExternalId });
+    }
+}
+
+public sealed class SqliteCrmDbContext(DbContextOptions<SqliteCrmDbContext> options) : CrmDbContext(options);
+
+public sealed class SqlServerCrmDbContext(DbContextOptions<SqlServerCrmDbContext> options) : CrmDbContext(options);

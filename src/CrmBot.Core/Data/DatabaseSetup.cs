@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrmBot.Core.Data;
+
+public enum DatabaseProvider { Sqlite, SqlServer }
+
+/// <summary>Configuration section "Database".</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Sqlite (embedded default) or SqlServer (production). Explicit: never guessed from the connection string.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    [Required]
+    public string ConnectionString { get; set; } = "Data Source=crmbot.db";
+
+    /// <summary>Generate demo data when the database is empty (embedded default).</summary>
+    public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>Seed of the demo data generator; the same seed and date give the same data.</summary>
+    public int DemoSeed { get; set; } = 20171231;
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>Registers <see cref="CrmDbContext"/> for the configured provider (its derived context carries the migrations).</summary>
+    public static IServiceCollection AddCrmDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Database:Provider must be Sqlite or SqlServer.");
+        }
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString, s => s.CommandTimeout(30))
+         .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+
+    public static void ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlServer(connectionString, s => s.CommandTimeout(30).EnableRetryOnFailure(3))
+         .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+
+    /// <summary>A context on a given SQLite connection string, outside DI (tests, CLI tools).</summary>
+    public static CrmDbContext CreateSqlite(string connectionString)
+    {
+        var b = new DbContextOptionsBuilder<SqliteCrmDbContext>();
+        ConfigureSqlite(b, connectionString);
+        return new SqliteCrmDbContext(b.Options);
+    }
+
+    /// <summary>A SQL Server context that never connects: for scripting migrations and ToQueryString().</summary>
+    public static CrmDbContext CreateSqlServerForScripting()
+    {
+        var b = new DbContextOptionsBuilder<SqlServerCrmDbContext>();
+        ConfigureSqlServer(b, "Server=unused;Database=crmbot;Trusted_Connection=True;TrustServerCertificate=True");
+        return new SqlServerCrmDbContext(b.Options);
+    }
+}
+
+// Design-time factories: `dotnet ef migrations add X --context SqliteCrmDbContext -o Data/Migrations/Sqlite`.
+internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteCrmDbContext>
+{
+    public SqliteCrmDbContext CreateDbContext(string[] args) => (SqliteCrmDbContext)DatabaseSetup.CreateSqlite("Data Source=design.db");
+}
+
+internal sealed class SqlServerDesignFactory : IDesignTimeDbContextFactory<SqlServerCrmDbContext>
+{
+    public SqlServerCrmDbContext CreateDbContext(string[] args) => (SqlServerCrmDbContext)DatabaseSetup.CreateSqlServerForScripting();
+}

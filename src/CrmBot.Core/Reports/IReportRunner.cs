@@ -1,0 +1,22 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>Runs one report for one asker, with the permission rules of design.md section 6 applied in the query.</summary>
+public interface IReportRunner
+{
+    Task<ReportOutcome> RunAsync(ReportRequest request, Asker asker, CancellationToken ct);
+}
+
+public abstract record ReportOutcome;
+
+public sealed record ReportAnswered(ReportResult Result) : ReportOutcome;
+
+/// <summary>Outside the asker's scope: the message (localised) names no data.</summary>
+public sealed record ReportRefused(string Message) : ReportOutcome;
+
+/// <summary>The subject's name matched several people or teams: ask which one.</summary>
+public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Candidates) : ReportOutcome;
+
+public sealed record SubjectNotFound(string Name) : ReportOutcome;

@@ -1,0 +1,9 @@
+using CrmBot.Web.Cli;
+using CrmBot.Web.Hosting;
+
+// `crmbot` with no verb (or `serve`) runs the bot; any other verb is a command-line tool.
+if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith('-'))
+    return await CliVerbs.RunAsync(args);
+
+var app = BotHost.Build(args.SkipWhile(a => a == "serve").ToArray());
+return await BotHost.RunAsync(app);

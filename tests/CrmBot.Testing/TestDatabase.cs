@@ -1,0 +1,37 @@
+using CrmBot.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Testing;
+
+/// <summary>
+/// A real SQLite database of its own for one test: a shared-cache in-memory database kept alive by
+/// one open connection for the test's lifetime. Each <see cref="NewContext"/> is a fresh context on it.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    private readonly SqliteConnection _keepAlive;
+
+    public TestDatabase()
+    {
+        ConnectionString = $"Data Source=test-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
+        _keepAlive = new SqliteConnection(ConnectionString);
+        _keepAlive.Open();
+        using var db = NewContext();
+        db.Database.EnsureCreated();
+    }
+
+    public string ConnectionString { get; }
+
+    public CrmDbContext NewContext() => DatabaseSetup.CreateSqlite(ConnectionString);
+
+    /// <summary>A context that tracks changes, for arranging data.</summary>
+    public CrmDbContext NewTrackingContext()
+    {
+        var db = NewContext();
+        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+        return db;
+    }
+
+    public void Dispose() => _keepAlive.Dispose();
+}
