@@ -5,5 +5,13 @@ using CrmBot.Web.Hosting;
 if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith('-'))
     return await CliVerbs.RunAsync(args);
 
-var app = BotHost.Build(args.SkipWhile(a => a == "serve").ToArray());
-return await BotHost.RunAsync(app);
+try
+{
+    var app = BotHost.Build(args.SkipWhile(a => a == "serve").ToArray());
+    return await BotHost.RunAsync(app);
+}
+catch (Exception e) when (StartupErrors.Explain(e) is { } message)
+{
+    Console.Error.WriteLine("CrmBot could not start. " + message);
+    return 1;
+}

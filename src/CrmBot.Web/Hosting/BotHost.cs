@@ -1,10 +1,12 @@
 using CrmBot.Core.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using CrmBot.Slack.Blocks;
+using CrmBot.Teams.Cards;
+using CrmBot.Web.Playground;
+using Microsoft.Extensions.FileProviders;
 
 namespace CrmBot.Web.Hosting;
 
-/// <summary>Builds the web host: options, database, endpoints. Tests build it the same way.</summary>
+/// <summary>Builds the web host: options, database, channels, jobs, endpoints. Tests build it the same way.</summary>
 public static class BotHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -16,30 +18,48 @@ public static class BotHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
+        var config = builder.Configuration;
 
         // --- Options, validated at start-up ---
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var playground = config.GetSection(PlaygroundOptions.Section).Get<PlaygroundOptions>() ?? new PlaygroundOptions();
 
         // --- CRM database ---
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        // --- Renderers (one per channel) ---
+        builder.Services.AddSingleton<AdaptiveCardRenderer>();
+        builder.Services.AddSingleton<BlockKitRenderer>();
+
         var app = builder.Build();
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");
+        if (PlaygroundEndpoints.IsEnabled(playground, database, config["Teams:MicrosoftAppId"]))
+        {
+            var files = new PhysicalFileProvider(Path.Combine(app.Environment.ContentRootPath, "wwwroot", "playground"));
+            app.UseFileServer(new FileServerOptions { RequestPath = "/playground", FileProvider = files });
+            app.MapPlayground();
+        }
         return app;
+    }
+
+    /// <summary>Prepares the database (SQLite: migrate and seed) and starts listening.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken ct)
+    {
+        await DatabaseStartup.PrepareAsync(app.Services, ct);
+        await app.StartAsync(ct);
+        foreach (var url in app.Urls)
+            app.Logger.LogInformation("CrmBot is listening on {Url} — playground: {Url}/playground, health: {Url}/healthz", url, url, url);
     }
 
     public static async Task<int> RunAsync(WebApplication app)
     {
-        await DatabaseStartup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
-        await app.StartAsync();
-        foreach (var url in app.Urls)
-            app.Logger.LogInformation("CrmBot is listening on {Url} (health: {Url}/healthz)", url, url);
+        await StartAsync(app, app.Lifetime.ApplicationStopping);
         await app.WaitForShutdownAsync();
         return 0;
     }
