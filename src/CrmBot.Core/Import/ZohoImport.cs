@@ -31,7 +31,7 @@ public static class ZohoImport
         const int fileCount = 8;
         progress?.Report(new ImportProgress("Reading CSV files", 0, fileCount));
         var usersFile = CsvFile.Read(directory, "Users.csv", "USER_ID", "Last Name", "Email");
-        var accountsFile = CsvFile.Read(directory, "Accounts.csv", "ACCOUNTID", "Account Name", "Account Owner Id", "Industry");
+        var accountsFile = CsvFile.Read(directory, "Accounts.csv", "ACCOUNTID", "Account Name", "Account Owner Id", "Industry", "Website");
         var contactsFile = CsvFile.Read(directory, "Contacts.csv", "CONTACTID", "Last Name", "Contact Owner Id", "Account Id", "Email", "Lead Source", "Mobile", "Created Time");
         var leadsFile = CsvFile.Read(directory, "Leads.csv", "LEADID", "Last Name", "Company", "Lead Owner", "Email", "Industry", "Lead Source", "Lead Status", "Created Time", "CONVERTED");
         var dealsFile = CsvFile.Read(directory, "Potentials.csv", "Potential Name", "Potential Owner", "Created Time", "Closing Date", "Amount", "Stage", "Type", "Lead Source", "Probability", "LEADID");
@@ -51,7 +51,7 @@ public static class ZohoImport
         var sources = new SourceNames(leadsFile.Rows.Select(r => r.Optional("Lead Source"))
             .Concat(dealsFile.Rows.Select(r => r.Optional("Lead Source"))).Concat(contactsFile.Rows.Select(r => r.Optional("Lead Source"))));
 
-        var accounts = Unique(accountsFile, errors, "ACCOUNTID", r => new AccountRow(r.Required("ACCOUNTID"), r.Required("Account Name"), OwnerById(r, "Account Owner Id"), r.Optional("Industry")), a => a.Id);
+        var accounts = Unique(accountsFile, errors, "ACCOUNTID", r => new AccountRow(r.Required("ACCOUNTID"), AccountName(r), OwnerById(r, "Account Owner Id"), r.Optional("Industry")), a => a.Id);
         var contacts = Unique(contactsFile, errors, "CONTACTID", r => new ContactRow(r.Required("CONTACTID"), r.Required("Last Name"), OwnerById(r, "Contact Owner Id"),
             r.Optional("Account Id"), r.Optional("Email"), sources.Canonical(r.Optional("Lead Source")), r.Optional("Mobile"), r.RequiredDateTime("Created Time", DateFormats)), c => c.Id);
         var leads = Unique(leadsFile, errors, "LEADID", r => new LeadRow(r.Required("LEADID"), r.Required("Last Name"), r.Optional("Company"), OwnerByName(r, "Lead Owner"),
@@ -100,6 +100,9 @@ public static class ZohoImport
         }
         return byId;
     }
+
+    /// <summary>Three accounts in the sample have no name: they are named by their website, else by their id.</summary>
+    private static string AccountName(CsvRow r) => r.Optional("Account Name") ?? r.Optional("Website") ?? $"Account {r.Required("ACCOUNTID")}";
 
     private static bool YesNo(CsvRow r, string column) => r.Required(column) switch
     {

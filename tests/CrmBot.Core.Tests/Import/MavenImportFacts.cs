@@ -7,8 +7,17 @@ namespace CrmBot.Core.Tests.Import;
 
 // Expected figures come from the data set's README (stage counts, 85 accounts, 35 agents under 6 managers,
 // 1,480 GTXPro rows) and from the issue (won revenue 10,005,534; Darcel Schlecht 1,153,214 from 349 deals).
-public sealed class MavenImportFacts
+public sealed class MavenImportFacts(MavenImportFacts.Imported maven) : IClassFixture<MavenImportFacts.Imported>
 {
+    /// <summary>One import of the unchanged export, shared by the tests that only read it.</summary>
+    public sealed class Imported : IAsyncLifetime
+    {
+        public TestDatabase Database { get; } = new();
+        public ImportResult Result { get; private set; } = ImportResult.Failed([]);
+        public async Task InitializeAsync() => Result = await ImportAsync(Database, RepoPaths.Maven);
+        public Task DisposeAsync() { Database.Dispose(); return Task.CompletedTask; }
+    }
+
     private static async Task<ImportResult> ImportAsync(TestDatabase database, string directory)
     {
         await using var db = database.NewContext();
@@ -18,11 +27,10 @@ public sealed class MavenImportFacts
     [Fact]
     public async Task RunAsync_YieldsTheDataSetsCounts_WhenImportingTheMavenExport()
     {
-        using var database = new TestDatabase();
-        var result = await ImportAsync(database, RepoPaths.Maven);
+        var result = maven.Result;
 
         Assert.True(result.Succeeded, string.Join("\n", result.Rejected));
-        await using var db = database.NewContext();
+        await using var db = maven.Database.NewContext();
         Assert.Equal(8_800, await db.Opportunities.CountAsync());
         var byStage = await db.Opportunities.GroupBy(o => o.Stage).ToDictionaryAsync(g => g.Key, g => g.Count());
         Assert.Equal(4_238, byStage[OpportunityStage.ClosedWon]);
@@ -40,10 +48,7 @@ public sealed class MavenImportFacts
     [Fact]
     public async Task RunAsync_GivesTheKnownWonFigures_WhenImportingTheMavenExport()
     {
-        using var database = new TestDatabase();
-        await ImportAsync(database, RepoPaths.Maven);
-
-        await using var db = database.NewContext();
+        await using var db = maven.Database.NewContext();
         var won = db.Opportunities.Where(o => o.Stage == OpportunityStage.ClosedWon);
         Assert.Equal(10_005_534L * 100, await won.SumAsync(o => o.AmountCents));
         var darcel = won.Where(o => o.Owner!.Name == "Darcel Schlecht");
@@ -55,10 +60,7 @@ public sealed class MavenImportFacts
     [Fact]
     public async Task RunAsync_HandlesTheReadmeQuirks_WhenImportingTheMavenExport()
     {
-        using var database = new TestDatabase();
-        await ImportAsync(database, RepoPaths.Maven);
-
-        await using var db = database.NewContext();
+        await using var db = maven.Database.NewContext();
         // "GTXPro" in the pipeline is products.csv's "GTX Pro".
         Assert.Equal(1_480, await db.Set<OpportunityLineItem>().CountAsync(i => i.Product!.Name == "GTX Pro"));
         Assert.Equal(8_800, await db.Set<OpportunityLineItem>().Select(i => i.OpportunityId).Distinct().CountAsync());
