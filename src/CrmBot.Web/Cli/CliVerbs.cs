@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace CrmBot.Web.Cli;
 
 /// <summary>The command-line verbs of `crmbot`, registered in one visible list.</summary>
@@ -5,18 +7,40 @@ public static class CliVerbs
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Verbs = new()
     {
+        ["import"] = (ImportVerb.Usage, ImportVerb.RunAsync),
+        ["generate"] = (GenerateVerb.Usage, GenerateVerb.RunAsync),
+        ["db"] = (DbVerb.Usage, DbVerb.RunAsync),
     };
+
+    /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console)
+    {
+        using var _ = CliConsole.Use(console);
+        return await RunAsync(args);
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args[0] is "help" or "--help" || !Verbs.TryGetValue(args[0], out var verb))
+        if (args.Length == 0 || args[0] is "help" or "--help" || !Verbs.TryGetValue(args[0], out var verb))
         {
-            Console.Error.WriteLine(args[0] is "help" or "--help" ? "" : $"Unknown command '{args[0]}'.");
-            Console.Error.WriteLine("Usage: crmbot [serve] | crmbot <command>\nCommands:");
+            var asked = args.Length > 0 && args[0] is "help" or "--help";
+            var console = CliConsole.Current;
+            if (!asked)
+                console.WriteLine($"Unknown command '{(args.Length > 0 ? args[0] : "")}'.");
+            console.WriteLine("Usage: crmbot [serve] | crmbot <command>\nCommands:");
             foreach (var (name, v) in Verbs)
-                Console.Error.WriteLine($"  {name,-10} {v.Usage}");
-            return args[0] is "help" or "--help" ? 0 : 2;
+                console.WriteLine($"  {name,-10} {v.Usage}");
+            return asked ? 0 : 2;
         }
-        return await verb.Run(args[1..]);
+        try
+        {
+            return await verb.Run(args[1..]);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A tool's user gets the reason, not a stack trace (e.g. a database file that cannot be opened).
+            CliConsole.Error($"{e.GetBaseException().Message}");
+            return 1;
+        }
     }
 }

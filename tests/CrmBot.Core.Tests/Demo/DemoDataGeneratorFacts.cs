@@ -1,0 +1,122 @@
+using CrmBot.Core.Data;
+using CrmBot.Core.Demo;
+using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Tests.Demo;
+
+// The volumes are the issue's (3 teams with managers, 20 reps, 1 admin, 500 accounts, 2,000 deals, 2,000 leads
+// from 6+ sources, 20,000 activities); the per-rep checks restate design.md section 4's definitions here,
+// independently of the generator, so that a generator change that empties a report for someone fails.
+public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo) : IClassFixture<DemoDataGeneratorFacts.Generated>
+{
+    public static readonly DateOnly Today = new(2026, 11, 27);
+
+    public sealed class Generated : IAsyncLifetime
+    {
+        public TestDatabase Database { get; } = new();
+        public async Task InitializeAsync() => await SeedAsync(Database, 42, Today);
+        public Task DisposeAsync() { Database.Dispose(); return Task.CompletedTask; }
+    }
+
+    private static async Task SeedAsync(TestDatabase database, int seed, DateOnly today)
+    {
+        await using var db = database.NewContext();
+        await DemoSeeder.SeedAsync(db, new DemoOptions(seed, today, DemoScale.Demo), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Generate_GivesIdenticalData_WhenSeedAndDateAreTheSame()
+    {
+        using var again = new TestDatabase();
+        using var otherSeed = new TestDatabase();
+        await SeedAsync(again, 42, Today);
+        await SeedAsync(otherSeed, 43, Today);
+
+        await using var first = demo.Database.NewContext();
+        await using var second = again.NewContext();
+        await using var third = otherSeed.NewContext();
+        var snapshot = DatabaseSnapshot.Take(first);
+        Assert.Equal(snapshot, DatabaseSnapshot.Take(second));
+        Assert.NotEqual(snapshot, DatabaseSnapshot.Take(third));
+    }
+
+    [Fact]
+    public async Task Generate_HasTheIssuesVolumes_AtDemoScale()
+    {
+        await using var db = demo.Database.NewContext();
+        Assert.True(await db.Teams.CountAsync(t => t.ManagerId != null) >= 3);
+        Assert.Equal(20, await db.Users.CountAsync(u => u.Role == UserRole.Rep));
+        Assert.Equal(1, await db.Users.CountAsync(u => u.Role == UserRole.Admin));
+        Assert.Equal(500, await db.Accounts.CountAsync());
+        Assert.Equal(2_000, await db.Opportunities.CountAsync());
+        Assert.Equal(7, await db.Opportunities.Select(o => o.Stage).Distinct().CountAsync());
+        Assert.Equal(3, await db.Opportunities.Select(o => o.Type).Distinct().CountAsync());
+        Assert.False(await db.Opportunities.AnyAsync(o => o.Stage == OpportunityStage.ClosedLost && (o.LossReason == null || o.BantFlags == BantFlags.None)));
+        Assert.False(await db.Opportunities.AnyAsync(o => o.Currency != "USD"));
+        Assert.True(await db.Opportunities.AnyAsync(o => o.PartnerId != null));
+        Assert.Equal(2_000, await db.Leads.CountAsync());
+        Assert.True(await db.Leads.Select(l => l.Source).Distinct().CountAsync() >= 6);
+        Assert.Equal(DemoDataGenerator.LeadStatuses.Length, await db.Leads.Select(l => l.Status).Distinct().CountAsync());
+        Assert.Equal(20_000, await db.Activities.CountAsync());
+        Assert.Equal(5 * 3, await db.Activities.Select(a => new { a.Type, a.Status }).Distinct().CountAsync());
+        Assert.Equal(2, await db.Partners.Select(p => p.Kind).Distinct().CountAsync());
+        Assert.True(await db.Products.Select(p => p.Family).Distinct().CountAsync() >= 3);
+        Assert.False(await db.Opportunities.AnyAsync(o => o.AmountCents != o.LineItems.Sum(i => i.Quantity * i.UnitPriceCents)));
+    }
+
+    [Fact]
+    public async Task Generate_GivesEveryRepSomethingInEveryReport()
+    {
+        await using var db = demo.Database.NewContext();
+        var reps = await db.Users.Where(u => u.Role == UserRole.Rep).ToListAsync();
+        var deals = await db.Opportunities.ToListAsync();
+        var activities = await db.Activities.ToListAsync();
+        var accounts = await db.Accounts.ToListAsync();
+        var leads = await db.Leads.ToListAsync();
+        var quotas = await db.Quotas.ToListAsync();
+        var lastTouchOfAccount = activities.Where(a => a.Status == ActivityStatus.Completed && a.AccountId != null)
+            .GroupBy(a => a.AccountId!.Value).ToDictionary(g => g.Key, g => g.Max(a => a.CompletedAt!.Value));
+
+        foreach (var rep in reps)
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(rep.TimeZone);
+            DateTime Utc(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
+            var now = Utc(Today.AddDays(1));
+            var quarterStart = new DateOnly(Today.Year, (Today.Month - 1) / 3 * 3 + 1, 1);
+            var yearStart = new DateOnly(Today.Year, 1, 1);
+            var mine = deals.Where(d => d.OwnerId == rep.Id).ToList();
+            var open = mine.Where(d => !d.IsClosed).ToList();
+            bool ClosedIn(Opportunity d, OpportunityStage stage, DateOnly from, DateOnly to) =>
+                d.Stage == stage && d.ClosedAt >= Utc(from) && d.ClosedAt < Utc(to);
+            DateTime LastTouch(Opportunity d) => new[] { d.LastModifiedAt, lastTouchOfAccount.GetValueOrDefault(d.AccountId ?? 0) }.Max();
+
+            Assert.Contains(open, d => LastTouch(d) < now.AddDays(-14));                                   // stale deals
+            Assert.Contains(accounts.Where(a => a.OwnerId == rep.Id && open.Any(d => d.AccountId == a.Id)),
+                a => lastTouchOfAccount.GetValueOrDefault(a.Id, a.CreatedAt) < now.AddDays(-30));          // neglected customers
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, Today.AddDays(1 - Today.Day), Today.AddDays(1)));      // won this month
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, quarterStart, Today.AddDays(1)));                      // won this quarter
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, quarterStart.AddMonths(-3), quarterStart));            // won last quarter
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, yearStart.AddYears(-1), yearStart));                   // won last year
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedLost, quarterStart, Today.AddDays(1)) && d.LossReason != null); // lost this quarter
+            Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedLost, yearStart.AddYears(-1), yearStart));                  // lost last year
+            Assert.Contains(open, d => d.ExpectedCloseDate >= quarterStart && d.ExpectedCloseDate < quarterStart.AddMonths(3)
+                                       && d.ForecastCategory == ForecastCategory.Commit);                                              // forecast
+            Assert.Contains(open, d => !activities.Any(a => a.OpportunityId == d.Id && a.Status == ActivityStatus.Planned));          // action plan
+            Assert.Equal(12, quotas.Count(q => q.UserId == rep.Id && q.FiscalYear >= Today.Year - 1));
+
+            var myLeads = leads.Where(l => l.OwnerId == rep.Id).ToList();
+            Assert.Contains(myLeads, l => l.CreatedAt >= Utc(Today.AddDays(1 - Today.Day)));                                         // leads this month
+            Assert.Contains(myLeads, l => l.CreatedAt >= Utc(Today.AddDays(1 - Today.Day).AddMonths(-1)) && l.CreatedAt < Utc(Today.AddDays(1 - Today.Day)));
+            foreach (var (from, to) in new[] { (0, 7), (8, 30), (31, 90), (91, 10_000) })                                             // open leads by age
+                Assert.Contains(myLeads, l => l.ConvertedAt == null && (now - l.CreatedAt).TotalDays >= from && (now - l.CreatedAt).TotalDays < to + 1);
+
+            var myActivities = activities.Where(a => a.OwnerId == rep.Id).ToList();
+            foreach (var type in Enum.GetValues<ActivityType>())
+            {
+                Assert.Contains(myActivities, a => a.Type == type && a.Status == ActivityStatus.Completed && a.CompletedAt >= Utc(Today)); // today
+                Assert.Contains(myActivities, a => a.Type == type && a.Status == ActivityStatus.Planned && a.DueAt >= now && a.DueAt < now.AddDays(7));
+            }
+        }
+    }
+}
