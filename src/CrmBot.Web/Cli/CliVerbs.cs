@@ -5,6 +5,8 @@ public static class CliVerbs
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Verbs = new()
     {
+        ["ask"] = (AskVerb.Usage, AskVerb.RunAsync),
+        ["bench"] = (BenchVerb.Usage, BenchVerb.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
