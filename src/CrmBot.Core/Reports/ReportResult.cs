@@ -50,10 +50,14 @@ public sealed record Column(string Header, ValueKind Kind = ValueKind.Text)
     public Align Align => Kind is ValueKind.Text or ValueKind.Date ? Align.Left : Align.Right;
 }
 
-public enum RecordKind { Opportunity, Account, Lead, User }
+public enum RecordKind { Opportunity, Account, Lead, User, Team }
 
 /// <summary>A CRM record a row stands for: linked to the CRM (URL template) and target of row actions.</summary>
-public sealed record RecordRef(RecordKind Kind, int Id, string Name);
+public sealed record RecordRef(RecordKind Kind, int Id, string Name)
+{
+    /// <summary>The record in the CRM (Crm:RecordUrlTemplate), when configured.</summary>
+    public string? Url { get; init; }
+}
 
 public sealed record Row(IReadOnlyList<Cell> Cells)
 {

@@ -10,6 +10,8 @@ public static class CliVerbs
         ["import"] = (ImportVerb.Usage, ImportVerb.RunAsync),
         ["generate"] = (GenerateVerb.Usage, GenerateVerb.RunAsync),
         ["db"] = (DbVerb.Usage, DbVerb.RunAsync),
+        ["ask"] = (AskVerb.Usage, AskVerb.RunAsync),
+        ["bench"] = (BenchVerb.Usage, BenchVerb.RunAsync),
     };
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>

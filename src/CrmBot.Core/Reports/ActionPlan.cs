@@ -1,0 +1,173 @@
+using CrmBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// One rep's quarter: quota, won so far, gap, weighted pipeline closing this quarter and coverage (pipeline ÷ gap),
+/// planned activities in the next 7 days, open deals with no planned activity, stale deals, new leads not yet worked.
+/// About one person: a team subject falls back to the asker's own plan.
+/// </summary>
+public static class ActionPlan
+{
+    public sealed record PlannedItem
+    {
+        public int Id { get; init; }
+        public ActivityType Type { get; init; }
+        public string? Subject { get; init; }
+        public DateTime DueAt { get; init; }
+        public int? OpportunityId { get; init; }
+        public string? Deal { get; init; }
+        public int? AccountId { get; init; }
+        public string? Account { get; init; }
+    }
+
+    public sealed record DealItem
+    {
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public string? Account { get; init; }
+        public OpportunityStage Stage { get; init; }
+        public long? AmountCents { get; init; }
+        public string Currency { get; init; } = "";
+        public DateOnly? ExpectedClose { get; init; }
+    }
+
+    public static ReportScope PersonOf(ReportInput input) =>
+        input.Scope.IsSingleUser ? input.Scope : ReportScope.ForUser(input.Asker.UserId, input.Asker.Name);
+
+    public static IQueryable<Activity> PlannedNextWeek(CrmDbContext db, ReportScope person, DateTime nowUtc)
+    {
+        var until = nowUtc.AddDays(7);
+        return db.Activities.InScope(person).Where(a => a.Status == ActivityStatus.Planned && a.DueAt >= nowUtc && a.DueAt < until);
+    }
+
+    public static IQueryable<PlannedItem> PlannedPage(IQueryable<Activity> planned, int offset) =>
+        planned.OrderBy(a => a.DueAt).ThenBy(a => a.Id).Skip(offset).Take(ReportInput.PageSize)
+            .Select(a => new PlannedItem
+            {
+                Id = a.Id, Type = a.Type, Subject = a.Subject, DueAt = a.DueAt!.Value,
+                OpportunityId = a.OpportunityId, Deal = a.Opportunity!.Name, AccountId = a.AccountId, Account = a.Account!.Name,
+            });
+
+    /// <summary>Open deals with no planned activity at all (overdue plans still count as planned).</summary>
+    public static IQueryable<Opportunity> WithoutPlan(CrmDbContext db, ReportScope person) =>
+        Pipeline.Open(db, person).Where(o => !db.Activities.Any(a => a.OpportunityId == o.Id && a.Status == ActivityStatus.Planned));
+
+    public static IQueryable<DealItem> DealPage(IQueryable<Opportunity> deals) =>
+        deals.OrderByDescending(o => o.AmountCents).ThenBy(o => o.Id).Take(ReportInput.PageSize)
+            .Select(o => new DealItem
+            {
+                Id = o.Id, Name = o.Name, Account = o.Account!.Name, Stage = o.Stage, AmountCents = o.AmountCents,
+                Currency = o.Currency, ExpectedClose = o.ExpectedCloseDate,
+            });
+
+    public static IQueryable<int?> StaleThreshold(CrmDbContext db, ReportScope person)
+    {
+        var id = person.OwnerIds![0];
+        return db.Users.Where(u => u.Id == id).Select(u => u.StaleThresholdDays);
+    }
+
+    public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
+    {
+        var person = PersonOf(input);
+        var planned = PlannedNextWeek(db, person, input.NowUtc);
+        var withoutPlan = WithoutPlan(db, person);
+        return
+        [
+            ..Forecast.Queries(db, input with { Scope = person }),
+            planned, PlannedPage(planned, input.Offset), withoutPlan, DealPage(withoutPlan), StaleThreshold(db, person),
+            StaleDeals.Query(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
+            Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc),
+        ];
+    }
+
+    public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        var person = PersonOf(input);
+        var (quarter, fy, q) = Forecast.QuarterOf(input);
+        var forecast = (await Forecast.ForecastAsync(db, person, quarter, fy, q, ct)).FirstOrDefault();
+        var planned = PlannedNextWeek(db, person, input.NowUtc);
+        var plannedCount = await planned.CountAsync(ct);
+        var plannedPage = await PlannedPage(planned, input.Offset).ToListAsync(ct);
+        var withoutPlan = WithoutPlan(db, person);
+        var withoutPlanCount = await withoutPlan.CountAsync(ct);
+        var withoutPlanPage = await DealPage(withoutPlan).ToListAsync(ct);
+        var threshold = input.Request.ThresholdDays ?? await StaleThreshold(db, person).FirstOrDefaultAsync(ct) ?? StaleDeals.DefaultThresholdDays;
+        var staleCount = await StaleDeals.Query(db, person, input.NowUtc, threshold).CountAsync(ct);
+        var newLeads = await Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc).CountAsync(ct);
+
+        var currency = forecast?.Currency ?? input.Options.DefaultCurrency;
+        var gap = forecast?.GapCents ?? 0;
+        var weighted = forecast?.WeightedCents ?? 0;
+
+        var plannedRows = plannedPage.Select(a =>
+        {
+            var record = a.OpportunityId is { } oid ? input.Ref(RecordKind.Opportunity, oid, a.Deal ?? "")
+                : a.AccountId is { } aid ? input.Ref(RecordKind.Account, aid, a.Account ?? "") : null;
+            var row = new Row(
+            [
+                input.Date(a.DueAt), Cell.Of(ActivityMatrix.TypeName(a.Type, input.F)), input.Text(a.Subject),
+                record is null ? input.Text(null) : new Cell(record.Name, Record: record),
+            ]);
+            return record is null ? row : row with { Record = record, Actions = input.ActionsFor(record, person.OwnerIds![0]) };
+        }).ToList();
+
+        var dealRows = withoutPlanPage.Select(d =>
+        {
+            var deal = input.Ref(RecordKind.Opportunity, d.Id, d.Name);
+            return input.RecordRow(deal, person.OwnerIds![0],
+                new Cell(d.Name, Record: deal), input.Text(d.Account), Cell.Of(ReportInput.StageName(d.Stage, input.F)),
+                d.AmountCents is { } c ? input.Money(c, d.Currency) : input.Text(null),
+                d.ExpectedClose is { } close ? input.Date(close) : input.Text(null));
+        }).ToList();
+
+        return input.Result(input.T("Action plan", "行動計畫")) with
+        {
+            Period = quarter.Label,
+            PeriodStart = new DateTimeOffset(quarter.StartUtc, TimeSpan.Zero),
+            PeriodEnd = new DateTimeOffset(quarter.EndUtc, TimeSpan.Zero),
+            Context = string.Join(" · ", person.Label, quarter.Label, input.T($"as of {input.Today:yyyy-MM-dd}", $"截至 {input.Today:yyyy-MM-dd}")),
+            Scope = person.Label,
+            Facts =
+            [
+                new Fact(input.T("Quota", "配額"), input.Money(forecast?.QuotaCents ?? 0, currency)),
+                new Fact(input.T("Won so far", "已成交"), input.Money(forecast?.WonCents ?? 0, currency)),
+                new Fact(input.T("Gap", "差距"), input.Money(gap, currency)),
+                new Fact(input.T("Weighted pipeline this quarter", "本季加權管線"), input.Money(weighted, currency)),
+                // Coverage: how many times the weighted pipeline covers the gap; n/a once the quota is met.
+                new Fact(input.T("Coverage", "覆蓋率"), new Cell(gap == 0 ? input.F.NotApplicable : input.F.Number((decimal)weighted / gap, 2) + "×",
+                    ValueKind.Text, gap == 0 ? null : (decimal)weighted / gap)),
+                new Fact(input.T("Planned activities (next 7 days)", "未來 7 天的活動"), input.Count(plannedCount)),
+                new Fact(input.T("Open deals with no planned activity", "未安排活動的商機"), input.Count(withoutPlanCount)),
+                new Fact(input.T($"Stale deals (over {threshold} days)", $"停滯商機（超過 {threshold} 天）"), input.Count(staleCount)),
+                new Fact(input.T("New leads not yet worked", "尚未聯繫的新潛在客戶"), input.Count(newLeads)),
+            ],
+            Tables =
+            [
+                new ResultTable
+                {
+                    Title = input.T("Planned in the next 7 days", "未來 7 天的活動"),
+                    Columns = [new(input.T("Due", "到期"), ValueKind.Date), new(input.T("Type", "類型")), new(input.T("Subject", "主旨")), new(input.T("For", "對象"))],
+                    Rows = plannedRows, Offset = input.Offset, TotalRows = plannedCount, NextPage = input.NextPage(plannedCount),
+                },
+                new ResultTable
+                {
+                    Title = input.T("Open deals with no planned activity", "未安排活動的商機"),
+                    Columns =
+                    [
+                        new(input.T("Deal", "商機")), new(input.T("Account", "客戶")), new(input.T("Stage", "階段")),
+                        new(input.T("Amount", "金額"), ValueKind.Money), new(input.T("Expected close", "預計結案"), ValueKind.Date),
+                    ],
+                    Rows = dealRows, TotalRows = withoutPlanCount,
+                },
+            ],
+            Actions =
+            [
+                new SuggestedAction(input.T("My stale deals", "我的停滯商機"), input.T("my stale deals", "我的停滯商機")),
+                new SuggestedAction(input.T("My pipeline", "我的銷售管線"), input.T("my pipeline", "我的銷售管線")),
+            ],
+            HasPersonalRecords = true,
+        };
+    }
+}

@@ -1,0 +1,174 @@
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// A fiscal quarter's forecast: won so far, commit (open deals in forecast category Commit), best case (Commit or
+/// Best Case), weighted pipeline (open deals expected to close in the quarter, amount × probability), quota and gap
+/// (quota − won, never below zero). Per rep for a team. Amounts stay in their currency.
+/// </summary>
+public static class Forecast
+{
+    public sealed record OwnerFigures
+    {
+        public int OwnerId { get; init; }
+        public string Currency { get; init; } = "";
+        public long WonCents { get; init; }
+        public long CommitCents { get; init; }
+        public long BestCaseCents { get; init; }
+        /// <summary>Σ amount × probability, in cent-percent (divide by 100).</summary>
+        public long WeightedCentPercent { get; init; }
+        public int OpenDeals { get; init; }
+    }
+
+    public sealed record RepQuota(int Id, string Name, long DefaultQuotaCents, string Currency);
+
+    public sealed record QuarterQuota(int UserId, long AmountCents, string Currency);
+
+    /// <summary>The quarter asked for, or the fiscal quarter the asked period starts in (this quarter by default).</summary>
+    public static (ResolvedPeriod Quarter, int FiscalYear, int Number) QuarterOf(ReportInput input)
+    {
+        var day = input.Request.Period.Kind is PeriodKind.AllTime or PeriodKind.Default ? input.Today : input.Period.FirstDay;
+        var (fy, q) = input.Time.FiscalQuarterOf(day);
+        return (input.Time.Quarter(fy, q), fy, q);
+    }
+
+    public static IQueryable<OwnerFigures> Figures(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter)
+    {
+        DateTime start = quarter.StartUtc, end = quarter.EndUtc;
+        DateOnly first = quarter.FirstDay, after = quarter.EndDay;
+        return db.Opportunities.InScope(scope)
+            .Where(o => (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start && o.ClosedAt < end)
+                || (o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost && o.ExpectedCloseDate >= first && o.ExpectedCloseDate < after))
+            .GroupBy(o => new { o.OwnerId, o.Currency })
+            .Select(g => new OwnerFigures
+            {
+                OwnerId = g.Key.OwnerId, Currency = g.Key.Currency,
+                WonCents = g.Sum(o => o.Stage == OpportunityStage.ClosedWon ? o.AmountCents ?? 0 : 0),
+                CommitCents = g.Sum(o => o.Stage != OpportunityStage.ClosedWon && o.ForecastCategory == ForecastCategory.Commit ? o.AmountCents ?? 0 : 0),
+                BestCaseCents = g.Sum(o => o.Stage != OpportunityStage.ClosedWon
+                    && (o.ForecastCategory == ForecastCategory.Commit || o.ForecastCategory == ForecastCategory.BestCase) ? o.AmountCents ?? 0 : 0),
+                WeightedCentPercent = g.Sum(o => o.Stage != OpportunityStage.ClosedWon ? (o.AmountCents ?? 0) * o.Probability : 0),
+                OpenDeals = g.Count(o => o.Stage != OpportunityStage.ClosedWon),
+            });
+    }
+
+    /// <summary>Reps of the scope with their default quota (a single person: whatever their role).</summary>
+    public static IQueryable<RepQuota> Reps(CrmDbContext db, ReportScope scope) =>
+        db.Users.InScope(scope).Where(u => scope.IsSingleUser || (u.Role == UserRole.Rep && u.IsActive))
+            .Select(u => new RepQuota(u.Id, u.Name, u.QuarterlyQuotaCents, u.Currency));
+
+    public static IQueryable<QuarterQuota> Quotas(CrmDbContext db, ReportScope scope, int fiscalYear, int quarter)
+    {
+        var quotas = db.Quotas.Where(q => q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter);
+        if (scope.OwnerIds is { } owners)
+        {
+            var ids = owners.ToList();
+            quotas = quotas.Where(q => ids.Contains(q.UserId));
+        }
+        return quotas.Select(q => new QuarterQuota(q.UserId, q.AmountCents, q.Currency));
+    }
+
+    public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
+    {
+        var (quarter, fy, q) = QuarterOf(input);
+        return [Figures(db, input.Scope, quarter), Reps(db, input.Scope), Quotas(db, input.Scope, fy, q), Leaderboard.OwnerNames(db, [1])];
+    }
+
+    /// <summary>One rep's quarter in their quota currency (other currencies listed apart).</summary>
+    public sealed record RepForecast(int UserId, string Name, string Currency, long QuotaCents, long WonCents, long CommitCents,
+        long BestCaseCents, long WeightedCents, int OpenDeals, IReadOnlyList<OwnerFigures> OtherCurrencies)
+    {
+        public long GapCents => Math.Max(0, QuotaCents - WonCents);
+    }
+
+    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct)
+    {
+        var figures = await Figures(db, scope, quarter).ToListAsync(ct);
+        var reps = await Reps(db, scope).ToListAsync(ct);
+        var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            var ids = missing.ToList();
+            reps.AddRange(await db.Users.Where(u => ids.Contains(u.Id))
+                .Select(u => new RepQuota(u.Id, u.Name, u.QuarterlyQuotaCents, u.Currency)).ToListAsync(ct));
+        }
+        var quotas = (await Quotas(db, scope, fy, q).ToListAsync(ct)).ToDictionary(x => x.UserId);
+        return reps.Select(r =>
+        {
+            var (quota, currency) = quotas.TryGetValue(r.Id, out var set) ? (set.AmountCents, set.Currency) : (r.DefaultQuotaCents, r.Currency);
+            var mine = figures.Where(f => f.OwnerId == r.Id && f.Currency == currency).ToList();
+            return new RepForecast(r.Id, r.Name, currency, quota, mine.Sum(f => f.WonCents), mine.Sum(f => f.CommitCents),
+                mine.Sum(f => f.BestCaseCents), mine.Sum(f => f.WeightedCentPercent) / 100, mine.Sum(f => f.OpenDeals),
+                figures.Where(f => f.OwnerId == r.Id && f.Currency != currency).ToList());
+        }).OrderByDescending(r => r.WonCents).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        var (quarter, fy, q) = QuarterOf(input);
+        var reps = await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
+        var byCurrency = reps.GroupBy(r => r.Currency).OrderBy(g => g.Key).ToList();
+        Cell Sum(Func<RepForecast, long> pick) => input.MoneyByCurrency(byCurrency.Select(g => (g.Key, g.Sum(pick))));
+
+        var notes = new List<string>();
+        var others = reps.SelectMany(r => r.OtherCurrencies).ToList();
+        if (others.Count > 0)
+            notes.Add(input.T($"Deals in a currency other than the rep's quota ({string.Join(", ", others.Select(o => o.Currency).Distinct().Order())}) are not counted against quota.",
+                $"與配額不同貨幣的商機（{string.Join("、", others.Select(o => o.Currency).Distinct().Order())}）未計入配額。"));
+        if (byCurrency.Count > 1)
+            notes.Add(input.MixedCurrencyNote(byCurrency.Select(g => g.Key)));
+
+        var tables = new List<ResultTable>();
+        if (!input.Scope.IsSingleUser)
+        {
+            var rows = reps.Skip(input.Offset).Take(ReportInput.PageSize).Select(r =>
+            {
+                var user = input.Ref(RecordKind.User, r.UserId, r.Name);
+                return new Row(
+                [
+                    new Cell(r.Name, Record: user), input.Money(r.QuotaCents, r.Currency), input.Money(r.WonCents, r.Currency),
+                    input.Money(r.CommitCents, r.Currency), input.Money(r.BestCaseCents, r.Currency), input.Money(r.WeightedCents, r.Currency),
+                    input.Money(r.GapCents, r.Currency),
+                ]) { Record = user };
+            }).ToList();
+            tables.Add(new ResultTable
+            {
+                Columns =
+                [
+                    new(input.T("Rep", "業務")), new(input.T("Quota", "配額"), ValueKind.Money), new(input.T("Won", "已成交"), ValueKind.Money),
+                    new(input.T("Commit", "承諾"), ValueKind.Money), new(input.T("Best case", "最佳情況"), ValueKind.Money),
+                    new(input.T("Weighted pipeline", "加權管線"), ValueKind.Money), new(input.T("Gap", "差距"), ValueKind.Money),
+                ],
+                Rows = rows, Offset = input.Offset, TotalRows = reps.Count, NextPage = input.NextPage(reps.Count),
+            });
+        }
+
+        return input.Result(input.T("Forecast", "業務預測")) with
+        {
+            Period = quarter.Label,
+            PeriodStart = new DateTimeOffset(quarter.StartUtc, TimeSpan.Zero),
+            PeriodEnd = new DateTimeOffset(quarter.EndUtc, TimeSpan.Zero),
+            Context = string.Join(" · ", input.Scope.Label, quarter.Label, input.T($"as of {input.Today:yyyy-MM-dd}", $"截至 {input.Today:yyyy-MM-dd}")),
+            Facts =
+            [
+                new Fact(input.T("Quota", "配額"), Sum(r => r.QuotaCents)),
+                new Fact(input.T("Won so far", "已成交"), Sum(r => r.WonCents)),
+                new Fact(input.T("Commit", "承諾"), Sum(r => r.CommitCents)),
+                new Fact(input.T("Best case", "最佳情況"), Sum(r => r.BestCaseCents)),
+                new Fact(input.T("Weighted pipeline", "加權管線"), Sum(r => r.WeightedCents)),
+                new Fact(input.T("Gap to quota", "距配額差距"), Sum(r => r.GapCents)),
+            ],
+            Tables = tables,
+            Notes = notes,
+            Actions =
+            [
+                new SuggestedAction(input.T("Pipeline", "銷售管線"), input.T("pipeline", "銷售管線")),
+                new SuggestedAction(input.T("Leaderboard", "排行榜"), input.T("team leaderboard", "團隊排行榜")),
+            ],
+        };
+    }
+}

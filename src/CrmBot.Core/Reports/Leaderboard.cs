@@ -1,0 +1,166 @@
+using CrmBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// Reps in scope ranked by won amount (Closed Won with closed-at in the period), ties by won count, then name;
+/// reps with nothing won are listed with zeros. Rank change compares with the previous period of equal length.
+/// With several currencies the ranking uses the main one (most deals won) and the others are shown beside it.
+/// </summary>
+public static class Leaderboard
+{
+    public sealed record OwnerStats
+    {
+        public int OwnerId { get; init; }
+        public string Currency { get; init; } = "";
+        public int Won { get; init; }
+        public long WonCents { get; init; }
+        public int Lost { get; init; }
+        public int PreviousWon { get; init; }
+        public long PreviousWonCents { get; init; }
+    }
+
+    public sealed record Standing(int Rank, int UserId, string Name, int Won, long WonCents, int Lost, int? RankChange,
+        IReadOnlyList<(string Currency, long Cents)> OtherCurrencies);
+
+    /// <summary>Reps listed even with nothing won: active users with the Rep role in scope.</summary>
+    public static IQueryable<RepName> Reps(CrmDbContext db, ReportScope scope) =>
+        db.Users.InScope(scope).Where(u => u.Role == UserRole.Rep && u.IsActive).Select(u => new RepName(u.Id, u.Name));
+
+    /// <summary>Won and lost per owner and currency in the period, and won in the previous period, in one pass.</summary>
+    public static IQueryable<OwnerStats> Stats(CrmDbContext db, ReportScope scope, DateTime previousStart, DateTime start, DateTime end) =>
+        db.Opportunities.InScope(scope)
+            .Where(o => (o.Stage == OpportunityStage.ClosedWon || o.Stage == OpportunityStage.ClosedLost)
+                && o.ClosedAt >= previousStart && o.ClosedAt < end)
+            .GroupBy(o => new { o.OwnerId, o.Currency })
+            .Select(g => new OwnerStats
+            {
+                OwnerId = g.Key.OwnerId,
+                Currency = g.Key.Currency,
+                Won = g.Count(o => o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start),
+                WonCents = g.Sum(o => o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start ? o.AmountCents ?? 0 : 0),
+                Lost = g.Count(o => o.Stage == OpportunityStage.ClosedLost && o.ClosedAt >= start),
+                PreviousWon = g.Count(o => o.Stage == OpportunityStage.ClosedWon && o.ClosedAt < start),
+                PreviousWonCents = g.Sum(o => o.Stage == OpportunityStage.ClosedWon && o.ClosedAt < start ? o.AmountCents ?? 0 : 0),
+            });
+
+    public static IQueryable<RepName> OwnerNames(CrmDbContext db, IReadOnlyList<int> ids)
+    {
+        var list = ids.ToList();
+        return db.Users.Where(u => list.Contains(u.Id)).Select(u => new RepName(u.Id, u.Name));
+    }
+
+    private static DateTime PreviousStart(ReportInput input) =>
+        input.Period.IsAllTime ? input.Period.StartUtc : input.Time.ToUtc(input.Period.PreviousDays.First);
+
+    public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input) =>
+    [
+        Reps(db, input.Scope),
+        Stats(db, input.Scope, PreviousStart(input), input.Period.StartUtc, input.Period.EndUtc),
+        OwnerNames(db, [1, 2]),
+    ];
+
+    /// <summary>The whole ranking (one row per rep: already aggregated in SQL), for this report and scheduled posts.</summary>
+    public static async Task<(IReadOnlyList<Standing> Standings, string Currency, IReadOnlyList<OwnerStats> Stats)> RankAsync(
+        CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        var stats = await Stats(db, input.Scope, PreviousStart(input), input.Period.StartUtc, input.Period.EndUtc).ToListAsync(ct);
+        var reps = await Reps(db, input.Scope).ToListAsync(ct);
+        var missing = stats.Select(s => s.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
+        if (missing.Count > 0)
+            reps.AddRange(await OwnerNames(db, missing).ToListAsync(ct));
+
+        var currency = stats.Where(s => s.Won > 0).GroupBy(s => s.Currency)
+            .OrderByDescending(g => g.Sum(s => s.Won)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault()
+            ?? stats.Select(s => s.Currency).FirstOrDefault() ?? input.Options.DefaultCurrency;
+        var byOwner = stats.ToLookup(s => s.OwnerId);
+
+        var current = reps.Select(r =>
+        {
+            var mine = byOwner[r.Id].ToList();
+            return new
+            {
+                r.Id, r.Name,
+                Won = mine.Sum(s => s.Won), Lost = mine.Sum(s => s.Lost),
+                Cents = mine.Where(s => s.Currency == currency).Sum(s => s.WonCents),
+                PreviousWon = mine.Sum(s => s.PreviousWon),
+                PreviousCents = mine.Where(s => s.Currency == currency).Sum(s => s.PreviousWonCents),
+                Others = mine.Where(s => s.Currency != currency && s.WonCents != 0).Select(s => (s.Currency, s.WonCents)).ToList(),
+            };
+        }).ToList();
+        var previousRank = current
+            .OrderByDescending(x => x.PreviousCents).ThenByDescending(x => x.PreviousWon).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Id)
+            .Select((x, i) => (x.Id, Rank: i + 1)).ToDictionary(x => x.Id, x => x.Rank);
+        var standings = current
+            .OrderByDescending(x => x.Cents).ThenByDescending(x => x.Won).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Id)
+            .Select((x, i) => new Standing(i + 1, x.Id, x.Name, x.Won, x.Cents, x.Lost,
+                input.Period.IsAllTime ? null : previousRank[x.Id] - (i + 1), x.Others))
+            .ToList();
+        return (standings, currency, stats);
+    }
+
+    public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        var (standings, currency, stats) = await RankAsync(db, input, ct);
+        var page = standings.Skip(input.Offset).Take(ReportInput.PageSize).ToList();
+        var won = stats.Sum(s => s.Won);
+        var lost = stats.Sum(s => s.Lost);
+        var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();
+
+        var rows = page.Select(s => new Row(
+        [
+            new Cell(input.F.Count(s.Rank), ValueKind.Rank, s.Rank),
+            new Cell(s.Name, Record: input.Ref(RecordKind.User, s.UserId, s.Name)),
+            input.Count(s.Won),
+            s.OtherCurrencies.Count == 0
+                ? input.Money(s.WonCents, currency)
+                : input.MoneyByCurrency(s.OtherCurrencies.Prepend((currency, s.WonCents))),
+            input.Percent(s.Won + s.Lost == 0 ? null : (double)s.Won / (s.Won + s.Lost)),
+            RankChange(s.RankChange, input),
+        ]) { Record = input.Ref(RecordKind.User, s.UserId, s.Name) }).ToList();
+
+        return input.Result(input.T("Leaderboard", "業績排行榜")) with
+        {
+            Facts =
+            [
+                new Fact(input.T("Deals won", "成交數"), input.Count(won)),
+                new Fact(input.T("Won amount", "成交金額"), input.MoneyByCurrency(
+                    stats.GroupBy(s => s.Currency).Select(g => (g.Key, g.Sum(s => s.WonCents))))),
+                new Fact(input.T("Win rate", "贏率"), input.Percent(won + lost == 0 ? null : (double)won / (won + lost))),
+            ],
+            Tables =
+            [
+                new ResultTable
+                {
+                    Columns =
+                    [
+                        new(input.T("Rank", "名次"), ValueKind.Rank), new(input.T("Rep", "業務")), new(input.T("Won", "成交數"), ValueKind.Count),
+                        new(input.T("Won amount", "成交金額"), ValueKind.Money), new(input.T("Win rate", "贏率"), ValueKind.Percent),
+                        new(input.T("Change", "名次變化"), ValueKind.Change),
+                    ],
+                    Rows = rows, Offset = input.Offset, TotalRows = standings.Count, NextPage = input.NextPage(standings.Count),
+                },
+            ],
+            Notes = currencies.Count > 1
+                ? [input.MixedCurrencyNote(currencies), input.T($"Ranked by amounts in {currency}.", $"依 {currency} 金額排名。")]
+                : [],
+            Actions =
+            [
+                new SuggestedAction(input.T("Leaderboard last quarter", "上季排行榜"), input.T("leaderboard last quarter", "上季排行榜")),
+                new SuggestedAction(input.T("Win rate", "贏率"), input.T("win rate", "贏率")),
+            ],
+        };
+    }
+
+    /// <summary>"▲2" moved up two places, "▼1" down one, "—" unchanged, n/a without a previous period.</summary>
+    private static Cell RankChange(int? change, ReportInput input) => change switch
+    {
+        null => new Cell(input.F.NotApplicable, ValueKind.Change),
+        0 => new Cell("—", ValueKind.Change, 0),
+        > 0 => new Cell($"▲{change}", ValueKind.Change, change),
+        _ => new Cell($"▼{-change}", ValueKind.Change, change),
+    };
+}
+
+public sealed record RepName(int Id, string Name);

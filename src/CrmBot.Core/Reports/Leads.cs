@@ -1,0 +1,165 @@
+using CrmBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// Leads created in the period, by source × status (stacked); conversion per source = leads created in the period
+/// that are converted ÷ leads created in the period; open leads by age (0–7, 8–30, 31–90, &gt;90 days); the newest
+/// untouched open leads (no completed activity) first.
+/// </summary>
+public static class Leads
+{
+    /// <summary>Statuses that end a lead's life without a conversion (CRMs name them differently).</summary>
+    public static readonly string[] ClosedStatuses = ["Converted", "Lost Lead", "Junk Lead", "Lost", "Junk", "Disqualified", "Not Qualified"];
+
+    public sealed record SourceStatus(string Source, string Status, int Count, int Converted);
+
+    public sealed record AgeBuckets(int UpTo7, int UpTo30, int UpTo90, int Older);
+
+    public sealed record Untouched
+    {
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public string? Company { get; init; }
+        public string Source { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int? OwnerId { get; init; }
+        public string? Owner { get; init; }
+        public DateTime CreatedAt { get; init; }
+    }
+
+    public static IQueryable<SourceStatus> BySourceAndStatus(CrmDbContext db, ReportScope scope, DateTime start, DateTime end, DateTime nowUtc) =>
+        db.Leads.InScope(scope)
+            .Where(l => l.CreatedAt >= start && l.CreatedAt < end)
+            .GroupBy(l => new { l.Source, l.Status })
+            .Select(g => new SourceStatus(g.Key.Source, g.Key.Status, g.Count(),
+                g.Count(l => (l.ConvertedAt != null && l.ConvertedAt <= nowUtc) || (l.ConvertedAt == null && l.ConvertedOpportunityId != null))));
+
+    /// <summary>Open: not converted and not in a closed status, created by now.</summary>
+    public static IQueryable<Lead> Open(CrmDbContext db, ReportScope scope, DateTime nowUtc)
+    {
+        var closed = ClosedStatuses.ToList();
+        return db.Leads.InScope(scope)
+            .Where(l => l.CreatedAt <= nowUtc && l.ConvertedAt == null && l.ConvertedOpportunityId == null && !closed.Contains(l.Status));
+    }
+
+    public static IQueryable<AgeBuckets> Ages(IQueryable<Lead> open, DateTime nowUtc)
+    {
+        // Age in whole days: 0–7 means created less than 8 days ago, and so on.
+        var d8 = nowUtc.AddDays(-8);
+        var d31 = nowUtc.AddDays(-31);
+        var d91 = nowUtc.AddDays(-91);
+        return open.GroupBy(l => 1).Select(g => new AgeBuckets(
+            g.Count(l => l.CreatedAt > d8),
+            g.Count(l => l.CreatedAt <= d8 && l.CreatedAt > d31),
+            g.Count(l => l.CreatedAt <= d31 && l.CreatedAt > d91),
+            g.Count(l => l.CreatedAt <= d91)));
+    }
+
+    public static IQueryable<Lead> UntouchedLeads(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc) =>
+        open.Where(l => !db.Activities.Any(a => a.LeadId == l.Id && a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc));
+
+    public static IQueryable<Untouched> Page(IQueryable<Lead> untouched, int offset) =>
+        untouched.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(offset).Take(ReportInput.PageSize)
+            .Select(l => new Untouched
+            {
+                Id = l.Id, Name = l.Name, Company = l.Company, Source = l.Source, Status = l.Status,
+                OwnerId = l.OwnerId, Owner = l.Owner!.Name, CreatedAt = l.CreatedAt,
+            });
+
+    public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
+    {
+        var open = Open(db, input.Scope, input.NowUtc);
+        var untouched = UntouchedLeads(db, open, input.NowUtc);
+        return
+        [
+            BySourceAndStatus(db, input.Scope, input.Period.StartUtc, input.Period.EndUtc, input.NowUtc),
+            Ages(open, input.NowUtc), Page(untouched, input.Offset), untouched,
+        ];
+    }
+
+    public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        var grid = await BySourceAndStatus(db, input.Scope, input.Period.StartUtc, input.Period.EndUtc, input.NowUtc).ToListAsync(ct);
+        var open = Open(db, input.Scope, input.NowUtc);
+        var ages = await Ages(open, input.NowUtc).FirstOrDefaultAsync(ct) ?? new AgeBuckets(0, 0, 0, 0);
+        var untouched = UntouchedLeads(db, open, input.NowUtc);
+        var page = await Page(untouched, input.Offset).ToListAsync(ct);
+        var untouchedCount = await untouched.CountAsync(ct);
+
+        var sources = grid.GroupBy(g => g.Source)
+            .Select(g => new { Source = g.Key, Count = g.Sum(x => x.Count), Converted = g.Sum(x => x.Converted) })
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Source, StringComparer.Ordinal).ToList();
+        var statuses = grid.GroupBy(g => g.Status).OrderByDescending(g => g.Sum(x => x.Count)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key).ToList();
+        var created = grid.Sum(g => g.Count);
+        var converted = grid.Sum(g => g.Converted);
+
+        var sourceRows = sources.Select(s => new Row(
+        [
+            Cell.Of(s.Source), input.Count(s.Count), input.Count(s.Converted),
+            input.Percent(s.Count == 0 ? null : (double)s.Converted / s.Count),
+        ])).ToList();
+
+        var ageRows = new (string Label, int Count)[]
+        {
+            (input.T("0–7 days", "0–7 天"), ages.UpTo7), (input.T("8–30 days", "8–30 天"), ages.UpTo30),
+            (input.T("31–90 days", "31–90 天"), ages.UpTo90), (input.T("over 90 days", "超過 90 天"), ages.Older),
+        }.Select(a => new Row([Cell.Of(a.Label), input.Count(a.Count)])).ToList();
+
+        var leadRows = page.Select(l =>
+        {
+            var lead = input.Ref(RecordKind.Lead, l.Id, l.Name);
+            return input.RecordRow(lead, l.OwnerId,
+                new Cell(l.Name, Record: lead), input.Text(l.Company), Cell.Of(l.Source), Cell.Of(l.Status),
+                input.Text(l.Owner), input.Date(l.CreatedAt));
+        }).ToList();
+
+        return input.Result(input.T("Leads", "潛在客戶")) with
+        {
+            Facts =
+            [
+                new Fact(input.T("Leads created", "新增潛在客戶"), input.Count(created)),
+                new Fact(input.T("Converted", "已轉換"), input.Count(converted)),
+                new Fact(input.T("Conversion rate", "轉換率"), input.Percent(created == 0 ? null : (double)converted / created)),
+                new Fact(input.T("Untouched open leads", "尚未聯繫的潛在客戶"), input.Count(untouchedCount)),
+            ],
+            Tables =
+            [
+                new ResultTable
+                {
+                    Title = input.T("Newest untouched leads", "最新尚未聯繫的潛在客戶"),
+                    Columns =
+                    [
+                        new(input.T("Lead", "潛在客戶")), new(input.T("Company", "公司")), new(input.T("Source", "來源")),
+                        new(input.T("Status", "狀態")), new(input.T("Owner", "負責人")), new(input.T("Created", "建立日期"), ValueKind.Date),
+                    ],
+                    Rows = leadRows, Offset = input.Offset, TotalRows = untouchedCount, NextPage = input.NextPage(untouchedCount),
+                },
+                new ResultTable
+                {
+                    Title = input.T("Conversion by source", "各來源轉換率"),
+                    Columns =
+                    [
+                        new(input.T("Source", "來源")), new(input.T("Leads", "潛在客戶"), ValueKind.Count),
+                        new(input.T("Converted", "已轉換"), ValueKind.Count), new(input.T("Conversion", "轉換率"), ValueKind.Percent),
+                    ],
+                    Rows = sourceRows, TotalRows = sourceRows.Count,
+                },
+                new ResultTable
+                {
+                    Title = input.T("Open leads by age", "進行中潛在客戶（依天數）"),
+                    Columns = [new(input.T("Age", "天數")), new(input.T("Leads", "潛在客戶"), ValueKind.Count)],
+                    Rows = ageRows, TotalRows = ageRows.Count,
+                },
+            ],
+            Chart = grid.Count == 0 ? null : new Chart(ChartKind.StackedBar, input.T("Leads by source and status", "潛在客戶來源與狀態"),
+                input.T("Source", "來源"), input.T("Leads", "潛在客戶"), sources.Select(s => s.Source).ToList(),
+                statuses.Select(status => new ChartSeries(status,
+                    sources.Select(s => (double)grid.Where(g => g.Source == s.Source && g.Status == status).Sum(g => g.Count)).ToList())).ToList()),
+            Actions = [new SuggestedAction(input.T("Leads last month", "上個月潛在客戶"), input.T("leads last month", "上個月潛在客戶"))],
+            HasPersonalRecords = true,
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
+using CrmBot.Core.Time;
+using Microsoft.Extensions.Options;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// Runs a report for an asker: resolves the scope (refusing what the asker may not see) and the period in the
+/// asker's time zone, then hands over to the report named by <see cref="ReportRequest.Kind"/>.
+/// </summary>
+public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options) : IReportRunner
+{
+    public async Task<ReportOutcome> RunAsync(ReportRequest request, Asker asker, CancellationToken ct)
+    {
+        var f = Formats.For(asker.Language);
+        if (!ReportCatalog.All.TryGetValue(request.Kind, out var report))
+            return new ReportRefused(f.IsChinese ? "目前不支援這個報表。" : "That report is not available.");
+
+        var (scope, refusal) = await ReportScope.ResolveAsync(db, asker, request.Kind, request.Subject, f, ct);
+        if (refusal is not null)
+            return refusal;
+
+        var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
+        return new ReportAnswered(await report.Run(db, input, ct));
+    }
+
+    /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>
+    public static ReportInput Prepare(ReportRequest request, Asker asker, ReportScope scope, Formats f, DateTimeOffset now, CrmOptions options)
+    {
+        var time = new PeriodResolver(PeriodResolver.FindZone(asker.TimeZone), now, options.FiscalYearStartMonth, f);
+        var period = time.Resolve(request.Period, ReportCatalog.All[request.Kind].DefaultPeriod);
+        return new ReportInput(request, asker, scope, period, time, f, options);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Data.Common;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using Spectre.Console;
+using Microsoft.Extensions.Options;
+using Spectre.Console.Rendering;
+
+namespace CrmBot.Web.Cli;
+
+/// <summary>
+/// `crmbot ask --report &lt;kind&gt; … --as &lt;user&gt; [--as-of YYYY-MM-DD] [--json]`: runs one report as a CRM user and
+/// prints it as text tables or as the ReportResult JSON. The sentence form (`crmbot ask "my stale deals"`) plugs in
+/// at <see cref="AskAsync"/> once the command parser exists: words → ReportRequest → the same output.
+/// </summary>
+public static class AskVerb
+{
+    public const string Usage = "--as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] " + ReportArguments.Usage;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        // Chinese text stays readable in the output.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliServices.Configuration(), Console.Out, CancellationToken.None);
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct)
+    {
+        var (options, words) = CliServices.Parse(args, "json");
+        if (!options.ContainsKey("report"))
+        {
+            await output.WriteLineAsync(words.Count > 0
+                ? "Plain-words questions are not understood yet: use --report (see `crmbot help`)."
+                : "Usage: crmbot ask " + Usage);
+            return 2;
+        }
+        var (request, error) = ReportArguments.ToRequest(options);
+        if (request is null)
+        {
+            await output.WriteLineAsync(error);
+            return 2;
+        }
+        if (!options.TryGetValue("as", out var who))
+        {
+            await output.WriteLineAsync("--as <e-mail or full name> is required: reports answer what that CRM user may see.");
+            return 2;
+        }
+        DateOnly? asOf = null;
+        if (options.TryGetValue("as-of", out var asOfText))
+        {
+            if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", out var day))
+            {
+                await output.WriteLineAsync("--as-of must be a date as YYYY-MM-DD.");
+                return 2;
+            }
+            asOf = day;
+        }
+        return await AskAsync(request, who, asOf, options.ContainsKey("json"), configuration, output, ct);
+    }
+
+    /// <summary>One question, already a request: run it as <paramref name="who"/> and print the outcome.</summary>
+    public static async Task<int> AskAsync(ReportRequest request, string who, DateOnly? asOf, bool json,
+        IConfiguration configuration, TextWriter output, CancellationToken ct)
+    {
+        try
+        {
+            Asker? asker;
+            using (var lookup = CliServices.Build(configuration, TimeProvider.System))
+            await using (var scope = lookup.CreateAsyncScope())
+                asker = await CliServices.FindAskerAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), who, ct);
+            if (asker is null)
+            {
+                await output.WriteLineAsync($"No CRM user has the e-mail or name '{who}'.");
+                return 1;
+            }
+
+            var clock = asOf is { } day ? new FixedClock(CliServices.EndOfDay(day, asker.TimeZone)) : TimeProvider.System;
+            await using var services = CliServices.Build(configuration, clock);
+            await using var run = services.CreateAsyncScope();
+            var outcome = await run.ServiceProvider.GetRequiredService<IReportRunner>().RunAsync(request, asker, ct);
+            if (json)
+                await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(outcome), Json));
+            else
+                Print(outcome, output);
+            return outcome is ReportAnswered ? 0 : 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            await output.WriteLineAsync("Configuration is not valid: " + string.Join(" ", e.Failures));
+            return 2;
+        }
+        catch (DbException e)
+        {
+            await output.WriteLineAsync("The CRM database could not be read (" + e.Message + "). Start `crmbot serve` once to create it, or check Database:ConnectionString.");
+            return 2;
+        }
+    }
+
+    private static object ToJson(ReportOutcome outcome) => outcome switch
+    {
+        ReportAnswered a => a.Result,
+        ReportRefused r => new { outcome = "refused", message = r.Message },
+        SubjectAmbiguous a => new { outcome = "ambiguous", name = a.Name, candidates = a.Candidates },
+        SubjectNotFound n => new { outcome = "notFound", name = n.Name },
+        _ => new { outcome = outcome.GetType().Name },
+    };
+
+    /// <summary>Readable text: title, context, facts, tables (with "more rows" hints), chart data, notes and follow-ups.</summary>
+    public static void Print(ReportOutcome outcome, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output),
+        });
+        switch (outcome)
+        {
+            case ReportRefused refused:
+                console.WriteLine(refused.Message);
+                return;
+            case SubjectNotFound notFound:
+                console.WriteLine($"No one called '{notFound.Name}'.");
+                return;
+            case SubjectAmbiguous ambiguous:
+                console.WriteLine($"'{ambiguous.Name}' could be: {string.Join(", ", ambiguous.Candidates.Select(c => c.Name))}.");
+                return;
+            case ReportAnswered { Result: var r }:
+                console.Write(new Rule(Markup.Escape(r.Title)).LeftJustified());
+                console.WriteLine(r.Context);
+                if (r.Facts.Count > 0)
+                {
+                    var facts = new Grid().AddColumn().AddColumn(new GridColumn().RightAligned());
+                    foreach (var fact in r.Facts)
+                        facts.AddRow(new Text(fact.Label), new Text(fact.Value.Text));
+                    console.Write(facts);
+                }
+                foreach (var table in r.Tables)
+                    console.Write(ToTable(table));
+                if (r.Chart is { } chart)
+                    console.Write(ChartTable(chart));
+                foreach (var note in r.Notes)
+                    console.WriteLine("Note: " + note);
+                if (r.Actions.Count > 0)
+                    console.WriteLine("Try: " + string.Join(" | ", r.Actions.Select(a => a.CommandText)));
+                return;
+        }
+    }
+
+    private static Table ToTable(ResultTable t)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        if (t.Title is not null)
+            table.Title(Markup.Escape(t.Title));
+        foreach (var c in t.Columns)
+            table.AddColumn(new TableColumn(new Text(c.Header)) { Alignment = c.Align == CrmBot.Core.Reports.Align.Right ? Justify.Right : Justify.Left });
+        foreach (var row in t.Rows)
+            table.AddRow(row.Cells.Select(c => (IRenderable)new Text(c.Text)));
+        if (t.HasMore)
+            table.Caption($"{t.Offset + 1}–{t.Offset + t.Rows.Count} of {t.TotalRows}" + (t.NextPage is { } next ? $"; next page: --offset {next.Offset}" : ""));
+        return table;
+    }
+
+    private static Table ChartTable(Chart chart)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{chart.Title} ({chart.Kind})"));
+        table.AddColumn(new TableColumn(new Text(chart.XTitle)));
+        foreach (var s in chart.Series)
+            table.AddColumn(new TableColumn(new Text(s.Legend)) { Alignment = Justify.Right });
+        for (var i = 0; i < chart.Categories.Count; i++)
+        {
+            var index = i;
+            table.AddRow(chart.Series.Select(s => (IRenderable)new Text(s.Values[index].ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture)))
+                .Prepend(new Text(chart.Categories[i])));
+        }
+        return table;
+    }
+}

@@ -1,0 +1,98 @@
+using CrmBot.Core.Commands;
+using CrmBot.Core.Reports;
+using CrmBot.Testing;
+
+namespace CrmBot.Core.Tests.Reports;
+
+public sealed class LeadsFacts : IDisposable
+{
+    private static readonly DateTime NowUtc = CrmBuilder.Utc(2017, 9, 30, 12);
+    private static readonly DateTimeOffset Now = new(NowUtc);
+    private static readonly ReportRequest September = new(ReportKind.Leads) { Period = PeriodSpec.ForMonth(2017, 9) };
+    private readonly TestDatabase _db = new();
+    private readonly CrmBuilder _crm;
+
+    public LeadsFacts() => _crm = new CrmBuilder(_db);
+
+    public void Dispose()
+    {
+        _crm.Dispose();
+        _db.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_ConvertsPerSource_AmongLeadsCreatedInThePeriod()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Lead(rep, "Web", "Converted", CrmBuilder.Utc(2017, 9, 1), converted: CrmBuilder.Utc(2017, 9, 5));
+        _crm.Lead(rep, "Web", "Contacted", CrmBuilder.Utc(2017, 9, 2));
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 3));
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 4));
+        _crm.Lead(rep, "Referral", "Converted", CrmBuilder.Utc(2017, 9, 10), converted: CrmBuilder.Utc(2017, 9, 11));
+        _crm.Lead(rep, "Referral", "Converted", CrmBuilder.Utc(2017, 8, 10), converted: CrmBuilder.Utc(2017, 9, 11)); // created in August
+        _crm.Lead(rep, "Trade show", "Lost Lead", CrmBuilder.Utc(2017, 9, 12));
+
+        var result = await _crm.AnswerAsync(September, rep, Now);
+
+        var conversion = result.Tables[1].Rows.Select(r => string.Join("|", r.Cells.Select(c => c.Text))).ToList();
+        Assert.Equal(["Web|4|1|25.00%", "Referral|1|1|100.00%", "Trade show|1|0|0.00%"], conversion);
+        Assert.Equal("6", result.Facts[0].Value.Text);
+        Assert.Equal("33.33%", result.Facts[2].Value.Text);
+    }
+
+    [Fact]
+    public async Task RunAsync_StacksStatusesPerSource()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Lead(rep, "Web", "Contacted", CrmBuilder.Utc(2017, 9, 2));
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 3));
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 4));
+        _crm.Lead(rep, "Email", "Contacted", CrmBuilder.Utc(2017, 9, 4));
+
+        var chart = (await _crm.AnswerAsync(September, rep, Now)).Chart!;
+
+        Assert.Equal(["Web", "Email"], chart.Categories);
+        Assert.Equal([2, 0], chart.Series.Single(s => s.Legend == "Not Contacted").Values);
+        Assert.Equal([1, 1], chart.Series.Single(s => s.Legend == "Contacted").Values);
+    }
+
+    [Fact]
+    public async Task RunAsync_BucketsOpenLeadsByAge()
+    {
+        var rep = _crm.Rep("Ann");
+        foreach (var days in new[] { 0, 7, 8, 30, 31, 90, 91, 400 })
+            _crm.Lead(rep, "Web", "Not Contacted", NowUtc.AddDays(-days).AddMinutes(-1));
+        _crm.Lead(rep, "Web", "Converted", NowUtc.AddDays(-3), converted: NowUtc.AddDays(-1));
+        _crm.Lead(rep, "Web", "Junk Lead", NowUtc.AddDays(-3));
+
+        var result = await _crm.AnswerAsync(September, rep, Now);
+
+        Assert.Equal(["2", "2", "2", "2"], result.Tables[2].Rows.Select(r => r.Cells[1].Text));
+    }
+
+    [Fact]
+    public async Task RunAsync_ListsNewestUntouchedLeadsFirst()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 1), name: "Old");
+        _crm.Lead(rep, "Web", "Not Contacted", CrmBuilder.Utc(2017, 9, 20), name: "New");
+        var called = _crm.Lead(rep, "Web", "Contacted", CrmBuilder.Utc(2017, 9, 25), name: "Called");
+        _crm.Activity(rep, completed: CrmBuilder.Utc(2017, 9, 26), lead: called);
+
+        var result = await _crm.AnswerAsync(September, rep, Now);
+
+        Assert.Equal(["New", "Old"], result.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal("2", result.Facts[3].Value.Text);
+    }
+
+    [Fact]
+    public async Task RunAsync_SaysNotApplicable_WhenNoLeadsWereCreated()
+    {
+        var rep = _crm.Rep("Ann");
+
+        var result = await _crm.AnswerAsync(September, rep, Now);
+
+        Assert.Equal("n/a", result.Facts[2].Value.Text);
+        Assert.Null(result.Chart);
+    }
+}

@@ -1,0 +1,124 @@
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using CrmBot.Testing;
+
+namespace CrmBot.Core.Tests.Reports;
+
+public sealed class TrendsFacts : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2017, 9, 20, 12, 0, 0, TimeSpan.Zero);
+    private readonly TestDatabase _db = new();
+    private readonly CrmBuilder _crm;
+
+    public TrendsFacts() => _crm = new CrmBuilder(_db);
+
+    public void Dispose()
+    {
+        _crm.Dispose();
+        _db.Dispose();
+    }
+
+    private static string Line(Row r) => string.Join("|", r.Cells.Select(c => c.Text));
+
+    [Fact]
+    public async Task RunAsync_ComparesWithTheSameQuarterAYearEarlier_ForYoy()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 1500, CrmBuilder.Utc(2017, 8, 1));
+        _crm.Won(rep, 1000, CrmBuilder.Utc(2016, 8, 1));
+        _crm.Won(rep, 7777, CrmBuilder.Utc(2016, 10, 1)); // Q4 2016: in neither
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy }, rep, Now);
+
+        Assert.Equal("Won amount|$1,500|$1,000|+$500|+50.00%", Line(result.Tables[0].Rows.Single()));
+        Assert.Equal("Ann · 2017 Q3 vs 2016 Q3 · as of 2017-09-20", result.Context);
+    }
+
+    [Fact]
+    public async Task RunAsync_SaysNotApplicable_ForPercentChangeAgainstAZeroBaseline()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 1500, CrmBuilder.Utc(2017, 8, 1));
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Metric = TrendMetric.WonCount }, rep, Now);
+
+        Assert.Equal("Deals won|1|0|+1|n/a", Line(result.Tables[0].Rows.Single()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ComparesMonthToDate_WithTheSameDaysOfLastMonth()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 9, 20, 11)); // today, before now
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 9, 1));
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 8, 20, 23)); // the 20th of last month: in the baseline
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 8, 21)); // after the same span: not
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Mtd, Metric = TrendMetric.WonCount }, rep, Now);
+
+        Assert.Equal("Deals won|2|1|+1|+100.00%", Line(result.Tables[0].Rows.Single()));
+        Assert.Equal("MTD (Sep 1, 2017 – Sep 20, 2017)", result.Facts[0].Value.Text);
+        Assert.Equal("Aug 1, 2017 – Aug 20, 2017", result.Facts[1].Value.Text);
+    }
+
+    [Fact]
+    public async Task RunAsync_ComparesYearToDate_WithTheSameSpanLastYear()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 300, CrmBuilder.Utc(2017, 2, 1));
+        _crm.Lost(rep, 300, CrmBuilder.Utc(2017, 3, 1));
+        _crm.Won(rep, 300, CrmBuilder.Utc(2016, 2, 1));
+        _crm.Won(rep, 300, CrmBuilder.Utc(2016, 3, 1));
+        _crm.Lost(rep, 300, CrmBuilder.Utc(2016, 12, 1)); // after Sep 20, 2016
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Ytd, Metric = TrendMetric.WinRate }, rep, Now);
+
+        Assert.Equal("Win rate|50.00%|100.00%|-50.00 pts|-50.00%", Line(result.Tables[0].Rows.Single()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ComparesWithThePreviousMonth_ForMom()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 300, CrmBuilder.Utc(2017, 9, 2));
+        _crm.Won(rep, 400, CrmBuilder.Utc(2017, 8, 31, 23));
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Mom }, rep, Now);
+
+        Assert.Equal("Won amount|$300|$400|-$100|-25.00%", Line(result.Tables[0].Rows.Single()));
+        Assert.Equal(["Sep 2017", "Aug 2017"], result.Chart!.Series.Select(s => s.Legend));
+    }
+
+    [Fact]
+    public async Task RunAsync_BreaksWonAmountDownByProductFamily()
+    {
+        var rep = _crm.Rep("Ann");
+        var laptop = _crm.Product("Laptop", "Hardware");
+        var support = _crm.Product("Support", "Services");
+        var now = _crm.Won(rep, 0, CrmBuilder.Utc(2017, 8, 1));
+        _crm.LineItem(now, laptop, 1000, quantity: 2);
+        _crm.LineItem(now, support, 300);
+        var before = _crm.Won(rep, 0, CrmBuilder.Utc(2016, 8, 1));
+        _crm.LineItem(before, laptop, 500);
+        _crm.Won(rep, 999, CrmBuilder.Utc(2017, 8, 2)); // no products
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Metric = TrendMetric.WonAmountByProductFamily }, rep, Now);
+
+        Assert.Equal(["Hardware|$2,000|$500|+$1,500|+300.00%", "Services|$300|$0|+$300|n/a"], result.Tables[0].Rows.Select(Line));
+        Assert.Contains(result.Notes, n => n.StartsWith("1 won deals have no products"));
+    }
+
+    [Fact]
+    public async Task RunAsync_BreaksWonAmountDownByOpportunityType()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 8, 1), type: OpportunityType.Renewal);
+        _crm.Won(rep, 200, CrmBuilder.Utc(2016, 8, 1), type: OpportunityType.Renewal);
+        _crm.Won(rep, 50, CrmBuilder.Utc(2017, 8, 1), type: OpportunityType.Upsell);
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Metric = TrendMetric.WonAmountByType }, rep, Now);
+
+        Assert.Equal(["Upsell|$50|$0|+$50|n/a", "Renewal|$100|$200|-$100|-50.00%"], result.Tables[0].Rows.Select(Line));
+    }
+}
