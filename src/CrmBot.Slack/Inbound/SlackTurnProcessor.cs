@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using CrmBot.Core.Chat;
+using CrmBot.Core.Data;
+using CrmBot.Slack.Api;
+using CrmBot.Slack.Blocks;
+using Microsoft.Extensions.Logging;
+
+namespace CrmBot.Slack.Inbound;
+
+/// <summary>
+/// Answers one acknowledged turn: who is asking (linked by Slack profile e-mail on first contact),
+/// the engine's reply, rendered to Block Kit and sent back the way the request came: response_url for
+/// commands and buttons, chat.postMessage / chat.postEphemeral for mentions, DMs and modals.
+/// Personal answers asked for in a channel are only ever shown to the asker.
+/// </summary>
+public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engine, SlackApiClient api, BlockKitRenderer renderer,
+    SlackConversations conversations, ILogger<SlackTurnProcessor> log)
+{
+    public async Task ProcessAsync(SlackTurn turn, CancellationToken ct)
+    {
+        var language = SlackTexts.LanguageOf(turn.Text);
+        Reply? reply;
+        try
+        {
+            reply = await AnswerAsync(turn, language, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient)
+        {
+            log.LogError("Slack {Method} refused while answering {User}: {Error}", e.Method, turn.UserId, e.Error);
+            reply = SlackTexts.Failed(language) with { Text = SlackTexts.SlackRefused(language, e.Error) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "Answering Slack {Source} from {User} failed", turn.Source, turn.UserId);
+            reply = SlackTexts.Failed(language);
+        }
+        if (reply is not null) await DeliverAsync(turn, reply, ct);
+    }
+
+    /// <summary>The reply to send, or null when the turn was answered another way (a modal opened).</summary>
+    private async Task<Reply?> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
+    {
+        string? email = null;
+        var asker = await linker.ResolveAsync(ChatPlatform.Slack, turn.TeamId, turn.UserId, aadObjectId: null,
+            async c => email = await api.GetUserEmailAsync(turn.UserId, c), ct);
+        if (asker is null) return SlackTexts.NotLinked(language, email);
+
+        await RememberDirectConversationAsync(turn, asker, ct);
+        var context = turn.ToChatContext();
+        if (turn.Action is { } action)
+        {
+            if (action.Verb == CardVerbs.LogActivity && !action.Data.ContainsKey("notes") && turn.TriggerId is not null)
+            {
+                var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data);
+                await api.OpenViewAsync(turn.TriggerId, LogActivityModal.Build(origin), ct);
+                return null;
+            }
+            return await engine.HandleActionAsync(asker, context, action, ct);
+        }
+        return await engine.HandleTextAsync(asker, context, turn.Text ?? "help", ct);
+    }
+
+    /// <summary>Keeps the user's DM channel for nudges: the one they wrote in, or conversations.open on first contact.</summary>
+    private async Task RememberDirectConversationAsync(SlackTurn turn, Asker asker, CancellationToken ct)
+    {
+        try
+        {
+            if (turn.IsDirect && turn.ChannelId is not null)
+                await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId, turn.ChannelId, ct);
+            else if (await conversations.FindDirectAsync(asker.UserId, ct) is null)
+                await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId,
+                    await api.OpenConversationAsync(turn.UserId, ct), ct);
+        }
+        catch (SlackApiException e)
+        {
+            // Nudges need it, this answer does not: log and carry on.
+            log.LogWarning("Could not open the DM with {User}: {Error}", turn.UserId, e.Error);
+        }
+    }
+
+    private async Task DeliverAsync(SlackTurn turn, Reply reply, CancellationToken ct)
+    {
+        var isPrivate = !turn.IsDirect && (reply.Visibility == Visibility.Private || reply.Report?.HasPersonalRecords == true);
+        var message = renderer.Render(reply).ToJson();
+        try
+        {
+            await SendAsync(turn, reply, message, isPrivate, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient)
+        {
+            log.LogError("Slack {Method} refused the answer to {User}: {Error}", e.Method, turn.UserId, e.Error);
+            await TellAboutRefusalAsync(turn, SlackTexts.SlackRefused(reply.Language, e.Error), ct);
+        }
+    }
+
+    private async Task SendAsync(SlackTurn turn, Reply reply, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        switch (turn.Source)
+        {
+            case SlackTurnSource.SlashCommand when turn.ResponseUrl is not null:
+                // Only a report for everyone goes in_channel; help, refusals and personal answers stay with the asker.
+                message["response_type"] = !isPrivate && reply.Kind == ReplyKind.Report ? "in_channel" : "ephemeral";
+                await api.RespondAsync(turn.ResponseUrl, message, ct);
+                return;
+            case SlackTurnSource.BlockAction when turn.ResponseUrl is not null:
+                await RespondToButtonAsync(turn, message, isPrivate, ct);
+                return;
+            default:
+                await PostAsync(turn, message, isPrivate, ct);
+                return;
+        }
+    }
+
+    /// <summary>"Show more" replaces the message clicked on; other buttons answer with a new message.</summary>
+    private async Task RespondToButtonAsync(SlackTurn turn, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        var replace = turn.Action?.Verb == CardVerbs.Page;
+        var body = (JsonObject)message.DeepClone();
+        body["replace_original"] = replace;
+        if (!replace) body["response_type"] = isPrivate ? "ephemeral" : "in_channel";
+        if (!replace && turn.ThreadTs is not null) body["thread_ts"] = turn.ThreadTs;
+        try
+        {
+            await api.RespondAsync(turn.ResponseUrl!, body, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient && replace && !turn.MessageIsEphemeral
+                                          && turn.ChannelId is not null && turn.MessageTs is not null)
+        {
+            // response_url lives 30 minutes and 5 uses; the message itself can still be updated.
+            log.LogInformation("response_url refused ({Error}); updating the message with chat.update", e.Error);
+            await api.UpdateAsync(turn.ChannelId, turn.MessageTs, message, ct);
+        }
+    }
+
+    private async Task PostAsync(SlackTurn turn, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        if (turn.ThreadTs is not null) message["thread_ts"] = turn.ThreadTs;
+        if (turn.ChannelId is null)
+        {
+            var direct = await api.OpenConversationAsync(turn.UserId, ct);
+            await api.PostMessageAsync(direct, message, ct);
+        }
+        else if (isPrivate)
+            await api.PostEphemeralAsync(turn.ChannelId, turn.UserId, message, ct);
+        else
+            await api.PostMessageAsync(turn.ChannelId, message, ct);
+    }
+
+    /// <summary>When Slack refuses an answer, tell the asker why by the other road (and log if that fails too).</summary>
+    private async Task TellAboutRefusalAsync(SlackTurn turn, string text, CancellationToken ct)
+    {
+        var note = new JsonObject { ["text"] = text, ["response_type"] = "ephemeral" };
+        try
+        {
+            if (turn.Source is SlackTurnSource.SlashCommand or SlackTurnSource.BlockAction && turn.ChannelId is not null)
+                await api.PostEphemeralAsync(turn.ChannelId, turn.UserId, note, ct);
+            else if (turn.ResponseUrl is not null)
+                await api.RespondAsync(turn.ResponseUrl, note, ct);
+            else
+                await api.PostMessageAsync(await api.OpenConversationAsync(turn.UserId, ct), note, ct);
+        }
+        catch (SlackApiException e)
+        {
+            log.LogError("Could not tell {User} that Slack refused the answer: {Error}", turn.UserId, e.Error);
+        }
+    }
+}
