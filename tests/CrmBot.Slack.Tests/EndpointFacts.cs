@@ -292,6 +292,21 @@ public sealed class EndpointFacts : SlackHostTest
     }
 
     [Fact]
+    public async Task LinkButtonClick_IsAckedAndRunsNothing()
+    {
+        var click = ButtonClick("open:0", "");
+        click["actions"]![0]!.AsObject().Remove("value");
+        click["actions"]![0]!["url"] = "https://crm.example.com/opportunities/7";
+
+        using var response = await PostInteractionAsync(click);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var sentinel = await Host.PostFormAsync("/slack/commands", Command("sentinel"));
+        await WaitForTurnAsync("sentinel");
+        Assert.Single(Engine.Turns);
+    }
+
+    [Fact]
     public async Task LogCallButton_OpensAModal_AndItsSubmissionLogsTheCallWithTheNotes()
     {
         Engine.Answer = turn => new Reply { Kind = ReplyKind.Confirmation, Language = "en", Title = "Call logged", Visibility = Visibility.Private };

@@ -16,26 +16,23 @@ public static class SlackActionCodec
     public static string Value(IReadOnlyDictionary<string, string> data) =>
         JsonSerializer.Serialize(data);
 
-    /// <summary>The card action behind a Slack action, or null for link buttons and unknown shapes.</summary>
+    /// <summary>The card action behind a Slack action, or null for link buttons (they carry no value) and unknown shapes.</summary>
     public static CardAction? Decode(string? actionId, string? value)
     {
-        if (string.IsNullOrWhiteSpace(actionId)) return null;
+        if (string.IsNullOrWhiteSpace(actionId) || string.IsNullOrWhiteSpace(value)) return null;
         var colon = actionId.IndexOf(':');
         var verb = colon < 0 ? actionId : actionId[..colon];
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(value))
+        try
         {
-            try
-            {
-                if (JsonNode.Parse(value) is not JsonObject json) return null;
-                foreach (var (key, node) in json)
-                    if (node is not null)
-                        data[key] = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
+            if (JsonNode.Parse(value) is not JsonObject json) return null;
+            foreach (var (key, node) in json)
+                if (node is not null)
+                    data[key] = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            return null;
         }
         return new CardAction(verb, data);
     }

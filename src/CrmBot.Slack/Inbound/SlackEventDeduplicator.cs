@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,12 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
     // Slack retries within 5 minutes of the first delivery; an hour of memory covers that with room.
     private static readonly TimeSpan Remember = TimeSpan.FromHours(1);
     private const int PruneAbove = 10_000;
+    // Slack gives up retrying after about 5 minutes: rows older than a day only take space. Swept hourly.
+    private static readonly TimeSpan KeepRows = TimeSpan.FromDays(1);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromHours(1);
+    public const string KeyPrefix = "slack:";
+
+    private long _nextSweepTicks;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
 
@@ -32,6 +39,7 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
         try
         {
             await db.SaveChangesAsync(ct);
+            await SweepOldRowsAsync(db, now, ct);
             return true;
         }
         catch (DbUpdateException e)
@@ -41,6 +49,21 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
             if (await db.ProcessedEvents.AnyAsync(p => p.Key == key, ct)) return false;
             log.LogError(e, "Could not record Slack event {Key}; handling it anyway", key);
             return true;
+        }
+    }
+
+    private async Task SweepOldRowsAsync(CrmDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepEvery).UtcTicks, due) != due) return;
+        var cutoff = (now - KeepRows).UtcDateTime;
+        try
+        {
+            await db.ProcessedEvents.Where(p => p.ReceivedAt < cutoff && p.Key.StartsWith(KeyPrefix)).ExecuteDeleteAsync(ct);
+        }
+        catch (DbException e)
+        {
+            log.LogWarning(e, "Could not sweep old Slack event keys");
         }
     }
 

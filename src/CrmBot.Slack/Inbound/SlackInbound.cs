@@ -55,7 +55,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
 
         // Slack retries anything not acked in 3 s and delivers at least once: answer each event_id once.
         var eventId = Str(envelope, "event_id");
-        if (eventId is not null && !await dedupe.TryClaimAsync("slack:event:" + eventId, ct))
+        if (eventId is not null && !await dedupe.TryClaimAsync(SlackEventDeduplicator.KeyPrefix + "event:" + eventId, ct))
         {
             log.LogInformation("Slack event {EventId} already handled; ignoring the retry", eventId);
             return null;

@@ -146,18 +146,13 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             await api.PostMessageAsync(turn.ChannelId, message, ct);
     }
 
-    /// <summary>When Slack refuses an answer, tell the asker why by the other road (and log if that fails too).</summary>
+    /// <summary>When Slack refuses an answer, tell the asker why in a DM (the one road that needs no channel membership).</summary>
     private async Task TellAboutRefusalAsync(SlackTurn turn, string text, CancellationToken ct)
     {
-        var note = new JsonObject { ["text"] = text, ["response_type"] = "ephemeral" };
         try
         {
-            if (turn.Source is SlackTurnSource.SlashCommand or SlackTurnSource.BlockAction && turn.ChannelId is not null)
-                await api.PostEphemeralAsync(turn.ChannelId, turn.UserId, note, ct);
-            else if (turn.ResponseUrl is not null)
-                await api.RespondAsync(turn.ResponseUrl, note, ct);
-            else
-                await api.PostMessageAsync(await api.OpenConversationAsync(turn.UserId, ct), note, ct);
+            var direct = await api.OpenConversationAsync(turn.UserId, ct);
+            await api.PostMessageAsync(direct, new JsonObject { ["text"] = text }, ct);
         }
         catch (SlackApiException e)
         {

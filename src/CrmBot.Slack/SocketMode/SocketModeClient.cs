@@ -49,9 +49,9 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
             {
                 return;
             }
-            catch (Exception e) when (e is SlackApiException or WebSocketException or JsonException or OperationCanceledException)
+            catch (SlackApiException e)
             {
-                log.LogWarning("Socket Mode connection failed: {Error}", e is SlackApiException s ? s.Error : e.Message);
+                log.LogWarning("Socket Mode could not get a connection URL: {Error}", e.Error);
                 ending = Ending.Dropped;
             }
             IsConnected = false;
@@ -80,42 +80,44 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = PingInterval;
         socket.Options.KeepAliveTimeout = PongTimeout;
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        connectTimeout.CancelAfter(options.Value.RequestTimeout);
-        await socket.ConnectAsync(url, connectTimeout.Token);
-
         var ending = Ending.Dropped;
         try
         {
-            while (socket.State == WebSocketState.Open)
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                var frame = await ReceiveAsync(socket, ct);
-                if (frame is null) break;
-                if (frame["type"]?.GetValue<string>() is "disconnect")
+                connectTimeout.CancelAfter(options.Value.RequestTimeout);
+                await socket.ConnectAsync(url, connectTimeout.Token);
+            }
+            while (socket.State == WebSocketState.Open && await ReceiveAsync(socket, ct) is { } frame)
+            {
+                switch (frame["type"]?.GetValue<string>())
                 {
-                    var reason = frame["reason"]?.GetValue<string>();
-                    log.LogInformation("Socket Mode disconnect: {Reason}", reason);
-                    if (reason == "link_disabled") { ending = Ending.LinkDisabled; break; }
-                    ending = Ending.RefreshRequested;
-                    // The replacement opens now; this socket stays open a little to drain, then closes.
-                    _ = DrainAndCloseAsync(socket, ct);
-                    return ending;
+                    case "hello":
+                        IsConnected = true;
+                        onHello();
+                        log.LogInformation("Socket Mode connected ({Connections} connections)", frame["num_connections"]?.ToJsonString());
+                        break;
+                    case "disconnect" when frame["reason"]?.GetValue<string>() == "link_disabled":
+                        return ending = Ending.LinkDisabled;
+                    case "disconnect":
+                        log.LogInformation("Socket Mode disconnect: {Reason}; reconnecting", frame["reason"]?.GetValue<string>());
+                        // The replacement opens now; this socket stays open a little to drain, then closes.
+                        _ = DrainAndCloseAsync(socket, ct);
+                        return ending = Ending.RefreshRequested;
+                    default:
+                        await HandleEnvelopeAsync(socket, frame, ct);
+                        break;
                 }
-                if (frame["type"]?.GetValue<string>() is "hello")
-                {
-                    IsConnected = true;
-                    onHello();
-                    log.LogInformation("Socket Mode connected ({Connections} connections)", frame["num_connections"]?.ToJsonString());
-                    continue;
-                }
-                await HandleEnvelopeAsync(socket, frame, ct);
             }
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (e is WebSocketException or JsonException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             log.LogWarning("Socket Mode link dropped: {Error}", e.Message);
         }
-        await CloseQuietlyAsync(socket);
+        finally
+        {
+            if (ending != Ending.RefreshRequested) await CloseQuietlyAsync(socket);
+        }
         return ending;
     }
 
