@@ -250,6 +250,31 @@ public sealed class EndpointFacts : SlackHostTest
     }
 
     [Fact]
+    public async Task PersonalAnswer_ToASlashCommandInTheBotsDm_IsPostedThere()
+    {
+        Engine.Answer = turn => new Reply { Kind = ReplyKind.Report, Language = "en", Title = "Your plan", Visibility = Visibility.Private };
+
+        using var ack = await Host.PostFormAsync("/slack/commands", Command("my plan", channel: "DU1"));
+
+        var answer = await Slack.WaitForAsync("response_url");
+        Assert.Equal("in_channel", answer.Json!["response_type"]!.GetValue<string>());
+        Assert.True(Assert.Single(Engine.Turns).Context.IsPersonal);
+    }
+
+    [Fact]
+    public async Task PersonalAnswer_ToASlashCommandInADmBetweenTwoPeople_IsEphemeral()
+    {
+        Engine.Answer = turn => new Reply { Kind = ReplyKind.Report, Language = "en", Title = "Your plan", Visibility = Visibility.Private };
+
+        // D77 is Ann's DM with a colleague, not with the bot (that one is DU1).
+        using var ack = await Host.PostFormAsync("/slack/commands", Command("my plan", channel: "D77"));
+
+        var answer = await Slack.WaitForAsync("response_url");
+        Assert.Equal("ephemeral", answer.Json!["response_type"]!.GetValue<string>());
+        Assert.False(Assert.Single(Engine.Turns).Context.IsPersonal);
+    }
+
+    [Fact]
     public async Task UnlinkedUser_IsToldHowToGetLinked_AndTheEngineIsNotAsked()
     {
         Slack.Emails["U9"] = "stranger@example.com";

@@ -25,7 +25,9 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             TeamId = Str(command, "team_id") ?? "",
             UserId = Str(command, "user_id") ?? "",
             ChannelId = channel,
-            IsDirect = IsDirectChannel(channel) || Str(command, "channel_name") == "directmessage",
+            // A D… channel may be a DM between two people: only the processor, knowing the user's DM
+            // with the bot, may treat it as private to the asker.
+            IsDirect = false,
             Text = text.Length == 0 ? "help" : text,
             ResponseUrl = Str(command, "response_url"),
             TriggerId = Str(command, "trigger_id"),
@@ -60,8 +62,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             log.LogInformation("Slack event {EventId} already handled; ignoring the retry", eventId);
             return null;
         }
-        if (!queue.TryEnqueue(turn))
-            log.LogWarning("Slack queue is full; dropping event {EventId}", eventId);
+        EnqueueOrLog(turn);
         return null;
     }
 
@@ -78,13 +79,13 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     var cardAction = SlackActionCodec.Decode(Str(action, "action_id"), ActionValue(action));
                     if (cardAction is null) continue; // a link button: Slack still wants the ack, nothing to do
                     var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
-                    queue.TryEnqueue(new SlackTurn
+                    EnqueueOrLog(new SlackTurn
                     {
                         Source = SlackTurnSource.BlockAction,
                         TeamId = teamId,
                         UserId = userId,
                         ChannelId = channel,
-                        IsDirect = IsDirectChannel(channel),
+                        IsDirect = false, // decided by the processor, as for slash commands
                         Action = cardAction,
                         ResponseUrl = Str(payload, "response_url"),
                         MessageTs = Str(payload["container"], "message_ts") ?? Str(payload["message"], "ts"),
@@ -104,7 +105,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         ["errors"] = new JsonObject { [LogActivityModal.NotesBlockId] = SlackTexts.NotesRequired(origin.Language) },
                     };
                 var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal) { ["notes"] = notes };
-                queue.TryEnqueue(new SlackTurn
+                EnqueueOrLog(new SlackTurn
                 {
                     Source = SlackTurnSource.ViewSubmission,
                     TeamId = teamId,
@@ -159,7 +160,11 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
     private static string? ActionValue(JsonObject action) =>
         Str(action, "value") ?? Str(action["selected_option"], "value");
 
-    private static bool IsDirectChannel(string? channelId) => channelId?.StartsWith('D') == true;
+    private void EnqueueOrLog(SlackTurn turn)
+    {
+        if (!queue.TryEnqueue(turn))
+            log.LogWarning("Slack queue is full; dropping a {Source} from {User}", turn.Source, turn.UserId);
+    }
 
     private static JsonObject Ephemeral(string text) => new() { ["response_type"] = "ephemeral", ["text"] = text };
 

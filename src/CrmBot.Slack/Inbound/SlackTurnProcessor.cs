@@ -22,7 +22,7 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         Reply? reply;
         try
         {
-            reply = await AnswerAsync(turn, language, ct);
+            (turn, reply) = await AnswerAsync(turn, language, ct);
         }
         catch (SlackApiException e) when (!e.IsTransient)
         {
@@ -37,15 +37,21 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         if (reply is not null) await DeliverAsync(turn, reply, ct);
     }
 
-    /// <summary>The reply to send, or null when the turn was answered another way (a modal opened).</summary>
-    private async Task<Reply?> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
+    /// <summary>
+    /// The turn as understood (a D… channel recognised as the bot's DM) and the reply to send, or a null
+    /// reply when the turn was answered another way (a modal opened).
+    /// </summary>
+    private async Task<(SlackTurn Turn, Reply? Reply)> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
     {
         string? email = null;
         var asker = await linker.ResolveAsync(ChatPlatform.Slack, turn.TeamId, turn.UserId, aadObjectId: null,
             async c => email = await api.GetUserEmailAsync(turn.UserId, c), ct);
-        if (asker is null) return SlackTexts.NotLinked(language, email);
+        if (asker is null) return (turn, SlackTexts.NotLinked(language, email));
 
-        await RememberDirectConversationAsync(turn, asker, ct);
+        // Commands and buttons in a D… channel are private only in the asker's DM with the bot itself.
+        var directChannel = await RememberDirectConversationAsync(turn, asker, ct);
+        if (!turn.IsDirect && directChannel is not null && turn.ChannelId == directChannel)
+            turn = turn with { IsDirect = true };
         var context = turn.ToChatContext();
         if (turn.Action is { } action)
         {
@@ -53,28 +59,36 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             {
                 var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data);
                 await api.OpenViewAsync(turn.TriggerId, LogActivityModal.Build(origin), ct);
-                return null;
+                return (turn, null);
             }
-            return await engine.HandleActionAsync(asker, context, action, ct);
+            return (turn, await engine.HandleActionAsync(asker, context, action, ct));
         }
-        return await engine.HandleTextAsync(asker, context, turn.Text ?? "help", ct);
+        return (turn, await engine.HandleTextAsync(asker, context, turn.Text ?? "help", ct));
     }
 
-    /// <summary>Keeps the user's DM channel for nudges: the one they wrote in, or conversations.open on first contact.</summary>
-    private async Task RememberDirectConversationAsync(SlackTurn turn, Asker asker, CancellationToken ct)
+    /// <summary>
+    /// Keeps the user's DM channel with the bot for nudges: the one they wrote in, or conversations.open
+    /// on first contact. Returns it, or null when Slack would not open it.
+    /// </summary>
+    private async Task<string?> RememberDirectConversationAsync(SlackTurn turn, Asker asker, CancellationToken ct)
     {
         try
         {
             if (turn.IsDirect && turn.ChannelId is not null)
+            {
                 await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId, turn.ChannelId, ct);
-            else if (await conversations.FindDirectAsync(asker.UserId, ct) is null)
-                await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId,
-                    await api.OpenConversationAsync(turn.UserId, ct), ct);
+                return turn.ChannelId;
+            }
+            if (await conversations.FindDirectAsync(asker.UserId, ct) is { } stored) return stored.ConversationId;
+            var opened = await api.OpenConversationAsync(turn.UserId, ct);
+            await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId, opened, ct);
+            return opened;
         }
         catch (SlackApiException e)
         {
             // Nudges need it, this answer does not: log and carry on.
             log.LogWarning("Could not open the DM with {User}: {Error}", turn.UserId, e.Error);
+            return null;
         }
     }
 
