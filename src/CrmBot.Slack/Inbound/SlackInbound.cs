@@ -1,0 +1,179 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CrmBot.Core.Chat;
+using Microsoft.Extensions.Logging;
+
+namespace CrmBot.Slack.Inbound;
+
+/// <summary>
+/// Translates Slack payloads (HTTP or Socket Mode: the same JSON) into <see cref="SlackTurn"/>s and
+/// queues them, returning at once what Slack must get back within 3 s: the ack body, if any.
+/// Nothing here waits for a report.
+/// </summary>
+public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDeduplicator dedupe, ILogger<SlackInbound> log)
+{
+    /// <summary>A slash command: queued, acked with an ephemeral "working on it" (the answer follows via response_url).</summary>
+    public JsonObject HandleCommand(JsonObject command)
+    {
+        var text = Str(command, "text")?.Trim() ?? "";
+        var language = SlackTexts.LanguageOf(text);
+        var channel = Str(command, "channel_id");
+        var turn = new SlackTurn
+        {
+            Source = SlackTurnSource.SlashCommand,
+            TeamId = Str(command, "team_id") ?? "",
+            UserId = Str(command, "user_id") ?? "",
+            ChannelId = channel,
+            // A D… channel may be a DM between two people: only the processor, knowing the user's DM
+            // with the bot, may treat it as private to the asker.
+            IsDirect = false,
+            Text = text.Length == 0 ? "help" : text,
+            ResponseUrl = Str(command, "response_url"),
+            TriggerId = Str(command, "trigger_id"),
+        };
+        if (turn.UserId.Length == 0) return Ephemeral(SlackTexts.Failed(language).Text!);
+        return queue.TryEnqueue(turn)
+            ? Ephemeral(SlackTexts.Working(language, turn.Text))
+            : Ephemeral(SlackTexts.Busy(language));
+    }
+
+    /// <summary>An Events API envelope. Returns the body to answer with (the url_verification challenge) or null.</summary>
+    public async Task<JsonObject?> HandleEventAsync(JsonObject envelope, CancellationToken ct)
+    {
+        switch (Str(envelope, "type"))
+        {
+            case "url_verification":
+                return new JsonObject { ["challenge"] = Str(envelope, "challenge") ?? "" };
+            case "event_callback":
+                break;
+            default:
+                return null;
+        }
+        if (envelope["event"] is not JsonObject e) return null;
+        var botUserId = BotUserId(envelope);
+        var turn = ToTurn(envelope, e, botUserId);
+        if (turn is null) return null;
+
+        // Slack retries anything not acked in 3 s and delivers at least once: answer each event_id once.
+        var eventId = Str(envelope, "event_id");
+        if (eventId is not null && !await dedupe.TryClaimAsync(SlackEventDeduplicator.KeyPrefix + "event:" + eventId, ct))
+        {
+            log.LogInformation("Slack event {EventId} already handled; ignoring the retry", eventId);
+            return null;
+        }
+        EnqueueOrLog(turn);
+        return null;
+    }
+
+    /// <summary>An interactivity payload (block_actions, view_submission). Returns the ack body, if any.</summary>
+    public JsonObject? HandleInteraction(JsonObject payload)
+    {
+        var teamId = Str(payload["team"], "id") ?? Str(payload["user"], "team_id") ?? "";
+        var userId = Str(payload["user"], "id") ?? "";
+        switch (Str(payload, "type"))
+        {
+            case "block_actions":
+                foreach (var action in (payload["actions"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    var cardAction = SlackActionCodec.Decode(Str(action, "action_id"), ActionValue(action));
+                    if (cardAction is null) continue; // a link button: Slack still wants the ack, nothing to do
+                    var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
+                    EnqueueOrLog(new SlackTurn
+                    {
+                        Source = SlackTurnSource.BlockAction,
+                        TeamId = teamId,
+                        UserId = userId,
+                        ChannelId = channel,
+                        IsDirect = false, // decided by the processor, as for slash commands
+                        Action = cardAction,
+                        ResponseUrl = Str(payload, "response_url"),
+                        MessageTs = Str(payload["container"], "message_ts") ?? Str(payload["message"], "ts"),
+                        MessageIsEphemeral = payload["container"]?["is_ephemeral"]?.GetValueKind() == JsonValueKind.True,
+                        ThreadTs = Str(payload["message"], "thread_ts"),
+                        TriggerId = Str(payload, "trigger_id"),
+                    });
+                }
+                return null;
+            case "view_submission":
+                if (payload["view"] is not JsonObject view || LogActivityModal.Read(view) is not { } submitted) return null;
+                var (origin, notes) = submitted;
+                if (notes.Length == 0)
+                    return new JsonObject
+                    {
+                        ["response_action"] = "errors",
+                        ["errors"] = new JsonObject { [LogActivityModal.NotesBlockId] = SlackTexts.NotesRequired(origin.Language) },
+                    };
+                var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal) { ["notes"] = notes };
+                EnqueueOrLog(new SlackTurn
+                {
+                    Source = SlackTurnSource.ViewSubmission,
+                    TeamId = teamId,
+                    UserId = userId,
+                    ChannelId = origin.ChannelId,
+                    IsDirect = origin.IsDirect,
+                    Action = new CardAction(CardVerbs.LogActivity, data),
+                });
+                return null; // an empty 200 closes the modal
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>app_mention anywhere, or a user's message in a DM with the bot; everything else is ignored.</summary>
+    private static SlackTurn? ToTurn(JsonObject envelope, JsonObject e, string? botUserId)
+    {
+        var type = Str(e, "type");
+        var user = Str(e, "user");
+        // Bots (ourselves included: our DM replies echo back as message.im), edits, joins…: not questions.
+        if (user is null || Str(e, "subtype") is not null || e["bot_id"] is not null || user == botUserId) return null;
+        var isDirect = type == "message" && Str(e, "channel_type") == "im";
+        if (type != "app_mention" && !isDirect) return null;
+        var text = StripBotMention(Str(e, "text") ?? "", botUserId);
+        return new SlackTurn
+        {
+            Source = SlackTurnSource.Event,
+            TeamId = Str(e, "team") ?? Str(envelope, "team_id") ?? "",
+            UserId = user,
+            ChannelId = Str(e, "channel"),
+            IsDirect = isDirect,
+            Text = text.Length == 0 ? "help" : text,
+            ThreadTs = Str(e, "thread_ts"),
+        };
+    }
+
+    /// <summary>Removes the mention of the bot itself; other people's mentions stay for the parser ("stale deals for @ann").</summary>
+    public static string StripBotMention(string text, string? botUserId)
+    {
+        if (botUserId is not null)
+            text = text.Replace($"<@{botUserId}>", " ", StringComparison.Ordinal);
+        text = botUserId is null ? text : BotMentionWithLabel().Replace(text, m => m.Groups[1].Value == botUserId ? " " : m.Value);
+        return Whitespace().Replace(text, " ").Trim();
+    }
+
+    // For a bot install, the authorization's user_id is the bot user (the one app_mention text mentions).
+    private static string? BotUserId(JsonObject envelope) =>
+        (envelope["authorizations"] as JsonArray)?.OfType<JsonObject>()
+            .Where(a => a["is_bot"]?.GetValueKind() == JsonValueKind.True)
+            .Select(a => Str(a, "user_id")).FirstOrDefault(id => id is not null);
+
+    private static string? ActionValue(JsonObject action) =>
+        Str(action, "value") ?? Str(action["selected_option"], "value");
+
+    private void EnqueueOrLog(SlackTurn turn)
+    {
+        if (!queue.TryEnqueue(turn))
+            log.LogWarning("Slack queue is full; dropping a {Source} from {User}", turn.Source, turn.UserId);
+    }
+
+    private static JsonObject Ephemeral(string text) => new() { ["response_type"] = "ephemeral", ["text"] = text };
+
+    private static string? Str(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    [GeneratedRegex(@"<@([A-Z0-9]+)\|[^>]*>")]
+    private static partial Regex BotMentionWithLabel();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using CrmBot.Core.Chat;
+
+namespace CrmBot.Slack.Inbound;
+
+/// <summary>The few words the Slack edge says itself (before or without the engine), in en and zh-TW.</summary>
+internal static partial class SlackTexts
+{
+    public const string English = "en";
+    public const string TraditionalChinese = "zh-TW";
+
+    /// <summary>The user's language before we know who they are: Chinese characters mean zh-TW.</summary>
+    public static string LanguageOf(string? text) =>
+        text is not null && ChineseCharacter().IsMatch(text) ? TraditionalChinese : English;
+
+    public static string Working(string language, string text) => language == TraditionalChinese
+        ? $"處理中：{text}…" : $"Working on “{text}”…";
+
+    public static string Busy(string language) => language == TraditionalChinese
+        ? "目前請求過多，請稍後再試。" : "I'm busy right now. Please try again in a minute.";
+
+    public static Reply NotLinked(string language, string? email) => new()
+    {
+        Kind = ReplyKind.NotLinked,
+        Language = language,
+        Visibility = Visibility.Private,
+        Title = language == TraditionalChinese ? "尚未連結 CRM 帳號" : "Your Slack account is not linked to the CRM",
+        Text = (language, email) switch
+        {
+            (TraditionalChinese, null) => "您的 Slack 個人資料沒有電子郵件，無法連結 CRM 使用者。請聯絡 CRM 管理員。",
+            (TraditionalChinese, _) => $"找不到電子郵件為 {email} 的 CRM 使用者。請請 CRM 管理員以此電子郵件建立您的帳號。",
+            (_, null) => "Your Slack profile has no e-mail address, so I can't find your CRM user. Please ask your CRM admin to link you.",
+            _ => $"I couldn't find a CRM user with the e-mail {email}. Please ask your CRM admin to add you with that address.",
+        },
+    };
+
+    public static Reply Failed(string language) => new()
+    {
+        Kind = ReplyKind.Error,
+        Language = language,
+        Visibility = Visibility.Private,
+        Title = language == TraditionalChinese ? "發生錯誤" : "Something went wrong",
+        Text = language == TraditionalChinese ? "抱歉，無法完成這個要求。請稍後再試。" : "Sorry, I couldn't answer that. Please try again later.",
+    };
+
+    public static string SlackRefused(string language, string error) => language == TraditionalChinese
+        ? $"Slack 拒絕了我的回覆（錯誤：{error}）。" : $"Slack refused my answer (error: {error}).";
+
+    public static string ModalTitle(string language, string type) => (language, type) switch
+    {
+        (TraditionalChinese, "email") => "記錄電子郵件",
+        (TraditionalChinese, _) => "記錄通話",
+        (_, "email") => "Log an email",
+        _ => "Log a call",
+    };
+
+    public static string NotesLabel(string language) => language == TraditionalChinese ? "內容摘要" : "What was said";
+
+    public static string Save(string language) => language == TraditionalChinese ? "儲存" : "Save";
+
+    public static string Cancel(string language) => language == TraditionalChinese ? "取消" : "Cancel";
+
+    public static string NotesRequired(string language) => language == TraditionalChinese ? "請輸入內容摘要。" : "Please write a few words about it.";
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex ChineseCharacter();
+}

@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using CrmBot.Core.Chat;
+using CrmBot.Core.Data;
+using CrmBot.Slack.Api;
+using CrmBot.Slack.Blocks;
+using Microsoft.Extensions.Logging;
+
+namespace CrmBot.Slack.Inbound;
+
+/// <summary>
+/// Answers one acknowledged turn: who is asking (linked by Slack profile e-mail on first contact),
+/// the engine's reply, rendered to Block Kit and sent back the way the request came: response_url for
+/// commands and buttons, chat.postMessage / chat.postEphemeral for mentions, DMs and modals.
+/// Personal answers asked for in a channel are only ever shown to the asker.
+/// </summary>
+public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engine, SlackApiClient api, BlockKitRenderer renderer,
+    SlackConversations conversations, ILogger<SlackTurnProcessor> log)
+{
+    public async Task ProcessAsync(SlackTurn turn, CancellationToken ct)
+    {
+        var language = SlackTexts.LanguageOf(turn.Text);
+        Reply? reply;
+        try
+        {
+            (turn, reply) = await AnswerAsync(turn, language, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient)
+        {
+            log.LogError("Slack {Method} refused while answering {User}: {Error}", e.Method, turn.UserId, e.Error);
+            reply = SlackTexts.Failed(language) with { Text = SlackTexts.SlackRefused(language, e.Error) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "Answering Slack {Source} from {User} failed", turn.Source, turn.UserId);
+            reply = SlackTexts.Failed(language);
+        }
+        if (reply is not null) await DeliverAsync(turn, reply, ct);
+    }
+
+    /// <summary>
+    /// The turn as understood (a D… channel recognised as the bot's DM) and the reply to send, or a null
+    /// reply when the turn was answered another way (a modal opened).
+    /// </summary>
+    private async Task<(SlackTurn Turn, Reply? Reply)> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
+    {
+        string? email = null;
+        var asker = await linker.ResolveAsync(ChatPlatform.Slack, turn.TeamId, turn.UserId, aadObjectId: null,
+            async c => email = await api.GetUserEmailAsync(turn.UserId, c), ct);
+        if (asker is null) return (turn, SlackTexts.NotLinked(language, email));
+
+        // Commands and buttons in a D… channel are private only in the asker's DM with the bot itself.
+        var directChannel = await RememberDirectConversationAsync(turn, asker, ct);
+        if (!turn.IsDirect && directChannel is not null && turn.ChannelId == directChannel)
+            turn = turn with { IsDirect = true };
+        var context = turn.ToChatContext();
+        if (turn.Action is { } action)
+        {
+            if (action.Verb == CardVerbs.LogActivity && !action.Data.ContainsKey("notes") && turn.TriggerId is not null)
+            {
+                var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data);
+                await api.OpenViewAsync(turn.TriggerId, LogActivityModal.Build(origin), ct);
+                return (turn, null);
+            }
+            return (turn, await engine.HandleActionAsync(asker, context, action, ct));
+        }
+        return (turn, await engine.HandleTextAsync(asker, context, turn.Text ?? "help", ct));
+    }
+
+    /// <summary>
+    /// Keeps the user's DM channel with the bot for nudges: the one they wrote in, or conversations.open
+    /// on first contact. Returns it, or null when Slack would not open it.
+    /// </summary>
+    private async Task<string?> RememberDirectConversationAsync(SlackTurn turn, Asker asker, CancellationToken ct)
+    {
+        try
+        {
+            if (turn.IsDirect && turn.ChannelId is not null)
+            {
+                await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId, turn.ChannelId, ct);
+                return turn.ChannelId;
+            }
+            if (await conversations.FindDirectAsync(asker.UserId, ct) is { } stored) return stored.ConversationId;
+            var opened = await api.OpenConversationAsync(turn.UserId, ct);
+            await conversations.RememberDirectAsync(turn.TeamId, asker.UserId, turn.UserId, opened, ct);
+            return opened;
+        }
+        catch (SlackApiException e)
+        {
+            // Nudges need it, this answer does not: log and carry on.
+            log.LogWarning("Could not open the DM with {User}: {Error}", turn.UserId, e.Error);
+            return null;
+        }
+    }
+
+    private async Task DeliverAsync(SlackTurn turn, Reply reply, CancellationToken ct)
+    {
+        var isPrivate = !turn.IsDirect && (reply.Visibility == Visibility.Private || reply.Report?.HasPersonalRecords == true);
+        var message = renderer.Render(reply).ToJson();
+        try
+        {
+            await SendAsync(turn, reply, message, isPrivate, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient)
+        {
+            log.LogError("Slack {Method} refused the answer to {User}: {Error}", e.Method, turn.UserId, e.Error);
+            await TellAboutRefusalAsync(turn, SlackTexts.SlackRefused(reply.Language, e.Error), ct);
+        }
+    }
+
+    private async Task SendAsync(SlackTurn turn, Reply reply, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        switch (turn.Source)
+        {
+            case SlackTurnSource.SlashCommand when turn.ResponseUrl is not null:
+                // Only a report for everyone goes in_channel; help, refusals and personal answers stay with the asker.
+                message["response_type"] = !isPrivate && reply.Kind == ReplyKind.Report ? "in_channel" : "ephemeral";
+                await api.RespondAsync(turn.ResponseUrl, message, ct);
+                return;
+            case SlackTurnSource.BlockAction when turn.ResponseUrl is not null:
+                await RespondToButtonAsync(turn, message, isPrivate, ct);
+                return;
+            default:
+                await PostAsync(turn, message, isPrivate, ct);
+                return;
+        }
+    }
+
+    /// <summary>"Show more" replaces the message clicked on; other buttons answer with a new message.</summary>
+    private async Task RespondToButtonAsync(SlackTurn turn, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        var replace = turn.Action?.Verb == CardVerbs.Page;
+        var body = (JsonObject)message.DeepClone();
+        body["replace_original"] = replace;
+        if (!replace) body["response_type"] = isPrivate ? "ephemeral" : "in_channel";
+        if (!replace && turn.ThreadTs is not null) body["thread_ts"] = turn.ThreadTs;
+        try
+        {
+            await api.RespondAsync(turn.ResponseUrl!, body, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient && replace && !turn.MessageIsEphemeral
+                                          && turn.ChannelId is not null && turn.MessageTs is not null)
+        {
+            // response_url lives 30 minutes and 5 uses; the message itself can still be updated.
+            log.LogInformation("response_url refused ({Error}); updating the message with chat.update", e.Error);
+            await api.UpdateAsync(turn.ChannelId, turn.MessageTs, message, ct);
+        }
+    }
+
+    private async Task PostAsync(SlackTurn turn, JsonObject message, bool isPrivate, CancellationToken ct)
+    {
+        if (turn.ThreadTs is not null) message["thread_ts"] = turn.ThreadTs;
+        if (turn.ChannelId is null)
+        {
+            var direct = await api.OpenConversationAsync(turn.UserId, ct);
+            await api.PostMessageAsync(direct, message, ct);
+        }
+        else if (isPrivate)
+            await api.PostEphemeralAsync(turn.ChannelId, turn.UserId, message, ct);
+        else
+            await api.PostMessageAsync(turn.ChannelId, message, ct);
+    }
+
+    /// <summary>When Slack refuses an answer, tell the asker why in a DM (the one road that needs no channel membership).</summary>
+    private async Task TellAboutRefusalAsync(SlackTurn turn, string text, CancellationToken ct)
+    {
+        try
+        {
+            var direct = await api.OpenConversationAsync(turn.UserId, ct);
+            await api.PostMessageAsync(direct, new JsonObject { ["text"] = text }, ct);
+        }
+        catch (SlackApiException e)
+        {
+            log.LogError("Could not tell {User} that Slack refused the answer: {Error}", turn.UserId, e.Error);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrmBot.Slack.Http;
+using CrmBot.Slack.Inbound;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CrmBot.Slack;
+
+/// <summary>
+/// Slack's HTTP entry points. Each reads the raw body, verifies the signature over those exact bytes
+/// (nothing is parsed or run before that), hands the payload to <see cref="SlackInbound"/> and answers
+/// at once; the report itself runs in the background queue.
+/// </summary>
+public static class SlackEndpoints
+{
+    // Slack payloads are small (a slash command or an event is a few kB); this bounds what an
+    // unauthenticated caller can make us buffer before the signature is checked.
+    private const int MaxBodyBytes = 1 << 20;
+
+    public static IEndpointRouteBuilder MapSlackChannel(this IEndpointRouteBuilder endpoints)
+    {
+        var slack = endpoints.MapGroup("/slack");
+        slack.MapPost("/commands", Commands);
+        slack.MapPost("/events", Events);
+        slack.MapPost("/interactions", Interactions);
+        return endpoints;
+    }
+
+    private static async Task<IResult> Commands(HttpContext http, SlackInbound inbound)
+    {
+        var body = await ReadVerifiedAsync(http);
+        if (body is null)
+            return IsSslCheck(http) ? Results.Ok() : Results.Unauthorized();
+        var form = ParseForm(body);
+        if (form["ssl_check"]?.GetValue<string>() == "1") return Results.Ok();
+        return Results.Json(inbound.HandleCommand(form));
+    }
+
+    private static async Task<IResult> Events(HttpContext http, SlackInbound inbound)
+    {
+        var body = await ReadVerifiedAsync(http);
+        if (body is null) return Results.Unauthorized();
+        if (ParseJson(body) is not { } envelope) return BadRequest(http);
+        var answer = await inbound.HandleEventAsync(envelope, http.RequestAborted);
+        return answer is null ? Results.Ok() : Results.Json(answer);
+    }
+
+    private static async Task<IResult> Interactions(HttpContext http, SlackInbound inbound)
+    {
+        var body = await ReadVerifiedAsync(http);
+        if (body is null) return Results.Unauthorized();
+        if (ParseJson(Encoding.UTF8.GetBytes(ParseForm(body)["payload"]?.GetValue<string>() ?? "")) is not { } payload)
+            return BadRequest(http);
+        var answer = inbound.HandleInteraction(payload);
+        return answer is null ? Results.Ok() : Results.Json(answer);
+    }
+
+    /// <summary>The raw body when the signature is good, else null (and nothing else is read).</summary>
+    private static async Task<byte[]?> ReadVerifiedAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<SlackOptions>>().Value;
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        if (string.IsNullOrEmpty(options.SigningSecret)) return null;
+        var body = await ReadBodyAsync(http.Request);
+        if (body is null) return null;
+        http.Items[RawBodyKey] = body;
+        var ok = SlackSignature.IsValid(options.SigningSecret, http.Request.Headers[SlackSignature.TimestampHeader],
+            http.Request.Headers[SlackSignature.SignatureHeader], body, clock.GetUtcNow());
+        return ok ? body : null;
+    }
+
+    private const string RawBodyKey = "slack.rawBody";
+
+    // Slack's SSL check is the one unsigned request: `ssl_check=1` to the command URL. Answer 200, do nothing.
+    private static bool IsSslCheck(HttpContext http) =>
+        http.Items[RawBodyKey] is byte[] body && ParseForm(body)["ssl_check"]?.GetValue<string>() == "1"
+        && string.IsNullOrEmpty(http.Request.Headers[SlackSignature.SignatureHeader]);
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A form body as a JSON object of strings: the shape Socket Mode delivers the same payload in.</summary>
+    private static JsonObject ParseForm(byte[] body)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+            result[key] = value.ToString();
+        return result;
+    }
+
+    private static JsonObject? ParseJson(byte[] body)
+    {
+        try { return JsonNode.Parse(body) as JsonObject; }
+        catch (JsonException) { return null; }
+    }
+
+    // A signed request we cannot read will not get better on retry.
+    private static IResult BadRequest(HttpContext http)
+    {
+        http.Response.Headers["X-Slack-No-Retry"] = "1";
+        return Results.BadRequest();
+    }
+}

@@ -1,0 +1,98 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Data;
+using CrmBot.Slack.Api;
+using CrmBot.Slack.Blocks;
+using CrmBot.Slack.Inbound;
+using CrmBot.Slack.Tests.Fakes;
+using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CrmBot.Slack.Tests;
+
+public sealed class SlackSenderFacts : IAsyncLifetime
+{
+    private FakeSlackServer _slack = null!;
+    private readonly TestDatabase _database = new();
+    private static readonly Reply Nudge = new() { Kind = ReplyKind.Nudge, Language = "en", Title = "3 deals need you", Text = "Acme…" };
+
+    public async Task InitializeAsync()
+    {
+        _slack = await FakeSlackServer.StartAsync();
+        await using var db = _database.NewTrackingContext();
+        var user = new User { Name = "Ann Rep", Email = "ann@example.com" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        db.ChatIdentities.Add(new ChatIdentity { Platform = ChatPlatform.Slack, Workspace = "T1", PlatformUserId = "U1", UserId = user.Id });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _slack.DisposeAsync();
+        _database.Dispose();
+    }
+
+    private SlackSender Sender(CrmDbContext db)
+    {
+        var api = new SlackApiClient(new HttpClient(), new SlackRateLimits(),
+            Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
+            TimeProvider.System, NullLogger<SlackApiClient>.Instance);
+        return new SlackSender(api, new SlackConversations(db, api, TimeProvider.System), new BlockKitRenderer(), NullLogger<SlackSender>.Instance);
+    }
+
+    [Fact]
+    public async Task SendToUser_OpensTheDmOnce_StoresIt_AndPostsTheRenderedReply()
+    {
+        await using var db = _database.NewContext();
+        var sender = Sender(db);
+
+        var first = await sender.SendToUserAsync(1, Nudge, CancellationToken.None);
+        var second = await sender.SendToUserAsync(1, Nudge, CancellationToken.None);
+
+        Assert.Equal((SendStatus.Sent, SendStatus.Sent), (first.Status, second.Status));
+        Assert.Single(_slack.Calls("conversations.open"));
+        Assert.All(_slack.Calls("chat.postMessage"), c => Assert.Equal("DU1", c.Json!["channel"]!.GetValue<string>()));
+        Assert.Equal(2, _slack.Calls("chat.postMessage").Count);
+        Assert.Equal("DU1", (await db.ConversationRefs.SingleAsync(c => c.UserId == 1)).ConversationId);
+    }
+
+    [Theory]
+    [InlineData(200, """{"ok":false,"error":"cannot_dm_bot"}""", SendStatus.Unreachable)]
+    [InlineData(200, """{"ok":false,"error":"invalid_blocks"}""", SendStatus.PermanentFailure)]
+    [InlineData(503, "down", SendStatus.TransientFailure)]
+    public async Task SendToConversation_MapsSlackFailures(int status, string body, SendStatus expected)
+    {
+        await using var db = _database.NewContext();
+        _slack.Script("chat.postMessage", status, body);
+        var channel = new ConversationRef { Platform = ChatPlatform.Slack, Workspace = "T1", ConversationId = "C9", ConversationType = "channel" };
+
+        var result = await Sender(db).SendToConversationAsync(channel, Nudge, CancellationToken.None);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Equal("C9", _slack.Calls("chat.postMessage")[0].Json!["channel"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendToUser_IsThrottled_WithSlacksRetryAfter()
+    {
+        await using var db = _database.NewContext();
+        _slack.Script("chat.postMessage", 429, "", ("Retry-After", "90"));
+
+        var result = await Sender(db).SendToUserAsync(1, Nudge, CancellationToken.None);
+
+        Assert.Equal((SendStatus.Throttled, TimeSpan.FromSeconds(90)), (result.Status, result.RetryAfter));
+    }
+
+    [Fact]
+    public async Task SendToUser_FailsPermanently_WhenTheUserHasNoSlackIdentity()
+    {
+        await using var db = _database.NewContext();
+
+        var result = await Sender(db).SendToUserAsync(404, Nudge, CancellationToken.None);
+
+        Assert.Equal(SendStatus.PermanentFailure, result.Status);
+        Assert.Empty(_slack.AllCalls);
+    }
+}
