@@ -235,7 +235,7 @@ internal static partial class ActionParser
     [GeneratedRegex(@"^(?:help|\?|commands|what can you do|幫助|說明|使用說明|指令|怎麼用)(?:\s+|$)(?<rest>.*)$")]
     private static partial Regex Help();
 
-    [GeneratedRegex(@"^(?:log|logged|record|記錄|紀錄|登記)\s*(?:an?\s+)?(?<type>phone call|call|phone|visit|meeting|e-mail|email|mail|task|通話|電話|拜訪|會議|開會|電子郵件|郵件|任務)?(?:(?:\s+(?:with|to|for|at|on))?\s+|\s*(?:與|和|跟|給|在)\s*|$)(?<target>[^:]*?)\s*(?::\s*(?<notes>.*))?$")]
+    [GeneratedRegex(@"^(?:log|logged|record|記錄|紀錄|登記)\s*(?:an?\s+)?(?<type>phone call|call|phone|visit|meeting|e-mail|email|mail|task|通話|電話|拜訪|會議|開會|電子郵件|郵件|任務)?(?:\s+(?:with|to|for|at|on)\s+|\s*(?:與|和|跟|給|在)\s*|\s+|$)(?<target>[^:]*?)\s*(?::\s*(?<notes>.*))?$")]
     private static partial Regex Log();
 
     [GeneratedRegex(@"^(?:snooze|延後提醒|延後|暫停提醒|稍後提醒)(?:\s+|$)(?<rest>.*)$")]
@@ -253,7 +253,7 @@ internal static partial class ActionParser
     [GeneratedRegex(@"^(?:(?:list|show|my)\s+)?subscriptions$|^(?:我的訂閱|訂閱列表|訂閱清單|查看訂閱|列出訂閱)$")]
     private static partial Regex ListSubscriptions();
 
-    [GeneratedRegex(@"^(?:subscribe|訂閱)(?:\s+|$)(?<rest>.*)$")]
+    [GeneratedRegex(@"^(?:subscribe(?:\s+|$)|訂閱\s*)(?<rest>.*)$")]
     private static partial Regex Subscribe();
 
     [GeneratedRegex(@"(?:\s|^)(?:for\s+)?team\s+(?<name>.+)$")]

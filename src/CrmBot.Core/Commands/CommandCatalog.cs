@@ -55,16 +55,17 @@ public static class CommandCatalog
 
     public static IEnumerable<CommandTopic> For(UserRole role) => Topics.Where(t => role >= t.MinimumRole);
 
-    /// <summary>The topic a word names ("stale", "排行榜", "leaderbord"), or null.</summary>
+    /// <summary>The topic some words name ("stale deals", "排行榜", "leaderbord"), or null.</summary>
     public static CommandTopic? FindTopic(string words)
     {
         var w = words.Trim().ToLowerInvariant();
+        var parts = w.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         foreach (var topic in Topics)
             if (topic.Topic == w || topic.NameEn.Equals(w, StringComparison.OrdinalIgnoreCase) || topic.NameZh == w ||
-                topic.Keywords.Any(k => k == w || (k.Length > 2 && w.Contains(k, StringComparison.Ordinal))))
+                topic.Keywords.Any(k => k == w || parts.Contains(k) || (NormalizedText.ContainsCjk(k) && w.Contains(k, StringComparison.Ordinal))))
                 return topic;
         foreach (var topic in Topics)
-            if (topic.Keywords.Any(k => Fuzzy.Matches(w, k)))
+            if (topic.Keywords.Any(k => parts.Any(p => Fuzzy.Matches(p, k))))
                 return topic;
         return null;
     }

@@ -62,7 +62,9 @@ internal static partial class ReportParser
         if (kind is not null and not ReportKind.Trends and not ReportKind.WinRate)
             metric = null; // "sales pipeline" is the pipeline, not a trend of sales
         if (kind == ReportKind.WinRate)
-            metric = TrendMetric.WinRate;
+            metric = TrendMetric.WinRate; // used only if a comparison makes this a trends question
+        if (kind == ReportKind.Activity && breakdown == Breakdown.OpportunityType)
+            breakdown = Breakdown.ActivityType; // "activity by type" means the activity's type
 
         var isToDate = period.Kind is PeriodKind.Ytd or PeriodKind.Qtd or PeriodKind.Mtd;
         var isTrend = baseline is not null || kind == ReportKind.Trends || (kind is null && metric is not null && metric != TrendMetric.WinRate)
