@@ -77,6 +77,7 @@ public static class CommandCatalog
     public static (IReadOnlyList<string> Suggestions, bool Close) Suggest(string lower, string? language)
     {
         var chinese = language is not null;
+        lower = lower.Length > 500 ? lower[..500] : lower; // what a long message is about shows in its beginning
         var words = lower.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length <= 30).Take(50).ToArray();
         var scored = Topics.Where(t => t.Topic != "help")
             .Select((t, order) => (Topic: t, Score: Score(t, words, lower), Order: order))
@@ -92,7 +93,7 @@ public static class CommandCatalog
     /// <summary>Smallest edit distance between a typed word and one of the topic's keywords (a Chinese keyword found inside the text scores 0).</summary>
     private static int Score(CommandTopic topic, string[] words, string lower)
     {
-        var best = int.MaxValue;
+        var best = 4; // "not close": anything above the 3 edits looked at
         foreach (var keyword in topic.Keywords)
         {
             if (NormalizedText.ContainsCjk(keyword))
@@ -102,7 +103,8 @@ public static class CommandCatalog
                 continue;
             }
             foreach (var w in words)
-                best = Math.Min(best, Fuzzy.Distance(w, keyword, 3) + (w.Length < 3 ? 3 : 0));
+                if (Math.Abs(w.Length - keyword.Length) < Math.Min(best, 3)) // the distance is at least the length difference
+                    best = Math.Min(best, Fuzzy.Distance(w, keyword, 3) + (w.Length < 3 ? 3 : 0));
         }
         return best;
     }

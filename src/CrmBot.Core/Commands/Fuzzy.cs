@@ -17,29 +17,36 @@ public static class Fuzzy
         return tolerance > 0 && Math.Abs(typed.Length - keyword.Length) <= tolerance && Distance(typed, keyword, tolerance) <= tolerance;
     }
 
-    /// <summary>The distance, or max + 1 as soon as it is certain to exceed <paramref name="max"/>.</summary>
+    /// <summary>The distance, or max + 1 as soon as it is certain to exceed <paramref name="max"/>. Three rolling rows: no allocation for keyword-sized words.</summary>
     public static int Distance(string a, string b, int max = int.MaxValue)
     {
         if (a.Length > 64 || b.Length > 64)
             return a == b ? 0 : Math.Max(a.Length, b.Length);
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        Span<int> before = stackalloc int[b.Length + 1];
+        Span<int> previous = stackalloc int[b.Length + 1];
+        Span<int> current = stackalloc int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+            previous[j] = j;
         for (var i = 1; i <= a.Length; i++)
         {
-            var rowMin = int.MaxValue;
+            current[0] = i;
+            var rowMin = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                var v = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                var v = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                    v = Math.Min(v, d[i - 2, j - 2] + 1);
-                d[i, j] = v;
+                    v = Math.Min(v, before[j - 2] + 1);
+                current[j] = v;
                 rowMin = Math.Min(rowMin, v);
             }
             if (rowMin > max)
                 return max + 1;
+            var recycled = before;
+            before = previous;
+            previous = current;
+            current = recycled;
         }
-        return d[a.Length, b.Length];
+        return previous[b.Length];
     }
 }

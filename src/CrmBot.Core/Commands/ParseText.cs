@@ -20,7 +20,10 @@ internal sealed class ParseText
         _lower = lower.ToCharArray();
     }
 
-    public string Lower => new(_lower);
+    private string? _lowerText;
+
+    /// <summary>The lower-case text with consumed phrases blanked (cached until the next <see cref="Consume"/>).</summary>
+    public string Lower => _lowerText ??= new string(_lower);
 
     public string CasedSlice(int index, int length) => new string(_cased, index, length).Trim();
 
@@ -28,6 +31,7 @@ internal sealed class ParseText
     {
         for (var i = index; i < index + length; i++)
             _lower[i] = _cased[i] = Consumed;
+        _lowerText = null;
     }
 
     public bool IsConsumed(int index) => _lower[index] == Consumed;

@@ -19,14 +19,20 @@ internal static partial class ReportParser
     private static readonly (string[] Words, TrendMetric Metric)[] EnglishMetrics = SplitPhrases(Vocabulary.EnglishMetrics);
     private static readonly (string Phrase, ReportKind Kind)[] ChineseReports = [.. Vocabulary.ChineseReports.OrderByDescending(p => p.Phrase.Length)];
     private static readonly (string Phrase, TrendMetric Metric)[] ChineseMetrics = [.. Vocabulary.ChineseMetrics.OrderByDescending(p => p.Phrase.Length)];
+    private static readonly (string Phrase, Breakdown Breakdown)[] ChineseBreakdownWords = [.. Vocabulary.ChineseBreakdownWords.OrderByDescending(p => p.Phrase.Length)];
     private static readonly (string Phrase, SubjectSpec Subject)[] ChineseSubjects = [.. Vocabulary.ChineseSubjects.OrderByDescending(p => p.Phrase.Length)];
     private static readonly string[] ChineseFiller = [.. Vocabulary.ChineseFiller.OrderByDescending(p => p.Length)];
 
     private static readonly HashSet<string> EveryoneWords = ["everyone", "everybody", "company", "company-wide", "companywide", "all teams", "the company", "whole company", "the whole company", "all", "all reps"];
     private static readonly HashSet<string> MyTeamWords = ["team", "my team", "our team", "us", "my reps", "my teams"];
 
+    /// <summary>A report question is a sentence: beyond this many characters a message is not one (and is not worth the work).</summary>
+    private const int MaxQuestionLength = 500;
+
     public static ReportCommand? TryParse(NormalizedText normalized)
     {
+        if (normalized.Lower.Length > MaxQuestionLength)
+            return null;
         var (cased, lower) = TypoCorrector.Correct(normalized.Cased, normalized.Lower);
         var text = new ParseText(cased, lower);
 
@@ -40,12 +46,18 @@ internal static partial class ReportParser
             text.Consume(found.Index, found.Length);
         }
 
-        ConsumeAll(text, ChineseFiller);
-        var subject = ReadChineseTeamName(text);
-        var metric = ConsumeFirst(text, ChineseMetrics);
-        ReportKind? kind = ConsumeFirst(text, ChineseReports);
-        subject ??= ConsumeFirst(text, ChineseSubjects);
-        subject ??= ReadChineseUserName(text);
+        SubjectSpec? subject = null;
+        TrendMetric? metric = null;
+        ReportKind? kind = null;
+        if (normalized.HasCjk)
+        {
+            ConsumeAll(text, ChineseFiller);
+            subject = ReadChineseTeamName(text);
+            metric = ConsumeFirst(text, ChineseMetrics);
+            kind = ConsumeFirst(text, ChineseReports);
+            subject ??= ConsumeFirst(text, ChineseSubjects);
+            subject ??= ReadChineseUserName(text);
+        }
 
         var words = text.Words();
         var used = new bool[words.Count];
@@ -136,8 +148,10 @@ internal static partial class ReportParser
                 }
         }
         var lower = text.Lower;
+        if (!NormalizedText.ContainsCjk(lower))
+            return Breakdown.None;
         foreach (var by in Vocabulary.ChineseBy)
-            foreach (var (phrase, breakdown) in Vocabulary.ChineseBreakdownWords.OrderByDescending(p => p.Phrase.Length))
+            foreach (var (phrase, breakdown) in ChineseBreakdownWords)
             {
                 var at = lower.IndexOf(by + phrase, StringComparison.Ordinal);
                 if (at < 0)

@@ -77,7 +77,7 @@ public sealed partial class NormalizedText
         return new NormalizedText(s.Trim(), mentions);
     }
 
-    /// <summary>Drops control, format and private-use characters and lone surrogates (NFKC would throw on them); caps the length.</summary>
+    /// <summary>Drops control, format, private-use and unassigned characters and lone surrogates (NFKC throws on some of them); caps the length.</summary>
     private static string Sanitize(string text)
     {
         var length = Math.Min(text.Length, MaxLength);
@@ -98,7 +98,7 @@ public sealed partial class NormalizedText
                 continue;
             var category = char.GetUnicodeCategory(c);
             if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-                or System.Globalization.UnicodeCategory.PrivateUse)
+                or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned)
                 sb.Append(c is '\n' or '\r' or '\t' ? ' ' : c == '\u200B' ? ' ' : '\0');
             else
                 sb.Append(c);
