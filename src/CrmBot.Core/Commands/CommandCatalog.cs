@@ -55,6 +55,10 @@ public static class CommandCatalog
 
     public static IEnumerable<CommandTopic> For(UserRole role) => Topics.Where(t => role >= t.MinimumRole);
 
+    /// <summary>The topic an example belongs to (suggestions are examples).</summary>
+    public static CommandTopic? TopicOfExample(string example) =>
+        Topics.FirstOrDefault(t => t.ExamplesEn.Contains(example) || t.ExamplesZh.Contains(example));
+
     /// <summary>The topic some words name ("stale deals", "排行榜", "leaderbord"), or null.</summary>
     public static CommandTopic? FindTopic(string words)
     {
