@@ -19,7 +19,7 @@ namespace CrmBot.Web.Cli;
 /// </summary>
 public static class AskVerb
 {
-    public const string Usage = "--as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] " + ReportArguments.Usage;
+    public const string Usage = "\"<question>\" | --report <kind> …  --as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] " + ReportArguments.Usage;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -35,17 +35,31 @@ public static class AskVerb
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct)
     {
         var (options, words) = CliServices.Parse(args, "json");
-        if (!options.ContainsKey("report"))
+        ReportRequest? request;
+        string? language = null;
+        if (options.ContainsKey("report"))
         {
-            await output.WriteLineAsync(words.Count > 0
-                ? "Plain-words questions are not understood yet: use --report (see `crmbot help`)."
-                : "Usage: crmbot ask " + Usage);
-            return 2;
+            (request, var error) = ReportArguments.ToRequest(options);
+            if (request is null)
+            {
+                await output.WriteLineAsync(error);
+                return 2;
+            }
         }
-        var (request, error) = ReportArguments.ToRequest(options);
-        if (request is null)
+        else if (words.Count > 0)
         {
-            await output.WriteLineAsync(error);
+            // The sentence form: the same parser as chat.
+            var command = CommandParser.Parse(string.Join(' ', words));
+            if (command is not ReportCommand report)
+            {
+                await output.WriteLineAsync(NotAReport(command));
+                return 2;
+            }
+            (request, language) = (report.Request, report.Language);
+        }
+        else
+        {
+            await output.WriteLineAsync("Usage: crmbot ask \"<question>\" " + Usage);
             return 2;
         }
         if (!options.TryGetValue("as", out var who))
@@ -63,12 +77,20 @@ public static class AskVerb
             }
             asOf = day;
         }
-        return await AskAsync(request, who, asOf, options.ContainsKey("json"), configuration, output, ct);
+        return await AskAsync(request, who, asOf, options.ContainsKey("json"), configuration, output, ct, language);
     }
+
+    /// <summary>`ask` answers report questions; for anything else it says what the words were taken for and what to ask.</summary>
+    private static string NotAReport(Command command) => command switch
+    {
+        UnknownCommand u => $"'{u.Text}' is not a question I know. Did you mean: {string.Join(" · ", u.Suggestions)}?",
+        _ => $"That is a chat command ({command.GetType().Name.Replace("Command", "")}), not a report question. Report questions:\n  " +
+             string.Join("\n  ", CommandCatalog.Topics.Select(t => t.ExamplesEn.FirstOrDefault()).OfType<string>()),
+    };
 
     /// <summary>One question, already a request: run it as <paramref name="who"/> and print the outcome.</summary>
     public static async Task<int> AskAsync(ReportRequest request, string who, DateOnly? asOf, bool json,
-        IConfiguration configuration, TextWriter output, CancellationToken ct)
+        IConfiguration configuration, TextWriter output, CancellationToken ct, string? language = null)
     {
         try
         {
@@ -82,6 +104,8 @@ public static class AskVerb
                 return 1;
             }
 
+            if (language is not null)
+                asker = asker with { Language = language };
             var clock = asOf is { } day ? new FixedClock(CliServices.EndOfDay(day, asker.TimeZone)) : TimeProvider.System;
             await using var services = CliServices.Build(configuration, clock);
             await using var run = services.CreateAsyncScope();

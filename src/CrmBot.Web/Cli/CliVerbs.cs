@@ -11,7 +11,7 @@ public static class CliVerbs
         ["generate"] = (GenerateVerb.Usage, GenerateVerb.RunAsync),
         ["db"] = (DbVerb.Usage, DbVerb.RunAsync),
         ["ask"] = (AskVerb.Usage, AskVerb.RunAsync),
-        ["bench"] = (BenchVerb.Usage, BenchVerb.RunAsync),
+        ["bench"] = (BenchVerbs.Usage, BenchVerbs.RunAsync),
     };
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>

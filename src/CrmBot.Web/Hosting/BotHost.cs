@@ -1,5 +1,7 @@
+using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
-using CrmBot.Slack.Blocks;
+using CrmBot.Core.Reports;
+using CrmBot.Slack;
 using CrmBot.Teams.Cards;
 using CrmBot.Web.Playground;
 using Microsoft.Extensions.FileProviders;
@@ -31,14 +33,19 @@ public static class BotHost
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        // --- Renderers (one per channel) ---
+        // --- Reports and the chat engine (channel-neutral) ---
+        builder.Services.AddCrmReports(config);
+        builder.Services.AddChatEngine();
+
+        // --- Channels: each owns its wire format, auth, renderer and sender ---
         builder.Services.AddSingleton<AdaptiveCardRenderer>();
-        builder.Services.AddSingleton<BlockKitRenderer>();
+        builder.Services.AddSlackChannel(config);
 
         var app = builder.Build();
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");
+        app.MapSlackChannel();
         if (PlaygroundEndpoints.IsEnabled(playground, database, config["Teams:MicrosoftAppId"]))
         {
             var files = new PhysicalFileProvider(Path.Combine(app.Environment.ContentRootPath, "wwwroot", "playground"));

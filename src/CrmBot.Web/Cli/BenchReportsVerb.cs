@@ -12,7 +12,7 @@ namespace CrmBot.Web.Cli;
 /// configured database (each run in a fresh scope and DbContext, as a request would) and prints p50 / p95 per report.
 /// Figures to read, never asserted by tests.
 /// </summary>
-public static class BenchVerb
+public static class BenchReportsVerb
 {
     public const string Usage = "reports [--runs N (20)] [--as <user> (first admin)] [--as-of YYYY-MM-DD]";
 

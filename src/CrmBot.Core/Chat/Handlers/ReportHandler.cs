@@ -1,0 +1,62 @@
+using CrmBot.Core.Commands;
+using CrmBot.Core.Reports;
+
+namespace CrmBot.Core.Chat.Handlers;
+
+/// <summary>Runs a report (typed, or the next page from <see cref="CardVerbs.Page"/>) and turns each outcome into a reply.</summary>
+public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICardActionHandler
+{
+    public Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct) =>
+        RunAsync(((ReportCommand)command).Request, turn, ct);
+
+    public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct) =>
+        ReportRequestJson.TryDeserialize(action.Data.GetValueOrDefault("request")) is { } request
+            ? RunAsync(request, turn, ct)
+            : Task.FromResult(turn.Error("That page is no longer available. Please ask again.", "這一頁已無法取得，請重新詢問。"));
+
+    public async Task<Reply> RunAsync(ReportRequest request, ChatTurn turn, CancellationToken ct)
+    {
+        // The runner writes its text in the asker's language: the reply language of this turn.
+        var outcome = await runner.RunAsync(request, turn.Asker with { Language = turn.Language }, ct);
+        return outcome switch
+        {
+            ReportAnswered answered => new Reply
+            {
+                Kind = ReplyKind.Report,
+                Language = turn.Language,
+                Title = answered.Result.Title,
+                Report = answered.Result,
+                Visibility = answered.Result.HasPersonalRecords ? turn.PrivateInChannel : Visibility.Conversation,
+            },
+            ReportRefused refused => new Reply
+            {
+                Kind = ReplyKind.Refusal, Language = turn.Language, Title = turn.T("Not allowed", "無法查看"), Text = refused.Message,
+            },
+            SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
+            SubjectNotFound notFound => turn.Error(
+                $"I couldn't find anyone called “{notFound.Name}”. Try their full name or e-mail.",
+                $"找不到名為「{notFound.Name}」的人。請試試完整姓名或電子郵件。"),
+            _ => turn.Error("I couldn't answer that.", "我無法回答這個問題。"),
+        };
+    }
+
+    /// <summary>Several people or teams match the name: one button per candidate re-runs the same request with that exact subject.</summary>
+    private static Reply Choice(ReportRequest request, SubjectAmbiguous ambiguous, ChatTurn turn) => new()
+    {
+        Kind = ReplyKind.Choice,
+        Language = turn.Language,
+        Title = turn.T("Which one did you mean?", "你指的是哪一位？"),
+        Text = turn.T($"“{ambiguous.Name}” matches {ambiguous.Candidates.Count} names.", $"「{ambiguous.Name}」符合 {ambiguous.Candidates.Count} 個名稱。"),
+        Buttons =
+        [
+            .. ambiguous.Candidates.Select(c => new ReplyButton(c.Name, CardVerbs.Run, new Dictionary<string, string>
+            {
+                ["request"] = ReportRequestJson.Serialize(request with
+                {
+                    Subject = c.Kind == RecordKind.User ? SubjectSpec.User(c.Name) : SubjectSpec.Team(c.Name),
+                    Offset = 0,
+                }),
+            })),
+        ],
+    };
+}

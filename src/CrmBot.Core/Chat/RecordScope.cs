@@ -1,0 +1,73 @@
+using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Chat;
+
+/// <summary>
+/// The accounts and deals an asker may act on (design.md section 6): a rep their own, a manager their
+/// teams' (and their own), an admin all. Every write from chat goes through this, so a forged id in a
+/// button payload finds nothing.
+/// </summary>
+public sealed class RecordScope(CrmDbContext db)
+{
+    /// <summary>How many matches a name search returns at most (buttons to choose from).</summary>
+    private const int MaxMatches = 10;
+
+    public IQueryable<Opportunity> Opportunities(Asker asker) => asker.Role switch
+    {
+        UserRole.Admin => db.Opportunities,
+        UserRole.Manager => db.Opportunities.Where(o => o.OwnerId == asker.UserId || TeamMemberIds(asker).Contains(o.OwnerId)),
+        _ => db.Opportunities.Where(o => o.OwnerId == asker.UserId),
+    };
+
+    public IQueryable<Account> Accounts(Asker asker) => asker.Role switch
+    {
+        UserRole.Admin => db.Accounts,
+        UserRole.Manager => db.Accounts.Where(a => a.OwnerId == asker.UserId || (a.OwnerId != null && TeamMemberIds(asker).Contains(a.OwnerId.Value))),
+        _ => db.Accounts.Where(a => a.OwnerId == asker.UserId),
+    };
+
+    private IQueryable<int> TeamMemberIds(Asker asker)
+    {
+        var teams = asker.ManagedTeamIds.ToList();
+        return db.Users.Where(u => u.TeamId != null && teams.Contains(u.TeamId.Value)).Select(u => u.Id);
+    }
+
+    /// <summary>
+    /// Open deals and accounts in scope named like <paramref name="name"/>: exact names (any case) if
+    /// there are any, else names containing it.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordRef>> FindAsync(Asker asker, string name, CancellationToken ct)
+    {
+        var lower = name.Trim().ToLowerInvariant();
+        var pattern = "%" + lower.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var deals = await Opportunities(asker)
+            .Where(o => o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost)
+            .Where(o => EF.Functions.Like(o.Name.ToLower(), pattern, "\\"))
+            .OrderBy(o => o.Name).Take(MaxMatches).Select(o => new RecordRef(RecordKind.Opportunity, o.Id, o.Name)).ToListAsync(ct);
+        var accounts = await Accounts(asker)
+            .Where(a => EF.Functions.Like(a.Name.ToLower(), pattern, "\\"))
+            .OrderBy(a => a.Name).Take(MaxMatches).Select(a => new RecordRef(RecordKind.Account, a.Id, a.Name)).ToListAsync(ct);
+        var all = accounts.Concat(deals).ToList();
+        var exact = all.Where(r => string.Equals(r.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return exact.Count > 0 ? exact : all.Take(MaxMatches).ToList();
+    }
+
+    /// <summary>The record a button names, if the asker may act on it; null for a forged or stale id.</summary>
+    public async Task<RecordRef?> ResolveAsync(Asker asker, IReadOnlyDictionary<string, string> data, CancellationToken ct)
+    {
+        if (data.TryGetValue("opportunityId", out var o) && int.TryParse(o, out var opportunityId))
+            return await Opportunities(asker).Where(x => x.Id == opportunityId)
+                .Select(x => new RecordRef(RecordKind.Opportunity, x.Id, x.Name)).FirstOrDefaultAsync(ct);
+        if (data.TryGetValue("accountId", out var a) && int.TryParse(a, out var accountId))
+            return await Accounts(asker).Where(x => x.Id == accountId)
+                .Select(x => new RecordRef(RecordKind.Account, x.Id, x.Name)).FirstOrDefaultAsync(ct);
+        return null;
+    }
+
+    /// <summary>Data for a button that acts on <paramref name="record"/> (the keys <see cref="CardVerbs"/> documents).</summary>
+    public static Dictionary<string, string> IdData(RecordRef record) => record.Kind == RecordKind.Opportunity
+        ? new() { ["opportunityId"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+        : new() { ["accountId"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}

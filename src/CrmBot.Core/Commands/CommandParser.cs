@@ -1,0 +1,34 @@
+namespace CrmBot.Core.Commands;
+
+/// <summary>What the parser needs to know about where the message came from.</summary>
+/// <param name="BotName">The bot's display name: "@CrmBot" and &lt;at&gt;CrmBot&lt;/at&gt; address the message, they are not a subject.</param>
+/// <param name="BotUserId">The bot's Slack user id, stripped from app_mention text (&lt;@U0BOT&gt;).</param>
+public sealed record ParseContext(string BotName = "CrmBot", string? BotUserId = null)
+{
+    public static readonly ParseContext Default = new();
+}
+
+/// <summary>
+/// Turns a chat message into a <see cref="Command"/> (docs/commands.md lists every form). Never throws:
+/// any string gets a command, and words it cannot place become an <see cref="UnknownCommand"/> with the
+/// closest commands to suggest.
+/// </summary>
+public static class CommandParser
+{
+    public static Command Parse(string? text, ParseContext? context = null)
+    {
+        var normalized = NormalizedText.From(text, context ?? ParseContext.Default);
+        var chinese = normalized.HasCjk ? Localization.Formats.TraditionalChinese : null;
+        if (normalized.Lower.Length == 0)
+            return new HelpCommand { Language = chinese };
+
+        var command = ActionParser.TryParse(normalized) ?? ReportParser.TryParse(normalized);
+        if (command is not null)
+            return command with { Language = chinese ?? Localization.Formats.English };
+
+        var (suggestions, close) = CommandCatalog.Suggest(normalized.Lower, chinese);
+        return new UnknownCommand(Truncate(normalized.Cased, 200), suggestions) { Language = chinese ?? (close ? Localization.Formats.English : null) };
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CrmBot.Core.Commands;
+
+/// <summary>A period phrase found in a message: what it means and where it was (to remove it before reading the rest).</summary>
+public sealed record PeriodMatch(PeriodSpec Period, int Index, int Length);
+
+/// <summary>
+/// Finds the period in lower-case normalized text (see <see cref="NormalizedText"/>): English and zh-TW
+/// relative periods, years, months, quarters in both orders, "since" dates, date ranges and last-N-days.
+/// Forms are tried most specific first, so "2017-01-01 to 2017-03-31" is a range, not a year.
+/// Impossible values (month 13, Q5, 2017-02-30) are not periods.
+/// </summary>
+public static partial class PeriodParser
+{
+    private const string Date = @"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號]";
+
+    private static readonly string[] MonthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+    private static readonly Dictionary<string, PeriodKind> Keywords = new()
+    {
+        ["today"] = PeriodKind.Today, ["今天"] = PeriodKind.Today, ["今日"] = PeriodKind.Today,
+        ["this week"] = PeriodKind.ThisWeek, ["current week"] = PeriodKind.ThisWeek, ["本週"] = PeriodKind.ThisWeek, ["本周"] = PeriodKind.ThisWeek,
+        ["這週"] = PeriodKind.ThisWeek, ["這周"] = PeriodKind.ThisWeek, ["這星期"] = PeriodKind.ThisWeek, ["這個星期"] = PeriodKind.ThisWeek,
+        ["last week"] = PeriodKind.LastWeek, ["previous week"] = PeriodKind.LastWeek, ["上週"] = PeriodKind.LastWeek, ["上周"] = PeriodKind.LastWeek,
+        ["上星期"] = PeriodKind.LastWeek, ["上個星期"] = PeriodKind.LastWeek,
+        ["this month"] = PeriodKind.ThisMonth, ["current month"] = PeriodKind.ThisMonth, ["本月"] = PeriodKind.ThisMonth, ["這個月"] = PeriodKind.ThisMonth,
+        ["last month"] = PeriodKind.LastMonth, ["previous month"] = PeriodKind.LastMonth, ["上個月"] = PeriodKind.LastMonth, ["上月"] = PeriodKind.LastMonth,
+        ["this quarter"] = PeriodKind.ThisQuarter, ["current quarter"] = PeriodKind.ThisQuarter, ["this qtr"] = PeriodKind.ThisQuarter,
+        ["本季"] = PeriodKind.ThisQuarter, ["這季"] = PeriodKind.ThisQuarter, ["這一季"] = PeriodKind.ThisQuarter, ["本季度"] = PeriodKind.ThisQuarter,
+        ["last quarter"] = PeriodKind.LastQuarter, ["previous quarter"] = PeriodKind.LastQuarter, ["last qtr"] = PeriodKind.LastQuarter,
+        ["上季"] = PeriodKind.LastQuarter, ["上一季"] = PeriodKind.LastQuarter, ["上個季度"] = PeriodKind.LastQuarter, ["上季度"] = PeriodKind.LastQuarter,
+        ["this year"] = PeriodKind.ThisYear, ["current year"] = PeriodKind.ThisYear, ["今年"] = PeriodKind.ThisYear, ["本年度"] = PeriodKind.ThisYear,
+        ["last year"] = PeriodKind.LastYear, ["previous year"] = PeriodKind.LastYear, ["去年"] = PeriodKind.LastYear,
+        ["ytd"] = PeriodKind.Ytd, ["year to date"] = PeriodKind.Ytd, ["year-to-date"] = PeriodKind.Ytd, ["今年至今"] = PeriodKind.Ytd,
+        ["年初至今"] = PeriodKind.Ytd, ["本年至今"] = PeriodKind.Ytd,
+        ["qtd"] = PeriodKind.Qtd, ["quarter to date"] = PeriodKind.Qtd, ["quarter-to-date"] = PeriodKind.Qtd, ["本季至今"] = PeriodKind.Qtd,
+        ["mtd"] = PeriodKind.Mtd, ["month to date"] = PeriodKind.Mtd, ["month-to-date"] = PeriodKind.Mtd, ["本月至今"] = PeriodKind.Mtd,
+        ["all time"] = PeriodKind.AllTime, ["all-time"] = PeriodKind.AllTime, ["alltime"] = PeriodKind.AllTime, ["ever"] = PeriodKind.AllTime,
+        ["所有時間"] = PeriodKind.AllTime, ["歷來"] = PeriodKind.AllTime, ["全部時間"] = PeriodKind.AllTime, ["有史以來"] = PeriodKind.AllTime,
+    };
+
+    private static readonly (Regex Pattern, Func<Match, PeriodSpec?> Read)[] Forms =
+    [
+        (RangeForm(), m => ReadDate(m.Groups["a"].Value) is { } a && ReadDate(m.Groups["b"].Value) is { } b && a <= b ? PeriodSpec.Between(a, b) : null),
+        (SinceForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.SinceDate(a) : null),
+        (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value)),
+        (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value)),
+        (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture))),
+        (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value)),
+        (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null),
+        (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null),
+    ];
+
+    /// <summary>The first period phrase in <paramref name="lower"/>, by the most specific form that matches; null when there is none.</summary>
+    public static PeriodMatch? Find(string lower)
+    {
+        foreach (var (pattern, read) in Forms)
+            for (var m = pattern.Match(lower); m.Success; m = m.NextMatch())
+                if (read(m) is { } period)
+                    return new PeriodMatch(period, m.Index, m.Length);
+        return null;
+    }
+
+    /// <summary>The whole of <paramref name="text"/> read as a period ("2017 Q3", "上個月"); null when it is not exactly one period.</summary>
+    public static PeriodSpec? Parse(string text, ParseContext? context = null)
+    {
+        var lower = NormalizedText.From(text, context ?? ParseContext.Default).Lower;
+        var match = Find(lower);
+        return match is not null && match.Length == lower.Length ? match.Period : null;
+    }
+
+    internal static DateOnly? ReadDate(string text)
+    {
+        var digits = DateParts().Matches(text);
+        if (digits.Count != 3)
+            return null;
+        var y = int.Parse(digits[0].Value, CultureInfo.InvariantCulture);
+        var mo = int.Parse(digits[1].Value, CultureInfo.InvariantCulture);
+        var d = int.Parse(digits[2].Value, CultureInfo.InvariantCulture);
+        return ValidYear(y) && mo is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, mo) ? new DateOnly(y, mo, d) : null;
+    }
+
+    private static bool ValidYear(int y) => y is >= 1900 and <= 2199;
+
+    private static PeriodSpec? Quarter(string year, string quarter)
+    {
+        var q = quarter switch { "一" => 1, "二" => 2, "三" => 3, "四" => 4, _ => int.Parse(quarter, CultureInfo.InvariantCulture) };
+        var y = int.Parse(year, CultureInfo.InvariantCulture);
+        return ValidYear(y) && q is >= 1 and <= 4 ? PeriodSpec.ForQuarter(y, q) : null;
+    }
+
+    private static PeriodSpec? Month(string year, string month)
+    {
+        var y = int.Parse(year, CultureInfo.InvariantCulture);
+        var m = int.Parse(month, CultureInfo.InvariantCulture);
+        return ValidYear(y) && m is >= 1 and <= 12 ? PeriodSpec.ForMonth(y, m) : null;
+    }
+
+    private static PeriodSpec? LastDays(string number, string unit)
+    {
+        var n = int.Parse(number, CultureInfo.InvariantCulture);
+        var days = unit.StartsWith('w') || unit is "週" or "周" or "星期" ? n * 7 : n;
+        return days is >= 1 and <= 3660 ? PeriodSpec.LastDays(days) : null;
+    }
+
+    [GeneratedRegex(@"(?:(?:from|between)\s+|從\s*|自\s*)?(?<a>" + Date + @")\s*(?:to|until|till|through|thru|and|-|~|至|到)\s*(?<b>" + Date + @")(?:\s*(?:之間|為止|止))?")]
+    private static partial Regex RangeForm();
+
+    [GeneratedRegex(@"(?:(?:since|from|after|starting)\s+(?<a>" + Date + @"))|(?:(?:從|自)\s*(?<a>" + Date + @")\s*(?:起|開始|以來)?)|(?:(?<a>" + Date + @")\s*(?:以來|起|之後|開始))")]
+    private static partial Regex SinceForm();
+
+    [GeneratedRegex(@"(?<y>\d{4})\s*年\s*第?\s*(?<q>[1-4一二三四])\s*季度?|(?<![a-z0-9])(?:(?<y>\d{4})\s*-?\s*q(?<q>\d)|q(?<q>\d)\s*-?\s*(?:of\s+)?(?<y>\d{4})|(?<q>[1-4])(?:st|nd|rd|th)\s+quarter\s+(?:of\s+)?(?<y>\d{4}))(?![a-z0-9])")]
+    private static partial Regex QuarterForm();
+
+    [GeneratedRegex(@"(?<y>\d{4})\s*年\s*(?<m>\d{1,2})\s*月(?!\s*\d)|(?<![a-z0-9/.-])(?<y>\d{4})[-/](?<m>\d{1,2})(?![-/.\d])")]
+    private static partial Regex MonthForm();
+
+    [GeneratedRegex(@"(?<![a-z])(?:(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+(?<y>\d{4})|(?<y>\d{4})\s+(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})(?![a-z0-9])")]
+    private static partial Regex MonthNameForm();
+
+    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>\d{1,4})\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>\d{1,4})\s*(?<u>天|日|週|周|星期)")]
+    private static partial Regex LastDaysForm();
+
+    [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-])")]
+    private static partial Regex YearForm();
+
+    [GeneratedRegex(@"(?<![a-z])(?<k>year[- ]to[- ]date|quarter[- ]to[- ]date|month[- ]to[- ]date|(?:this|current|last|previous)\s+(?:week|month|quarter|qtr|year)|all[- ]?time|today|ytd|qtd|mtd|ever)(?![a-z])|(?<k>今年至今|年初至今|本年至今|本季至今|本月至今|這個星期|上個星期|上個季度|有史以來|所有時間|全部時間|本年度|本季度|上季度|這一季|上一季|上個月|這個月|這星期|上星期|今天|今日|本週|本周|這週|這周|上週|上周|本月|上月|本季|這季|上季|今年|去年|歷來)")]
+    private static partial Regex KeywordForm();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex DateParts();
+}

@@ -1,0 +1,284 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Tests.Chat;
+
+public sealed class ChatEngineFacts : IDisposable
+{
+    private readonly ChatTestWorld _world = new();
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public async Task HandleText_RunsTheParsedReport_WhenTheRunnerAnswers()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "my stale deals over 30 days");
+
+        Assert.Equal(ReplyKind.Report, reply.Kind);
+        Assert.Equal("Stale deals", reply.Report?.Title);
+        var (request, _) = Assert.Single(_world.Runner.Calls);
+        Assert.Equal(new ReportRequest(ReportKind.StaleDeals) { Subject = SubjectSpec.Me, ThresholdDays = 30 }, request);
+    }
+
+    [Fact]
+    public async Task HandleText_AnswersPrivately_WhenPersonalRecordsAreAskedForInAChannel()
+    {
+        _world.Runner.Outcome = FakeReportRunner.Answer(personal: true);
+        Assert.Equal(Visibility.Private, (await _world.SayAsync(_world.RepRex(), "my stale deals", ChatTestWorld.Channel)).Visibility);
+        Assert.Equal(Visibility.Conversation, (await _world.SayAsync(_world.RepRex(), "my stale deals", ChatTestWorld.Dm)).Visibility);
+
+        _world.Runner.Outcome = FakeReportRunner.Answer(personal: false);
+        Assert.Equal(Visibility.Conversation, (await _world.SayAsync(_world.RepRex(), "team leaderboard", ChatTestWorld.Channel)).Visibility);
+    }
+
+    [Fact]
+    public async Task HandleText_RepliesInChinese_WhenTheMessageIsChineseAndTheSettingIsEnglish()
+    {
+        _world.Runner.Outcome = new SubjectNotFound("王小明");
+        var reply = await _world.SayAsync(_world.RepRex("en"), "王小明的停滯商機");
+
+        Assert.Equal("zh-TW", reply.Language);
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.Contains("找不到", reply.Text);
+        Assert.Equal("zh-TW", _world.Runner.Calls[0].Asker.Language);
+    }
+
+    [Fact]
+    public async Task HandleText_UsesTheUsersLanguage_WhenTheWordsDoNotTell()
+    {
+        var reply = await _world.SayAsync(_world.RepRex("zh-TW"), "12345");
+        Assert.Equal("zh-TW", reply.Language);
+        Assert.Equal(ReplyKind.Help, reply.Kind);
+    }
+
+    [Fact]
+    public async Task HandleText_PassesTheRefusalOn_WhenTheSubjectIsOutOfScope()
+    {
+        _world.Runner.Outcome = new ReportRefused("You can only see your own deals.");
+        var reply = await _world.SayAsync(_world.RepRex(), "stale deals for Ola");
+        Assert.Equal(ReplyKind.Refusal, reply.Kind);
+        Assert.Equal("You can only see your own deals.", reply.Text);
+    }
+
+    [Fact]
+    public async Task HandleText_AsksWhichOne_WhenTheNameMatchesTwoReps()
+    {
+        _world.Runner.Outcome = new SubjectAmbiguous("dar", [new RecordRef(RecordKind.User, 7, "Darcel Schlecht"), new RecordRef(RecordKind.User, 8, "Darius Dar")]);
+        var reply = await _world.SayAsync(_world.ManagerMia, "lost deals for dar last quarter");
+
+        Assert.Equal(ReplyKind.Choice, reply.Kind);
+        Assert.Equal(["Darcel Schlecht", "Darius Dar"], reply.Buttons.Select(b => b.Label));
+        Assert.All(reply.Buttons, b => Assert.Equal(CardVerbs.Run, b.Verb));
+
+        // Pressing a button re-runs the same question about exactly that person.
+        _world.Runner.Outcome = FakeReportRunner.Answer(personal: false);
+        await _world.PressAsync(_world.ManagerMia, CardVerbs.Run, new Dictionary<string, string>(reply.Buttons[1].Data));
+        Assert.Equal(
+            new ReportRequest(ReportKind.LostDeals) { Period = PeriodSpec.Of(PeriodKind.LastQuarter), Subject = SubjectSpec.User("Darius Dar") },
+            _world.Runner.Calls[^1].Request);
+    }
+
+    [Fact]
+    public async Task HandleAction_RunsTheNextPage_WhenPagePressed()
+    {
+        var next = new ReportRequest(ReportKind.Pipeline) { Offset = 10, Breakdown = Breakdown.Partner };
+        var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.Page, new() { ["request"] = ReportRequestJson.Serialize(next) });
+        Assert.Equal(ReplyKind.Report, reply.Kind);
+        Assert.Equal(next, _world.Runner.Calls[0].Request);
+    }
+
+    [Fact]
+    public async Task HandleAction_ExplainsPolitely_WhenThePayloadIsGarbage()
+    {
+        var page = await _world.PressAsync(_world.RepRex(), CardVerbs.Page, new() { ["request"] = "{not json" });
+        var unknownVerb = await _world.PressAsync(_world.RepRex(), "deleteEverything", new());
+        Assert.Equal(ReplyKind.Error, page.Kind);
+        Assert.Equal(ReplyKind.Error, unknownVerb.Kind);
+        Assert.Empty(_world.Runner.Calls);
+    }
+
+    [Fact]
+    public async Task HandleText_ListsOnlyCommandsTheAskerMayRun_WhenAskedForHelp()
+    {
+        var rep = await _world.SayAsync(_world.RepRex(), "help");
+        var manager = await _world.SayAsync(_world.ManagerMia, "help");
+
+        Assert.DoesNotContain(rep.Help, h => h.Command == "Forecast");
+        Assert.DoesNotContain(rep.Help, h => h.Command == "Scheduled posts");
+        Assert.Contains(manager.Help, h => h.Command == "Forecast");
+        Assert.Contains(rep.Help, h => h.Command == "Stale deals");
+    }
+
+    [Fact]
+    public async Task HandleText_ExplainsOneCommand_WhenHelpNamesATopic()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "help snooze");
+        var entry = Assert.Single(reply.Help);
+        Assert.Equal("Snooze a reminder", entry.Command);
+        Assert.NotEmpty(entry.Examples);
+
+        var hidden = await _world.SayAsync(_world.RepRex(), "help forecast");
+        Assert.True(hidden.Help.Count > 1);
+        Assert.DoesNotContain(hidden.Help, h => h.Command == "Forecast");
+    }
+
+    [Fact]
+    public async Task HandleText_SuggestsThreeCommandsAsButtons_WhenTheWordsAreUnknown()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "xyzzy plugh");
+        Assert.Equal(ReplyKind.Help, reply.Kind);
+        Assert.Equal(3, reply.Buttons.Count);
+        Assert.All(reply.Buttons, b => Assert.Equal(CardVerbs.Run, b.Verb));
+        Assert.Contains(reply.Buttons, b => b.Data["command"] == "pipeline");
+    }
+
+    [Fact]
+    public async Task HandleText_WritesACompletedActivity_WhenACallIsLoggedOnAnOwnDeal()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "log call with acme renewal: talked pricing");
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        using var db = _world.Database.NewContext();
+        var activity = await db.Activities.SingleAsync();
+        Assert.Equal(ActivityType.Call, activity.Type);
+        Assert.Equal(ActivityStatus.Completed, activity.Status);
+        Assert.Equal(_world.Rex, activity.OwnerId);
+        Assert.Equal(_world.AcmeRenewal, activity.OpportunityId);
+        Assert.Equal(_world.Acme, activity.AccountId);
+        Assert.Equal("talked pricing", activity.Notes);
+        Assert.Equal(ChatTestWorld.Now.UtcDateTime, activity.CompletedAt);
+    }
+
+    [Fact]
+    public async Task HandleText_AsksWhichRecord_WhenTheNameMatchesSeveral()
+    {
+        var several = await _world.SayAsync(_world.RepRex(), "log email with acm");
+        Assert.Equal(ReplyKind.Choice, several.Kind);
+        // The account and its two open deals; the lost deal is not offered, nor is anything of Ola's.
+        Assert.Equal(["Acme", "Acme renewal", "Acme upsell"], several.Buttons.Select(b => b.Label));
+        Assert.All(several.Buttons, b => Assert.Equal(CardVerbs.LogActivity, b.Verb));
+        using var db = _world.Database.NewContext();
+        Assert.Equal(0, await db.Activities.CountAsync());
+    }
+
+    [Fact]
+    public async Task HandleAction_RefusesAndWritesNothing_WhenARepLogsOnSomeoneElsesDeal()
+    {
+        var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.LogActivity,
+            new() { ["type"] = "call", ["opportunityId"] = _world.GlobexExpansion.ToString(), ["notes"] = "forged" });
+
+        Assert.Equal(ReplyKind.Refusal, reply.Kind);
+        using var db = _world.Database.NewContext();
+        Assert.Equal(0, await db.Activities.CountAsync());
+    }
+
+    [Fact]
+    public async Task HandleAction_LetsAManagerLog_OnlyWithinTheirTeam()
+    {
+        var own = await _world.PressAsync(_world.ManagerMia, CardVerbs.LogActivity, new() { ["type"] = "email", ["accountId"] = _world.Acme.ToString() });
+        var other = await _world.PressAsync(_world.ManagerMia, CardVerbs.LogActivity, new() { ["type"] = "email", ["accountId"] = _world.Globex.ToString() });
+
+        Assert.Equal(ReplyKind.Confirmation, own.Kind);
+        Assert.Equal(ReplyKind.Refusal, other.Kind);
+        using var db = _world.Database.NewContext();
+        var activity = await db.Activities.SingleAsync();
+        Assert.Equal(_world.Acme, activity.AccountId);
+        Assert.Equal(ActivityType.Email, activity.Type);
+    }
+
+    [Fact]
+    public async Task HandleText_WritesASnoozeUntilLocalMidnight_WhenADealIsSnoozedForDays()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "snooze Acme renewal 7 days because champion on holiday");
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        Assert.Contains("Oct 7, 2017", reply.Text);
+        using var db = _world.Database.NewContext();
+        var snooze = await db.Snoozes.SingleAsync();
+        Assert.Equal(_world.AcmeRenewal, snooze.OpportunityId);
+        Assert.Equal(_world.Rex, snooze.UserId);
+        Assert.Equal("champion on holiday", snooze.Reason);
+        // Rex is in Taipei (UTC+8): 2017-09-30 18:00 there; seven days on is 2017-10-07 00:00 Taipei = 10-06 16:00 UTC.
+        Assert.Equal(new DateTime(2017, 10, 6, 16, 0, 0), snooze.Until);
+    }
+
+    [Fact]
+    public async Task HandleText_ConfirmsInChinese_WhenSnoozedInChinese()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "延後 Acme upsell 到 2017-10-15");
+        Assert.Equal("zh-TW", reply.Language);
+        Assert.Contains("2017年10月15日", reply.Text);
+    }
+
+    [Fact]
+    public async Task HandleAction_RefusesAndWritesNothing_WhenARepSnoozesSomeoneElsesAccount()
+    {
+        var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.Snooze, new() { ["accountId"] = _world.Globex.ToString(), ["days"] = "7" });
+        Assert.Equal(ReplyKind.Refusal, reply.Kind);
+        using var db = _world.Database.NewContext();
+        Assert.Equal(0, await db.Snoozes.CountAsync());
+    }
+
+    [Fact]
+    public async Task HandleText_ShowsTheSettingsForm_WhenSettingsIsTyped()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "settings", ChatTestWorld.Channel);
+        Assert.Equal(ReplyKind.Settings, reply.Kind);
+        Assert.Equal(Visibility.Private, reply.Visibility);
+        Assert.Equal(SettingNames.All, reply.Inputs.Select(i => i.Id));
+        Assert.Equal("09:00", reply.Inputs[0].Value);
+        Assert.Equal("mon,tue,wed,thu,fri", reply.Inputs[1].Value);
+        Assert.Equal(CardVerbs.SaveSettings, Assert.Single(reply.Buttons).Verb);
+    }
+
+    [Fact]
+    public async Task HandleText_ChangesOneSetting_WhenAKeyAndValueAreTyped()
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), "settings nudge time 8:30");
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        using var db = _world.Database.NewContext();
+        Assert.Equal(new TimeOnly(8, 30), (await db.Users.SingleAsync(u => u.Id == _world.Rex)).NudgeTime);
+    }
+
+    [Fact]
+    public async Task HandleAction_SavesNothing_WhenAnyValueIsInvalid()
+    {
+        var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.SaveSettings,
+            new() { [SettingNames.NudgeTime] = "7:15", [SettingNames.StaleThresholdDays] = "-3" });
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        using var db = _world.Database.NewContext();
+        var rex = await db.Users.SingleAsync(u => u.Id == _world.Rex);
+        Assert.Null(rex.NudgeTime);
+        Assert.Null(rex.StaleThresholdDays);
+    }
+
+    [Fact]
+    public async Task HandleAction_SavesTheForm_AndConfirmsInTheNewLanguage()
+    {
+        var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.SaveSettings, new()
+        {
+            [SettingNames.NudgeTime] = "7:15", [SettingNames.WorkingDays] = "mon-thu", [SettingNames.Language] = "zh-TW",
+            [SettingNames.StaleThresholdDays] = "21", [SettingNames.NudgesEnabled] = "false",
+        });
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        Assert.Equal("zh-TW", reply.Language);
+        using var db = _world.Database.NewContext();
+        var rex = await db.Users.SingleAsync(u => u.Id == _world.Rex);
+        Assert.Equal(new TimeOnly(7, 15), rex.NudgeTime);
+        Assert.Equal((1 << 1) | (1 << 2) | (1 << 3) | (1 << 4), rex.WorkingDaysMask);
+        Assert.Equal("zh-TW", rex.Language);
+        Assert.Equal(21, rex.StaleThresholdDays);
+        Assert.False(rex.NudgesEnabled);
+    }
+
+    [Fact]
+    public async Task HandleText_SaysNotAvailableYet_WhenSubscribing()
+    {
+        var reply = await _world.SayAsync(_world.ManagerMia, "subscribe leaderboard weekly monday 9:00", ChatTestWorld.Channel);
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.Contains("not available yet", reply.Text);
+    }
+}

@@ -1,0 +1,96 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Data;
+using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CrmBot.Core.Tests.Chat;
+
+public sealed class IdentityLinkerFacts : IDisposable
+{
+    private readonly TestDatabase _database = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2017, 9, 30, 8, 0, 0, TimeSpan.Zero));
+    private readonly int _managerId, _repId, _teamId;
+
+    public IdentityLinkerFacts()
+    {
+        using var db = _database.NewTrackingContext();
+        var team = new Team { Name = "North" };
+        db.Teams.Add(team);
+        db.SaveChanges();
+        var manager = new User { Name = "Mia Manager", Email = "Mia.Manager@Example.com", Role = UserRole.Manager, TeamId = team.Id, Language = "zh-TW", TimeZone = "Asia/Taipei" };
+        var rep = new User { Name = "Rex Rep", Email = "rex@example.com", TeamId = team.Id };
+        db.Users.AddRange(manager, rep);
+        db.SaveChanges();
+        team.ManagerId = manager.Id;
+        db.SaveChanges();
+        (_managerId, _repId, _teamId) = (manager.Id, rep.Id, team.Id);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private async Task<Asker?> ResolveAsync(ChatPlatform platform, string userId, string? aad, Func<CancellationToken, Task<string?>> lookup)
+    {
+        await using var db = _database.NewContext();
+        return await new IdentityLinker(db, _clock).ResolveAsync(platform, "T1", userId, aad, lookup, CancellationToken.None);
+    }
+
+    private static Task<string?> Email(string? email) => Task.FromResult(email);
+
+    private static Task<string?> MustNotLookUp(CancellationToken _) => throw new InvalidOperationException("the e-mail lookup must not be called");
+
+    [Fact]
+    public async Task Resolve_LinksByEmailIgnoringCase_WhenTheChatUserIsNew()
+    {
+        var asker = await ResolveAsync(ChatPlatform.Slack, "U1", null, _ => Email("mia.manager@example.COM"));
+
+        Assert.NotNull(asker);
+        Assert.Equal(_managerId, asker.UserId);
+        Assert.Equal(UserRole.Manager, asker.Role);
+        Assert.Equal([_teamId], asker.ManagedTeamIds);
+        Assert.Equal("zh-TW", asker.Language);
+        Assert.Equal("Asia/Taipei", asker.TimeZone);
+        using var db = _database.NewContext();
+        var identity = await db.ChatIdentities.SingleAsync();
+        Assert.Equal(("U1", _managerId, _clock.GetUtcNow().UtcDateTime), (identity.PlatformUserId, identity.UserId, identity.LinkedAt));
+    }
+
+    [Fact]
+    public async Task Resolve_DoesNotLookUpAgain_WhenTheChatUserIsLinked()
+    {
+        await ResolveAsync(ChatPlatform.Slack, "U2", null, _ => Email("rex@example.com"));
+        var again = await ResolveAsync(ChatPlatform.Slack, "U2", null, MustNotLookUp);
+
+        Assert.Equal(_repId, again?.UserId);
+        Assert.Empty(again!.ManagedTeamIds);
+    }
+
+    [Fact]
+    public async Task Resolve_LinksByAadObjectId_WhenTheSameTeamsUserWritesFromANewAccountId()
+    {
+        await ResolveAsync(ChatPlatform.Teams, "29:old", "aad-rex", _ => Email("rex@example.com"));
+        var asker = await ResolveAsync(ChatPlatform.Teams, "29:new", "aad-rex", MustNotLookUp);
+
+        Assert.Equal(_repId, asker?.UserId);
+        using var db = _database.NewContext();
+        Assert.Equal(2, await db.ChatIdentities.CountAsync(i => i.UserId == _repId));
+    }
+
+    [Fact]
+    public async Task Resolve_ReturnsNullAndStoresNothing_WhenNoCrmUserHasTheEmail()
+    {
+        Assert.Null(await ResolveAsync(ChatPlatform.Slack, "U3", null, _ => Email("stranger@example.com")));
+        Assert.Null(await ResolveAsync(ChatPlatform.Slack, "U4", null, _ => Email(null)));
+        using var db = _database.NewContext();
+        Assert.Equal(0, await db.ChatIdentities.CountAsync());
+    }
+
+    [Fact]
+    public async Task Resolve_KeepsWorkspacesApart_WhenTheSameUserIdAppearsInAnotherWorkspace()
+    {
+        await ResolveAsync(ChatPlatform.Slack, "U5", null, _ => Email("rex@example.com"));
+        using var db = _database.NewContext();
+        var other = await new IdentityLinker(db, _clock).ResolveAsync(ChatPlatform.Slack, "T2", "U5", null, _ => Email(null), CancellationToken.None);
+        Assert.Null(other);
+    }
+}
