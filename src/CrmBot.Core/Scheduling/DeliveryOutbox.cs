@@ -24,6 +24,18 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
 
     public IReadOnlyCollection<ChatPlatform> Platforms => senders.Select(s => s.Platform).ToHashSet();
 
+    /// <summary>For each user linked on a channel we can send on: the one they were most recently linked on.</summary>
+    public async Task<Dictionary<int, ChatPlatform>> DmPlatformsAsync(CancellationToken ct)
+    {
+        var platforms = Platforms.ToList();
+        var identities = await db.ChatIdentities.AsNoTracking()
+            .Where(c => platforms.Contains(c.Platform))
+            .Select(c => new { c.UserId, c.Platform, c.LinkedAt })
+            .ToListAsync(ct);
+        return identities.GroupBy(c => c.UserId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.LinkedAt).First().Platform);
+    }
+
     /// <summary>
     /// Records a delivery with its reply and items, owned (leased) by the caller. Null when its key is
     /// already recorded: someone else has it, and the caller must not send.

@@ -48,17 +48,10 @@ public sealed class NudgeDispatcher(CrmDbContext db, NudgePlanner planner, Deliv
 
     private async Task<List<(User Rep, ChatPlatform Platform, DateOnly Date)>> DueRepsAsync(DateTime now, CancellationToken ct)
     {
-        var platforms = outbox.Platforms.ToList();
         var users = await db.Users.AsNoTracking()
             .Where(u => u.IsActive && u.NudgesEnabled && u.UnreachableSince == null)
             .ToListAsync(ct);
-        // The channel a user was most recently linked on, among those we have a sender for.
-        var identities = await db.ChatIdentities.AsNoTracking()
-            .Where(c => platforms.Contains(c.Platform))
-            .Select(c => new { c.UserId, c.Platform, c.LinkedAt })
-            .ToListAsync(ct);
-        var platformOf = identities.GroupBy(c => c.UserId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.LinkedAt).First().Platform);
+        var platformOf = await outbox.DmPlatformsAsync(ct);
 
         var due = users
             .Where(u => platformOf.ContainsKey(u.Id))
