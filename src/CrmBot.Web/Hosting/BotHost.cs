@@ -27,10 +27,14 @@ public static class BotHost
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        // --- Scheduled work (nudges, escalations, channel posts) on Hangfire ---
+        builder.Services.AddCrmJobs(builder.Configuration);
+
         var app = builder.Build();
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");
+        app.UseCrmJobs();
         return app;
     }
 
