@@ -62,19 +62,19 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
             })
             .ToListAsync(ct);
 
-        var repById = reps.ToDictionary(r => r.Id);
+        // Per rep once, not per deal: their stale threshold and local date.
+        var repOf = reps.ToDictionary(r => r.Id, r => (
+            Stale: TimeSpan.FromDays(r.StaleThresholdDays ?? options.StaleDays),
+            Today: DateOnly.FromDateTime(LocalSchedule.For(r, options).ToLocal(utcNow))));
         var result = new List<NudgeCandidate>();
         foreach (var d in deals)
         {
-            var rep = repById[d.OwnerId];
-            var lastTouch = Latest(d.LastModifiedAt, d.LastOnDeal, d.LastOnAccount);
-            var untouched = utcNow - lastTouch;
-            var staleDays = rep.StaleThresholdDays ?? options.StaleDays;
-            var today = DateOnly.FromDateTime(LocalSchedule.For(rep, options).ToLocal(utcNow));
+            var (staleAfter, today) = repOf[d.OwnerId];
+            var untouched = utcNow - Latest(d.LastModifiedAt, d.LastOnDeal, d.LastOnAccount);
             // A deal closing soon is nudged unless someone touched it within the re-nudge interval (a logged call handles it).
             var closing = d.ExpectedCloseDate is { } close && close <= today.AddDays(options.CloseWithinDays)
                           && untouched >= TimeSpan.FromDays(options.ReNudgeIntervalDays);
-            var reason = untouched > TimeSpan.FromDays(staleDays) ? NudgeReasons.Stale : closing ? NudgeReasons.Closing : null;
+            var reason = untouched > staleAfter ? NudgeReasons.Stale : closing ? NudgeReasons.Closing : null;
             if (reason is not null)
                 result.Add(new NudgeCandidate(d.OwnerId, RecordKind.Opportunity, d.Id, d.Name, d.AccountName, reason,
                     (int)untouched.TotalDays, d.AmountCents, d.Currency, d.ExpectedCloseDate));
