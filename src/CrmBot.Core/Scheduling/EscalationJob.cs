@@ -3,6 +3,7 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Reports;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Scheduling;
@@ -17,6 +18,8 @@ public sealed class EscalationJob(CrmDbContext db, DeliveryOutbox outbox, NudgeO
 {
     public static string KeyOf(int managerId, DateOnly localDate) => $"escalation:{managerId}:{localDate:yyyy-MM-dd}";
 
+    // No Hangfire retries: the next tick (minutes later) runs again, and the outbox retries sends itself.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         if (options.EscalationTeams.Length == 0)

@@ -1,5 +1,6 @@
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Scheduling;
@@ -14,6 +15,8 @@ public sealed class NudgeDispatcher(CrmDbContext db, NudgePlanner planner, Deliv
     public static string KeyOf(int userId, DateOnly localDate) => $"nudge:{userId}:{localDate:yyyy-MM-dd}";
 
     /// <summary>Runs one tick; returns the number of nudges sent by this call.</summary>
+    // No Hangfire retries: the next tick (minutes later) runs again, and the outbox retries sends itself.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -3,6 +3,7 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Reports;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Scheduling;
@@ -16,6 +17,8 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
 {
     public static string KeyOf(int subscriptionId, DateOnly occurrence) => $"post:{subscriptionId}:{occurrence:yyyy-MM-dd}";
 
+    // No Hangfire retries: the next tick (minutes later) runs again, and the outbox retries sends itself.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -1,4 +1,6 @@
 using System.Net;
+using CrmBot.Core.Chat;
+using CrmBot.Core.Data;
 using CrmBot.Core.Scheduling;
 using CrmBot.Web.Hosting;
 using Hangfire;
@@ -6,10 +8,12 @@ using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CrmBot.Web.Tests.Hosting;
 
@@ -96,5 +100,67 @@ public sealed class JobsFacts
 
         using var jobStorage = new InMemoryStorage();
         Assert.Equal(allowed, filter.Authorize(new AspNetCoreDashboardContext(jobStorage, new DashboardOptions(), http)));
+    }
+}
+
+/// <summary>The real wiring end to end: a Hangfire server in the host runs the recurring nudge job from DI.</summary>
+public sealed class JobsServerFacts : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"crmbot-jobs-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+
+    [Fact]
+    public async Task TriggeredNudgeJob_RunsOnTheHostsHangfireServer_AndSendsTheDm()
+    {
+        // Monday 2026-02-09 09:00 in Berlin.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 2, 9, 8, 0, 0, TimeSpan.Zero));
+        var sender = new CapturingSender();
+        int repId;
+        using (var db = DatabaseSetup.CreateSqlite($"Data Source={_path}"))
+        {
+            db.Database.EnsureCreated();
+            var rep = new User { Name = "Berta", Email = "berta@example.com", TimeZone = "Europe/Berlin" };
+            db.Users.Add(rep);
+            db.Opportunities.Add(new Opportunity { Name = "Cold deal", Owner = rep, CreatedAt = clock.GetUtcNow().UtcDateTime.AddDays(-90), LastModifiedAt = clock.GetUtcNow().UtcDateTime.AddDays(-40) });
+            db.SaveChanges();
+            db.ChatIdentities.Add(new ChatIdentity { Platform = ChatPlatform.Teams, Workspace = "t", PlatformUserId = "29:berta", UserId = rep.Id });
+            db.SaveChanges();
+            repId = rep.Id;
+        }
+        await using var app = BotHost.Build(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={_path}" });
+            b.Services.AddSingleton<TimeProvider>(clock);
+            b.Services.AddSingleton<IProactiveSender>(sender);
+        });
+        await app.StartAsync();
+
+        app.Services.GetRequiredService<IRecurringJobManager>().Trigger(Jobs.NudgesJobId);
+        var dm = await sender.FirstAsync.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(repId, dm.UserId);
+        Assert.Equal("Cold deal", dm.Reply.Report!.Tables[0].Rows[0].Record!.Name);
+    }
+
+    private sealed class CapturingSender : IProactiveSender
+    {
+        private readonly TaskCompletionSource<(int UserId, Reply Reply)> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<(int UserId, Reply Reply)> FirstAsync => _first.Task;
+        public ChatPlatform Platform => ChatPlatform.Teams;
+
+        public Task<SendResult> SendToUserAsync(int userId, Reply reply, CancellationToken ct)
+        {
+            _first.TrySetResult((userId, reply));
+            return Task.FromResult(SendResult.Ok());
+        }
+
+        public Task<SendResult> SendToConversationAsync(ConversationRef conversation, Reply reply, CancellationToken ct) =>
+            Task.FromResult(SendResult.Ok());
     }
 }
