@@ -75,11 +75,11 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
     public async Task<SendStatus> SendAsync(int deliveryId, CancellationToken ct)
     {
         var d = await db.Deliveries.AsNoTracking().SingleAsync(x => x.Id == deliveryId, ct);
-        var reply = d.PayloadJson is null ? null : JsonSerializer.Deserialize<Reply>(d.PayloadJson, Json);
+        var reply = ReadPayload(d.PayloadJson);
         var sender = senders.FirstOrDefault(s => s.Platform == d.Platform);
         SendResult result;
         if (reply is null || sender is null)
-            result = new SendResult(SendStatus.PermanentFailure, Error: reply is null ? "no payload" : $"no sender for {d.Platform}");
+            result = new SendResult(SendStatus.PermanentFailure, Error: reply is null ? "no readable payload" : $"no sender for {d.Platform}");
         else
         {
             try
@@ -161,6 +161,19 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, now), ct);
         if (status != DeliveryStatus.Sent)
             log.LogInformation("Delivery {Key}: {Result} ({Error})", d.Key, result.Status, result.Error);
+    }
+
+    /// <summary>The stored reply; null when missing or unreadable (then the delivery fails instead of the whole job).</summary>
+    private static Reply? ReadPayload(string? json)
+    {
+        try
+        {
+            return json is null ? null : JsonSerializer.Deserialize<Reply>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;

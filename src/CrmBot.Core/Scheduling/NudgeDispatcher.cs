@@ -1,3 +1,4 @@
+using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using Hangfire;
@@ -43,7 +44,7 @@ public sealed class NudgeDispatcher(CrmDbContext db, NudgePlanner planner, Deliv
             };
             var reply = plan.Items.Count == 0 ? null : NudgeMessage.Build(plan, rep);
             if (await outbox.TryRecordAsync(delivery, reply, ct) is { Status: DeliveryStatus.Pending } recorded
-                && await outbox.SendAsync(recorded.Id, ct) == Chat.SendStatus.Sent)
+                && await outbox.SendAsync(recorded.Id, ct) == SendStatus.Sent)
                 sent++;
         }
         return sent;
