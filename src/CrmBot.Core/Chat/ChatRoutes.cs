@@ -17,12 +17,10 @@ public static class ChatRoutes
         (typeof(LogActivityCommand), typeof(LogActivityHandler)),
         (typeof(SnoozeCommand), typeof(SnoozeHandler)),
         (typeof(SettingsCommand), typeof(SettingsHandler)),
-        // Scheduled posts and nudge statistics belong to the jobs work; until its handlers are
-        // registered here they answer "not available yet".
-        (typeof(SubscribeCommand), typeof(NotAvailableHandler)),
-        (typeof(UnsubscribeCommand), typeof(NotAvailableHandler)),
-        (typeof(ListSubscriptionsCommand), typeof(NotAvailableHandler)),
-        (typeof(NudgeStatsCommand), typeof(NotAvailableHandler)),
+        (typeof(SubscribeCommand), typeof(ScheduledWorkHandler)),
+        (typeof(UnsubscribeCommand), typeof(ScheduledWorkHandler)),
+        (typeof(ListSubscriptionsCommand), typeof(ScheduledWorkHandler)),
+        (typeof(NudgeStatsCommand), typeof(ScheduledWorkHandler)),
     ];
 
     public static readonly IReadOnlyList<(string Verb, Type Handler)> CardActions =

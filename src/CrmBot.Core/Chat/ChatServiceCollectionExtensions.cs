@@ -18,6 +18,9 @@ public static class ChatServiceCollectionExtensions
         services.AddScoped<IChatEngine>(sp => sp.GetRequiredService<ChatEngine>());
         services.AddScoped<IIdentityLinker, IdentityLinker>();
         services.AddScoped<RecordScope>();
+        // The chat side of scheduled work (subscriptions, nudge stats) is answered by Scheduling/.
+        services.TryAddScoped<Scheduling.SubscriptionService>();
+        services.TryAddScoped<Scheduling.NudgeStatsHandler>();
         foreach (var handler in ChatRoutes.Commands.Select(r => r.Handler).Concat(ChatRoutes.CardActions.Select(r => r.Handler)).Distinct())
             services.TryAddScoped(handler);
         return services;

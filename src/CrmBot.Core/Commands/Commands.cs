@@ -9,6 +9,8 @@ public enum ReportKind
 {
     StaleDeals, NeglectedCustomers, Leaderboard, LostDeals, Pipeline, Leads, Activity, WinRate, Trends,
     Forecast, ActionPlan,
+    /// <summary>Outcomes of nudges per rep (`nudge stats`): not a CRM report, answered by the scheduling handlers.</summary>
+    NudgeStats,
 }
 
 public enum PeriodKind

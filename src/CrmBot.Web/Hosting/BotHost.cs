@@ -5,6 +5,9 @@ using CrmBot.Slack;
 using CrmBot.Teams.Cards;
 using CrmBot.Web.Playground;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CrmBot.Web.Hosting;
 
@@ -29,7 +32,7 @@ public static class BotHost
         var playground = config.GetSection(PlaygroundOptions.Section).Get<PlaygroundOptions>() ?? new PlaygroundOptions();
 
         // --- CRM database ---
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);   // tests may bring a fake clock
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -40,6 +43,9 @@ public static class BotHost
         // --- Channels: each owns its wire format, auth, renderer and sender ---
         builder.Services.AddSingleton<AdaptiveCardRenderer>();
         builder.Services.AddSlackChannel(config);
+
+        // --- Scheduled work (nudges, escalations, channel posts) on Hangfire ---
+        builder.Services.AddCrmJobs(builder.Configuration);
 
         var app = builder.Build();
 
@@ -52,6 +58,8 @@ public static class BotHost
             app.UseFileServer(new FileServerOptions { RequestPath = "/playground", FileProvider = files });
             app.MapPlayground();
         }
+
+        app.UseCrmJobs();
         return app;
     }
 

@@ -3,6 +3,8 @@ using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using Microsoft.EntityFrameworkCore;
 
+using CrmBot.Core.Scheduling;
+
 namespace CrmBot.Core.Chat.Handlers;
 
 /// <summary>
@@ -67,6 +69,8 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
             CompletedAt = now,
         });
         await db.SaveChangesAsync(ct);
+        await NudgeOutcomes.RecordAsync(db, turn.Asker.UserId, record.Kind == RecordKind.Opportunity ? record.Id : null, accountId,
+            NudgeOutcome.ActedOn, now, ct);
         return turn.Confirmation($"Logged a {TypeName(type, turn)} on {record.Name}.", $"已在「{record.Name}」記錄一筆{TypeName(type, turn)}。");
     }
 

@@ -2,6 +2,8 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 
+using CrmBot.Core.Scheduling;
+
 namespace CrmBot.Core.Chat.Handlers;
 
 /// <summary>
@@ -69,6 +71,8 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
             CreatedAt = now.UtcDateTime,
         });
         await db.SaveChangesAsync(ct);
+        await NudgeOutcomes.RecordAsync(db, turn.Asker.UserId, record.Kind == RecordKind.Opportunity ? record.Id : null,
+            record.Kind == RecordKind.Account ? record.Id : null, NudgeOutcome.Snoozed, now.UtcDateTime, ct);
         var date = turn.Formats.Date(untilDate);
         return turn.Confirmation($"I won't remind you about {record.Name} until {date}.", $"在{date}之前不會再提醒你「{record.Name}」。");
     }

@@ -1,0 +1,109 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
+using CrmBot.Core.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Scheduling;
+
+/// <summary>
+/// `nudge stats [period]` for managers (their teams) and admins (everyone): per rep, how many items
+/// were nudged and what came of them. An item with no outcome a day after its nudge counts as ignored;
+/// younger ones are still open.
+/// </summary>
+public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
+{
+    public async Task<Reply> HandleAsync(NudgeStatsCommand cmd, Asker asker, ChatContext ctx, CancellationToken ct)
+    {
+        var f = Formats.For(cmd.Language ?? asker.Language);
+        var zh = f.IsChinese;
+        if (asker.Role == UserRole.Rep)
+            return new Reply
+            {
+                Kind = ReplyKind.Refusal, Language = f.Language, Title = zh ? "無法查看" : "Not available",
+                Text = zh ? "只有主管和管理員可以查看提醒統計。" : "Nudge stats are for managers and admins.", Visibility = Visibility.Private,
+            };
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var zone = Zones.Find(asker.TimeZone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone));
+        var (from, to) = Period(cmd.Period, today);
+        var startUtc = Zones.ToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
+        var endUtc = Zones.ToUtc(to.ToDateTime(TimeOnly.MinValue), zone);
+        var ignoredBefore = now.AddDays(-1);
+
+        var users = db.Users.Where(u => asker.Role == UserRole.Admin || (u.TeamId != null && asker.ManagedTeamIds.Contains(u.TeamId.Value)));
+        var stats = await (from n in db.NudgeItems
+                           join u in users on n.UserId equals u.Id
+                           where n.NudgedAt >= startUtc && n.NudgedAt < endUtc
+                           group n by new { u.Id, u.Name } into g
+                           select new
+                           {
+                               g.Key.Id, g.Key.Name,
+                               Nudged = g.Count(),
+                               ActedOn = g.Count(n => n.Outcome == NudgeOutcome.ActedOn),
+                               Snoozed = g.Count(n => n.Outcome == NudgeOutcome.Snoozed),
+                               Ignored = g.Count(n => n.Outcome == NudgeOutcome.Ignored || (n.Outcome == NudgeOutcome.None && n.NudgedAt < ignoredBefore)),
+                           })
+                          .ToListAsync(ct);
+        stats = stats.OrderByDescending(s => s.Nudged).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+
+        var title = zh ? "提醒統計" : "Nudge stats";
+        var scope = asker.Role == UserRole.Admin ? zh ? "所有團隊" : "All teams" : zh ? "我的團隊" : "My teams";
+        var period = $"{f.Date(from)} – {f.Date(to.AddDays(-1))}";
+        Cell Count(int n) => new(f.Count(n), ValueKind.Count, n);
+        var rows = stats.Select(s => new Row(
+        [
+            new Cell(s.Name, Record: new RecordRef(RecordKind.User, s.Id, s.Name)),
+            Count(s.Nudged), Count(s.ActedOn), Count(s.Snoozed), Count(s.Ignored),
+            new Cell(f.Percent((double)s.ActedOn / s.Nudged), ValueKind.Percent, (decimal)s.ActedOn / s.Nudged),
+        ])).ToList();
+        int total = stats.Sum(s => s.Nudged), acted = stats.Sum(s => s.ActedOn);
+        var report = new ReportResult
+        {
+            Kind = ReportKind.NudgeStats, Language = f.Language, Title = title, Scope = scope, Period = period,
+            PeriodStart = new DateTimeOffset(startUtc, TimeSpan.Zero), PeriodEnd = new DateTimeOffset(endUtc, TimeSpan.Zero), AsOf = today,
+            Context = zh ? $"{scope} · {period} · 截至 {f.Date(today)}" : $"{scope} · {period} · as of {f.Date(today)}",
+            Facts =
+            [
+                new Fact(zh ? "提醒項目" : "Items nudged", Count(total)),
+                new Fact(zh ? "已處理比例" : "Acted on", new Cell(f.Percent(total == 0 ? null : (double)acted / total), ValueKind.Percent)),
+            ],
+            Tables =
+            [
+                new ResultTable
+                {
+                    Columns =
+                    [
+                        new Column(zh ? "業務" : "Rep"), new Column(zh ? "提醒" : "Nudged", ValueKind.Count),
+                        new Column(zh ? "已處理" : "Acted on", ValueKind.Count), new Column(zh ? "已延後" : "Snoozed", ValueKind.Count),
+                        new Column(zh ? "未理會" : "Ignored", ValueKind.Count), new Column(zh ? "處理率" : "Acted-on rate", ValueKind.Percent),
+                    ],
+                    Rows = rows,
+                    TotalRows = rows.Count,
+                },
+            ],
+            HasPersonalRecords = true,
+        };
+        return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = title, Report = report, Visibility = ctx.IsPersonal ? Visibility.Conversation : Visibility.Private };
+    }
+
+    /// <summary>The common periods, in the asker's local dates, half-open; anything else: the last 30 days.</summary>
+    private static (DateOnly From, DateOnly To) Period(PeriodSpec spec, DateOnly today)
+    {
+        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var month = new DateOnly(today.Year, today.Month, 1);
+        return spec.Kind switch
+        {
+            PeriodKind.Today => (today, today.AddDays(1)),
+            PeriodKind.ThisWeek => (monday, today.AddDays(1)),
+            PeriodKind.LastWeek => (monday.AddDays(-7), monday),
+            PeriodKind.ThisMonth or PeriodKind.Mtd => (month, today.AddDays(1)),
+            PeriodKind.LastMonth => (month.AddMonths(-1), month),
+            PeriodKind.LastNDays when spec.Number is > 0 and <= 3650 => (today.AddDays(1 - spec.Number.Value), today.AddDays(1)),
+            PeriodKind.Range when spec is { From: { } a, To: { } b } && a <= b => (a, b.AddDays(1)),
+            _ => (today.AddDays(-29), today.AddDays(1)),
+        };
+    }
+}

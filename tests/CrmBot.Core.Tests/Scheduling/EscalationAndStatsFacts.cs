@@ -1,0 +1,144 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Core.Scheduling;
+using CrmBot.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CrmBot.Core.Tests.Scheduling;
+
+/// <summary>What becomes of nudges: the manager's weekly escalation DM and `nudge stats`.</summary>
+public sealed class EscalationAndStatsFacts : IDisposable
+{
+    // Monday 2026-02-16 08:00 UTC: 09:00 in Berlin.
+    private readonly TestDatabase _db = new();
+    private readonly SchedulingWorld _world;
+    private readonly RecordingSender _teams;
+    private readonly User _manager;
+    private readonly Team _north;
+    private readonly User _rep;
+    private int _deliveries;
+
+    public EscalationAndStatsFacts()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 2, 16, 8, 0, 0, TimeSpan.Zero));
+        _world = new SchedulingWorld(_db.NewContext, clock);
+        _teams = new RecordingSender(ChatPlatform.Teams, clock);
+        _manager = _world.Rep("Mia Manager", "Europe/Berlin", role: UserRole.Manager);
+        _north = _world.Team("North", _manager.Id);
+        _rep = _world.Rep("Rex Rep", "Europe/Berlin", teamId: _north.Id);
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    /// <summary>Records past nudges of a deal, one per day going back from yesterday, with the given outcomes.</summary>
+    private void Nudged(User rep, Opportunity deal, params NudgeOutcome[] outcomes)
+    {
+        using var db = _db.NewContext();
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var at = _world.Now.AddDays(-(i + 1));
+            db.Deliveries.Add(new Delivery
+            {
+                Key = $"test:{++_deliveries}", Kind = DeliveryKind.Nudge, RecipientUserId = rep.Id, Status = DeliveryStatus.Sent, CreatedAt = at,
+                Items = [new NudgeItem { UserId = rep.Id, OpportunityId = deal.Id, Reason = NudgeReasons.Stale, NudgedAt = at, Outcome = outcomes[i] }],
+            });
+        }
+        db.SaveChanges();
+    }
+
+    private async Task<int> EscalateAsync(NudgeOptions options)
+    {
+        using var db = _db.NewContext();
+        return await new EscalationJob(db, _world.Outbox(db, options, _teams), options, _world.Clock).RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RunAsync_ListsDealsNudgedThreeTimesWithNothingLogged_ToTheManagerOnceAWeek()
+    {
+        var ignored = _world.Deal(_rep, "Ignored thrice", 40);
+        Nudged(_rep, ignored, NudgeOutcome.None, NudgeOutcome.Ignored, NudgeOutcome.None);
+        var calledSince = _world.Deal(_rep, "Called after two nudges", 40);
+        Nudged(_rep, calledSince, NudgeOutcome.None, NudgeOutcome.None, NudgeOutcome.None);
+        _world.Activity(_rep, 2, deal: calledSince);   // after the nudges of 2 and 3 days ago: one nudge since
+        var twice = _world.Deal(_rep, "Nudged twice", 40);
+        Nudged(_rep, twice, NudgeOutcome.None, NudgeOutcome.None);
+        var snoozed = _world.Deal(_rep, "Snoozed once", 40);
+        Nudged(_rep, snoozed, NudgeOutcome.None, NudgeOutcome.Snoozed, NudgeOutcome.None);
+        var otherManager = _world.Rep("Sam South", "Europe/Berlin", role: UserRole.Manager);
+        var south = _world.Team("South", otherManager.Id);
+        var southRep = _world.Rep("Sue", "Europe/Berlin", teamId: south.Id);
+        var southDeal = _world.Deal(southRep, "South deal", 40);
+        Nudged(southRep, southDeal, NudgeOutcome.None, NudgeOutcome.None, NudgeOutcome.None);
+        var options = new NudgeOptions { EscalationTeams = ["north"] };
+
+        Assert.Equal(1, await EscalateAsync(options));
+        Assert.Equal(0, await EscalateAsync(options));        // a retried job sends nothing twice
+        _world.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await EscalateAsync(options));        // Tuesday: not the escalation day
+
+        var dm = Assert.Single(_teams.ToUsers);
+        Assert.Equal(_manager.Id, dm.UserId);
+        var row = Assert.Single(dm.Reply.Report!.Tables[0].Rows);
+        Assert.Equal(["Ignored thrice", "Rex Rep", "3"], row.Cells.Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task RunAsync_SendsNothing_WhenNoTeamEscalates()
+    {
+        var deal = _world.Deal(_rep, "Ignored thrice", 40);
+        Nudged(_rep, deal, NudgeOutcome.None, NudgeOutcome.None, NudgeOutcome.None);
+
+        Assert.Equal(0, await EscalateAsync(new NudgeOptions()));
+        Assert.Empty(_teams.ToUsers);
+    }
+
+    private async Task<Reply> StatsAsync(Asker asker, PeriodSpec? period = null)
+    {
+        using var db = _db.NewContext();
+        return await new NudgeStatsHandler(db, _world.Clock).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
+            new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task NudgeStats_CountsActedOnSnoozedAndIgnoredPerRep_ForTheManagersTeam()
+    {
+        var deal = _world.Deal(_rep, "Deal", 40);
+        Nudged(_rep, deal, NudgeOutcome.ActedOn, NudgeOutcome.Snoozed, NudgeOutcome.None, NudgeOutcome.Ignored);
+        var outsider = _world.Rep("Outsider", "UTC");
+        Nudged(outsider, _world.Deal(outsider, "Theirs", 40), NudgeOutcome.None);
+
+        var reply = await StatsAsync(SchedulingWorld.AskerOf(_manager, [_north.Id]));
+
+        var row = Assert.Single(reply.Report!.Tables[0].Rows);
+        Assert.Equal(["Rex Rep", "4", "1", "1", "2", "25.00%"], row.Cells.Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task NudgeStats_CountsANudgeFromLessThanADayAgo_AsNotYetIgnored()
+    {
+        var deal = _world.Deal(_rep, "Deal", 40);
+        using (var db = _db.NewContext())
+        {
+            db.Deliveries.Add(new Delivery
+            {
+                Key = "today", RecipientUserId = _rep.Id, CreatedAt = _world.Now,
+                Items = [new NudgeItem { UserId = _rep.Id, OpportunityId = deal.Id, Reason = NudgeReasons.Stale, NudgedAt = _world.Now.AddHours(-1) }],
+            });
+            db.SaveChanges();
+        }
+
+        var reply = await StatsAsync(SchedulingWorld.AskerOf(_manager, [_north.Id]), PeriodSpec.Of(PeriodKind.Today));
+
+        Assert.Equal(["Rex Rep", "1", "0", "0", "0", "0.00%"], Assert.Single(reply.Report!.Tables[0].Rows).Cells.Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task NudgeStats_RefusesReps()
+    {
+        var reply = await StatsAsync(SchedulingWorld.AskerOf(_rep));
+
+        Assert.Equal(ReplyKind.Refusal, reply.Kind);
+        Assert.Null(reply.Report);
+    }
+}
