@@ -1,5 +1,6 @@
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CrmBot.Web.Hosting;
@@ -23,7 +24,7 @@ public static class BotHost
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
         // --- CRM database ---
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System); // tests may register a fake clock first
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
