@@ -13,6 +13,9 @@ public static class ZohoImport
 {
     public const string Source = "zoho";
 
+    /// <summary>Domain of the predictable e-mail given to a user exported without one.</summary>
+    public const string EmailDomain = "zoho.example";
+
     /// <summary>Zoho writes "15 Apr, 2021 00:02:00" in some files and ISO in others; every date column accepts both.</summary>
     private static readonly string[] DateFormats = ["dd MMM, yyyy HH:mm:ss", "d MMM, yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"];
 
@@ -41,7 +44,8 @@ public static class ZohoImport
         progress?.Report(new ImportProgress("Reading CSV files", fileCount, fileCount));
 
         var errors = new RowErrors();
-        var users = Unique(usersFile, errors, "USER_ID", r => new UserRow(r.Required("USER_ID"), r.Required("Last Name"), r.Required("Email").ToLowerInvariant()), u => u.Id);
+        var users = Unique(usersFile, errors, "USER_ID", r => new UserRow(r.Required("USER_ID"), r.Required("Last Name"),
+            r.Optional("Email")?.ToLowerInvariant() ?? PredictableEmail.For(r.Required("Last Name"), EmailDomain)), u => u.Id);
         var userIdByName = users.Values.GroupBy(u => u.Name).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
         string OwnerById(CsvRow r, string column) =>
             users.ContainsKey(r.Required(column)) ? r.Required(column) : throw new RowRejectedException($"{column} '{r.Required(column)}' is not in Users.csv");
