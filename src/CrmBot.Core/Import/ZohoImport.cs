@@ -76,9 +76,11 @@ public static class ZohoImport
             progress?.Report(new ImportProgress("Accounts and contacts", 0, accounts.Count + contacts.Count));
             var accountIds = await WriteAccountsAsync(session, accounts.Values, userIds, firstDate, ct);
             var contactIds = await WriteContactsAsync(session, contacts.Values, userIds, accountIds, ct);
+            progress?.Report(new ImportProgress("Accounts and contacts", accounts.Count + contacts.Count, accounts.Count + contacts.Count));
             progress?.Report(new ImportProgress("Leads and deals", 0, leads.Count + deals.Count));
             var accountByName = accounts.Values.GroupBy(a => a.Name).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => accountIds[g.Single().Id], StringComparer.Ordinal);
             var leadIds = await WriteLeadsAndDealsAsync(session, leads, deals, userIds, accountByName, ct);
+            progress?.Report(new ImportProgress("Leads and deals", leads.Count + deals.Count, leads.Count + deals.Count));
             progress?.Report(new ImportProgress("Activities", 0, activities.Count));
             await WriteActivitiesAsync(session, activities, userIds, accountIds, contactIds, leadIds, ct);
             progress?.Report(new ImportProgress("Activities", activities.Count, activities.Count));
