@@ -488,7 +488,8 @@ public sealed class DemoDataGenerator
         /// <summary>Writes the deal with its line items (the amount is their sum) and the stage path it took.</summary>
         private void Write(IRowSink sink, Opportunity deal, AccountPlan account, int createdAgo, int lastChangeAgo)
         {
-            var items = g._products.OrderBy(_ => _r.Next()).Take(Between(1, 3)).Select(p => new OpportunityLineItem
+            var products = g._products.OrderBy(_ => _r.Next()).Take(Between(1, 3)).ToList();
+            var items = products.Select(p => new OpportunityLineItem
             {
                 Id = g.NextId<OpportunityLineItem>(),
                 OpportunityId = deal.Id,
@@ -497,7 +498,7 @@ public sealed class DemoDataGenerator
                 UnitPriceCents = p.ListPriceCents * (100 - Between(0, 15)) / 100,
             }).ToList();
             deal.AmountCents = items.Sum(i => i.Quantity * i.UnitPriceCents);
-            deal.Name = $"{account.Account.Name} – {g._products[items[0].ProductId - 1].Name}";
+            deal.Name = $"{account.Account.Name} – {products[0].Name}";
             sink.Add(deal);
             items.ForEach(sink.Add);
 

@@ -12,6 +12,8 @@ public sealed class ImportSession
 {
     private readonly CrmDbContext _db;
     private readonly Dictionary<string, (int Added, int Updated)> _changes = [];
+    // Rows this run inserted: a later save that completes them (ids of rows saved after them) is not an "update".
+    private readonly HashSet<object> _inserted = new(ReferenceEqualityComparer.Instance);
 
     public ImportSession(CrmDbContext db, string source)
     {
@@ -45,8 +47,11 @@ public sealed class ImportSession
         _db.ChangeTracker.DetectChanges();
         foreach (var entry in _db.ChangeTracker.Entries())
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                || (entry.State == EntityState.Modified && _inserted.Contains(entry.Entity)))
                 continue;
+            if (entry.State == EntityState.Added)
+                _inserted.Add(entry.Entity);
             var table = entry.Metadata.GetTableName() ?? entry.Metadata.ClrType.Name;
             var (added, updated) = _changes.GetValueOrDefault(table);
             _changes[table] = entry.State == EntityState.Added ? (added + 1, updated) : (added, updated + 1);

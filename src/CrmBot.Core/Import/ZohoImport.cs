@@ -13,6 +13,9 @@ public static class ZohoImport
 {
     public const string Source = "zoho";
 
+    /// <summary>Domain of the predictable e-mail given to a user exported without one.</summary>
+    public const string EmailDomain = "zoho.example";
+
     /// <summary>Zoho writes "15 Apr, 2021 00:02:00" in some files and ISO in others; every date column accepts both.</summary>
     private static readonly string[] DateFormats = ["dd MMM, yyyy HH:mm:ss", "d MMM, yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"];
 
@@ -41,7 +44,8 @@ public static class ZohoImport
         progress?.Report(new ImportProgress("Reading CSV files", fileCount, fileCount));
 
         var errors = new RowErrors();
-        var users = Unique(usersFile, errors, "USER_ID", r => new UserRow(r.Required("USER_ID"), r.Required("Last Name"), r.Required("Email").ToLowerInvariant()), u => u.Id);
+        var users = Unique(usersFile, errors, "USER_ID", r => new UserRow(r.Required("USER_ID"), r.Required("Last Name"),
+            r.Optional("Email")?.ToLowerInvariant() ?? PredictableEmail.For(r.Required("Last Name"), EmailDomain)), u => u.Id);
         var userIdByName = users.Values.GroupBy(u => u.Name).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
         string OwnerById(CsvRow r, string column) =>
             users.ContainsKey(r.Required(column)) ? r.Required(column) : throw new RowRejectedException($"{column} '{r.Required(column)}' is not in Users.csv");
@@ -72,9 +76,11 @@ public static class ZohoImport
             progress?.Report(new ImportProgress("Accounts and contacts", 0, accounts.Count + contacts.Count));
             var accountIds = await WriteAccountsAsync(session, accounts.Values, userIds, firstDate, ct);
             var contactIds = await WriteContactsAsync(session, contacts.Values, userIds, accountIds, ct);
+            progress?.Report(new ImportProgress("Accounts and contacts", accounts.Count + contacts.Count, accounts.Count + contacts.Count));
             progress?.Report(new ImportProgress("Leads and deals", 0, leads.Count + deals.Count));
             var accountByName = accounts.Values.GroupBy(a => a.Name).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => accountIds[g.Single().Id], StringComparer.Ordinal);
             var leadIds = await WriteLeadsAndDealsAsync(session, leads, deals, userIds, accountByName, ct);
+            progress?.Report(new ImportProgress("Leads and deals", leads.Count + deals.Count, leads.Count + deals.Count));
             progress?.Report(new ImportProgress("Activities", 0, activities.Count));
             await WriteActivitiesAsync(session, activities, userIds, accountIds, contactIds, leadIds, ct);
             progress?.Report(new ImportProgress("Activities", activities.Count, activities.Count));

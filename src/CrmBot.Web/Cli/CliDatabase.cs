@@ -28,10 +28,18 @@ public static class CliDatabase
     public static async Task<CrmDbContext> OpenAsync(CliArgs args, CancellationToken ct)
     {
         var options = Options(args);
-        var services = new ServiceCollection().AddCrmDatabase(options).BuildServiceProvider();
-        var db = services.GetRequiredService<CrmDbContext>();
-        if (options.Provider == DatabaseProvider.Sqlite)
+        CrmDbContext db;
+        if (options.Provider == DatabaseProvider.SqlServer)
+        {
+            var builder = new DbContextOptionsBuilder<SqlServerCrmDbContext>();
+            DatabaseSetup.ConfigureSqlServer(builder, options.ConnectionString);
+            db = new SqlServerCrmDbContext(builder.Options);
+        }
+        else
+        {
+            db = DatabaseSetup.CreateSqlite(options.ConnectionString);
             await db.Database.MigrateAsync(ct);
+        }
         return db;
     }
 }

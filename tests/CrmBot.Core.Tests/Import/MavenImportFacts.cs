@@ -31,6 +31,8 @@ public sealed class MavenImportFacts(MavenImportFacts.Imported maven) : IClassFi
 
         Assert.True(result.Succeeded, string.Join("\n", result.Rejected));
         await using var db = maven.Database.NewContext();
+        Assert.Equal(new TableChanges("Teams", 6, 0), result.Changes.Single(c => c.Table == "Teams"));
+        Assert.Equal(new TableChanges("Opportunities", 8_800, 0), result.Changes.Single(c => c.Table == "Opportunities"));
         Assert.Equal(8_800, await db.Opportunities.CountAsync());
         var byStage = await db.Opportunities.GroupBy(o => o.Stage).ToDictionaryAsync(g => g.Key, g => g.Count());
         Assert.Equal(4_238, byStage[OpportunityStage.ClosedWon]);
