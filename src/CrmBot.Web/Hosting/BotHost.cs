@@ -1,4 +1,5 @@
 using CrmBot.Core.Data;
+using CrmBot.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -27,10 +28,14 @@ public static class BotHost
         builder.Services.AddCrmDatabase(database);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        // --- Channels ---
+        builder.Services.AddTeamsChannel(builder.Configuration);
+
         var app = builder.Build();
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");
+        app.MapTeamsChannel();
         return app;
     }
 
