@@ -79,6 +79,8 @@ public sealed class TeamsTurnHandler(
             reply = Texts.NotLinked(LanguageOf(activity, null), email);
         else
         {
+            // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
+            await SendTypingAsync(activity, ct);
             using var typing = new CancellationTokenSource();
             var typingLoop = KeepTypingAsync(activity, typing.Token);
             try
@@ -162,15 +164,27 @@ public sealed class TeamsTurnHandler(
     {
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (true)
             {
-                await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.Typing(activity), ct);
                 await Task.Delay(TypingInterval, time, ct);
+                await SendTypingAsync(activity, ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ConnectorException or HttpRequestException)
+        catch (OperationCanceledException)
         {
-            // A lost typing indicator is harmless; the answer is what matters.
+            // The answer is ready.
+        }
+    }
+
+    private async Task SendTypingAsync(Activity activity, CancellationToken ct)
+    {
+        try
+        {
+            await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.Typing(activity), ct);
+        }
+        catch (Exception e) when (e is ConnectorException or HttpRequestException)
+        {
+            log.LogDebug(e, "Typing indicator not delivered"); // harmless: the answer is what matters
         }
     }
 
