@@ -300,6 +300,38 @@ public sealed class EndpointFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithAppId_OnlyAuthenticatedActivitiesReachTheBot_AndRepliesCarryTheBotToken()
+    {
+        const string appId = "00000000-1111-2222-3333-444444444444";
+        var keys = new BotFrameworkKeys();
+        var signing = keys.Add("teams-key", "msteams");
+        await using var openId = await RecordingServer.StartAsync();
+        openId.Respond = r => keys.Serve(r, openId.BaseUrl);
+        await using var login = await RecordingServer.StartAsync(_ => FakeResponse.Json("""{"token_type":"Bearer","expires_in":3600,"access_token":"bot-token"}"""));
+        await using var host = await TeamsTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Teams:MicrosoftAppId"] = appId, ["Teams:MicrosoftAppPassword"] = "s3cret",
+            ["Teams:OpenIdMetadataUrl"] = openId.BaseUrl + BotFrameworkKeys.MetadataPath, ["Teams:TokenEndpointBase"] = login.BaseUrl,
+        });
+        host.Linker.ByPlatformUserId["29:ada"] = FakeIdentityLinker.Asker(1);
+        var message = TeamsChannelMessage("pipeline");
+
+        var anonymous = await PostAsync(message, host);
+        var forged = await PostAsync(message, host, BotFrameworkKeys.Token(BotFrameworkKeys.Unpublished("teams-key"), appId, _connector.BaseUrl + "/amer/", DateTime.UtcNow));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Empty(host.Linker.Calls);
+        Assert.Empty(host.Engine.Calls);
+
+        var valid = await PostAsync(message, host, BotFrameworkKeys.Token(signing, appId, _connector.BaseUrl + "/amer/", DateTime.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        var reply = await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message");
+        Assert.Equal("Bearer bot-token", reply.Header("Authorization"));
+        Assert.Single(host.Engine.Calls);
+    }
+
+    [Fact]
     public async Task Start_Fails_WhenAppIdHasNoPassword()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -5,6 +5,7 @@ public static class CliVerbs
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Verbs = new()
     {
+        ["teams"] = (TeamsPackageVerb.Usage, TeamsPackageVerb.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
