@@ -73,33 +73,47 @@ public sealed class TeamsTurnHandler(
         if (!isSubmit && text.Length == 0)
             return;
 
-        var (asker, email) = await BeginTurnAsync(activity, ct);
         Reply reply;
-        if (asker is null)
-            reply = Texts.NotLinked(LanguageOf(activity, null), email);
-        else
+        try
         {
-            // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
-            await SendTypingAsync(activity, ct);
-            using var typing = new CancellationTokenSource();
-            var typingLoop = KeepTypingAsync(activity, typing.Token);
-            try
-            {
-                reply = await RunEngineAsync(activity, asker, isSubmit ? null : text, action, ct);
-            }
-            finally
-            {
-                await typing.CancelAsync();
-                await typingLoop;
-            }
-            if (reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct))
-                reply = Texts.SentPrivately(reply.Language);
+            reply = await AnswerAsync(activity, isSubmit ? null : text, action, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Whatever broke (database, linker, engine), the user gets a polite answer, not silence.
+            log.LogError(e, "A Teams turn failed in conversation {Conversation}", activity.Conversation.Id);
+            reply = Texts.Error(LanguageOf(activity, null));
         }
 
         var card = renderer.Render(reply);
         if (isSubmit && activity.ReplyToId is not null && await TryReplaceCardAsync(activity, card, ct))
             return;
         await connector.ReplyToActivityAsync(activity.ServiceUrl, activity.Conversation.Id, activity.Id ?? "", ActivityFactory.CardReply(activity, card), ct);
+    }
+
+    private async Task<Reply> AnswerAsync(Activity activity, string? text, CardAction? action, CancellationToken ct)
+    {
+        var (asker, email) = await BeginTurnAsync(activity, ct);
+        if (asker is null)
+            return Texts.NotLinked(LanguageOf(activity, null), email);
+
+        // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
+        await SendTypingAsync(activity, ct);
+        using var typing = new CancellationTokenSource();
+        var typingLoop = KeepTypingAsync(activity, typing.Token);
+        Reply reply;
+        try
+        {
+            reply = await RunEngineAsync(activity, asker, text, action, ct);
+        }
+        finally
+        {
+            await typing.CancelAsync();
+            await typingLoop;
+        }
+        return reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct)
+            ? Texts.SentPrivately(reply.Language)
+            : reply;
     }
 
     /// <summary>Stores the conversation and finds the CRM user (linking by e-mail from the members API on first contact).</summary>
@@ -143,21 +157,13 @@ public sealed class TeamsTurnHandler(
         }
     }
 
-    private async Task<Reply> RunEngineAsync(Activity activity, Asker asker, string? text, CardAction? action, CancellationToken ct)
+    private Task<Reply> RunEngineAsync(Activity activity, Asker asker, string? text, CardAction? action, CancellationToken ct)
     {
         var context = new ChatContext(ChatPlatform.Teams, ConversationReferences.Workspace(activity), activity.Conversation?.Id ?? "",
             activity.From?.Id ?? "", activity.IsPersonal) { ClientLocale = activity.Locale };
-        try
-        {
-            return text is not null
-                ? await Engine.HandleTextAsync(asker, context, text, ct)
-                : await Engine.HandleActionAsync(asker, context, action ?? UnverbedSubmit, ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            log.LogError(e, "The chat engine failed on a Teams turn");
-            return Texts.Error(LanguageOf(activity, asker));
-        }
+        return text is not null
+            ? Engine.HandleTextAsync(asker, context, text, ct)
+            : Engine.HandleActionAsync(asker, context, action ?? UnverbedSubmit, ct);
     }
 
     private async Task KeepTypingAsync(Activity activity, CancellationToken ct)

@@ -145,6 +145,18 @@ public sealed class EndpointFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FailingTurn_IsAnsweredWithAPoliteErrorCard()
+    {
+        _host.Engine.Shape = _ => throw new InvalidOperationException("database is down");
+
+        await PostAsync(WebChatMessage("pipeline"));
+
+        var reply = await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message");
+        Assert.Contains("Something went wrong", CardText(reply));
+        Assert.DoesNotContain("database is down", reply.Body);
+    }
+
+    [Fact]
     public async Task ActionSubmit_RunsTheVerb_AndReplacesTheClickedCard()
     {
         var submit = JsonNode.Parse(WebChatMessage(""))!.AsObject();
