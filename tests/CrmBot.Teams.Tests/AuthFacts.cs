@@ -62,6 +62,7 @@ public sealed class AuthFacts : IAsyncLifetime
     {
         var outcome = await AuthenticateAsync("Bearer " + ValidToken());
         Assert.True(outcome.Succeeded, outcome.Failure);
+        Assert.False(outcome.IsAnonymous);
     }
 
     [Theory]
@@ -225,7 +226,8 @@ public sealed class AuthFacts : IAsyncLifetime
         var authenticator = local.GetRequiredService<BotFrameworkAuthenticator>();
         var activity = new Activity { Type = "message", ChannelId = "emulator", ServiceUrl = "http://127.0.0.1:1" };
 
-        Assert.True((await authenticator.AuthenticateAsync(null, activity, CancellationToken.None)).Succeeded);
+        var anonymous = await authenticator.AuthenticateAsync(null, activity, CancellationToken.None);
+        Assert.True(anonymous.Succeeded && anonymous.IsAnonymous);
         Assert.Equal(401, (await authenticator.AuthenticateAsync("Bearer " + ValidToken(), activity, CancellationToken.None)).StatusCode);
         Assert.Empty(_openId.Requests);
     }

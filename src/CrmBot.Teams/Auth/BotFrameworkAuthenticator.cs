@@ -7,10 +7,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace CrmBot.Teams.Auth;
 
 /// <summary>Whether an inbound activity may reach the bot: 200, or 401 / 403 with the reason (logged, never sent).</summary>
-public sealed record AuthOutcome(int StatusCode, string? Failure)
+public sealed record AuthOutcome(int StatusCode, string? Failure, bool IsAnonymous = false)
 {
     public static readonly AuthOutcome Authenticated = new(StatusCodes.Status200OK, null);
-    public static readonly AuthOutcome Anonymous = new(StatusCodes.Status200OK, null);
+    /// <summary>Local mode (no app id): accepted without a token.</summary>
+    public static readonly AuthOutcome Anonymous = new(StatusCodes.Status200OK, null, IsAnonymous: true);
     public bool Succeeded => StatusCode == StatusCodes.Status200OK;
     public static AuthOutcome Unauthorized(string why) => new(StatusCodes.Status401Unauthorized, why);
     public static AuthOutcome Forbidden(string why) => new(StatusCodes.Status403Forbidden, why);
