@@ -145,6 +145,29 @@ public sealed class EndpointFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrivateAnswerAskedInAChannel_GoesToThe1To1Chat_AndTheChannelIsToldSo()
+    {
+        await using (var db = _host.Database.NewTrackingContext())
+        {
+            var user = new User { Name = "Ada", Email = "ada@example.com" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            db.ChatIdentities.Add(new ChatIdentity { Platform = ChatPlatform.Teams, Workspace = Tenant, PlatformUserId = "29:ada", UserId = user.Id });
+            await db.SaveChangesAsync();
+            _host.Linker.ByPlatformUserId["29:ada"] = FakeIdentityLinker.Asker(user.Id);
+        }
+        _connector.Respond = r => r.RawTarget == "/amer/v3/conversations" ? FakeResponse.Json("""{"id":"a:dm-ada"}""") : FakeResponse.Json("""{"id":"m"}""");
+        _host.Engine.Shape = r => r with { Visibility = Core.Chat.Visibility.Private };
+
+        await PostAsync(TeamsChannelMessage("my stale deals"));
+
+        var inChannel = await _connector.WaitForAsync(r => r.RawTarget.Contains("19%3Asales") && (string?)r.Json?["type"] == "message");
+        Assert.Contains("privately", CardText(inChannel));
+        var direct = Assert.Single(_connector.Requests, r => r.RawTarget == "/amer/v3/conversations/a%3Adm-ada/activities");
+        Assert.Contains("Echo: my stale deals", CardText(direct));
+    }
+
+    [Fact]
     public async Task FailingTurn_IsAnsweredWithAPoliteErrorCard()
     {
         _host.Engine.Shape = _ => throw new InvalidOperationException("database is down");

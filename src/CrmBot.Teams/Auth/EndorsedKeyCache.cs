@@ -24,29 +24,27 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private IReadOnlyDictionary<string, EndorsedKey> _keys = new Dictionary<string, EndorsedKey>();
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _attemptedAt = DateTimeOffset.MinValue;
 
     /// <summary>The current keys; fetched when missing or older than a day, or (rate-limited) when <paramref name="kid"/> is unknown.</summary>
     public async Task<IReadOnlyDictionary<string, EndorsedKey>> GetKeysAsync(string? kid, CancellationToken ct)
     {
-        var keys = _keys;
-        var now = time.GetUtcNow();
-        var stale = now - _fetchedAt >= RefreshInterval;
-        var unknownKid = kid is not null && !keys.ContainsKey(kid) && now - _fetchedAt >= MinimumRefreshInterval;
-        if (!stale && !unknownKid)
-            return keys;
+        if (!RefreshDue(_keys, kid))
+            return _keys;
 
         await _refreshing.WaitAsync(ct);
         try
         {
-            if (_keys != keys) // someone else refreshed while we waited
+            if (!RefreshDue(_keys, kid)) // someone else refreshed (or tried) while we waited
                 return _keys;
+            _attemptedAt = time.GetUtcNow();
             try
             {
                 _keys = await FetchAsync(ct);
                 _fetchedAt = time.GetUtcNow();
                 log.LogInformation("Loaded {Count} Bot Framework signing keys from {Url}", _keys.Count, options.Value.OpenIdMetadataUrl);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or KeyNotFoundException && !ct.IsCancellationRequested)
             {
                 // Keep serving the keys we have; an outage of the metadata endpoint must not reject valid tokens.
                 log.LogError(e, "Could not load Bot Framework signing keys from {Url}", options.Value.OpenIdMetadataUrl);
@@ -58,6 +56,15 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
         {
             _refreshing.Release();
         }
+    }
+
+    private bool RefreshDue(IReadOnlyDictionary<string, EndorsedKey> keys, string? kid)
+    {
+        if (keys.Count == 0)
+            return true;
+        var now = time.GetUtcNow();
+        var wanted = now - _fetchedAt >= RefreshInterval || (kid is not null && !keys.ContainsKey(kid));
+        return wanted && now - _attemptedAt >= MinimumRefreshInterval;
     }
 
     private async Task<IReadOnlyDictionary<string, EndorsedKey>> FetchAsync(CancellationToken ct)
