@@ -98,12 +98,10 @@ public static class TeamsEndpoint
         {
             try
             {
-                return Results.Json(new JsonObject
-                {
-                    ["statusCode"] = 200,
-                    ["type"] = "application/vnd.microsoft.card.adaptive",
-                    ["value"] = await work,
-                });
+                var answer = await work;
+                return Results.Json(answer.Card is { } card
+                    ? new JsonObject { ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.card.adaptive", ["value"] = card }
+                    : new JsonObject { ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.activity.message", ["value"] = answer.Message });
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
@@ -126,12 +124,13 @@ public static class TeamsEndpoint
         });
     }
 
-    private static async Task PostLateCardAsync(Activity activity, Task<JsonObject> work, AsyncServiceScope scope, ILogger log, CancellationToken stopping)
+    private static async Task PostLateCardAsync(Activity activity, Task<InvokeAnswer> work, AsyncServiceScope scope, ILogger log, CancellationToken stopping)
     {
         await using var _ = scope;
         try
         {
-            var card = await work;
+            if ((await work).Card is not { } card)
+                return; // a private answer already went to the user's 1:1 chat
             var connector = scope.ServiceProvider.GetRequiredService<ConnectorClient>();
             await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.CardReply(activity, card), stopping);
         }

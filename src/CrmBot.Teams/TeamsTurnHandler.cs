@@ -11,6 +11,9 @@ using Microsoft.Extensions.Options;
 
 namespace CrmBot.Teams;
 
+/// <summary>What an Action.Execute answers: a replacing card, or a message shown to the clicker.</summary>
+public sealed record InvokeAnswer(JsonObject? Card, string? Message);
+
 /// <summary>
 /// One Teams turn, translated at the edge: activity → (asker, ChatContext, text or CardAction) → IChatEngine
 /// → Reply → Adaptive Card. Messages are answered through the connector (from a background worker);
@@ -43,12 +46,19 @@ public sealed class TeamsTurnHandler(
         }
     }
 
-    /// <summary>Action.Execute (invoke adaptiveCard/action): the card that replaces the clicked one.</summary>
-    public async Task<JsonObject> HandleCardActionAsync(Activity activity, CardAction action, CancellationToken ct)
+    /// <summary>
+    /// Action.Execute (invoke adaptiveCard/action): the card that replaces the clicked one, or, for a private
+    /// answer to a button in a shared conversation, a short message (the card stays; the answer goes to the 1:1 chat).
+    /// </summary>
+    public async Task<InvokeAnswer> HandleCardActionAsync(Activity activity, CardAction action, CancellationToken ct)
     {
         var (asker, email) = await BeginTurnAsync(activity, ct);
-        var reply = asker is null ? Texts.NotLinked(LanguageOf(activity, null), email) : await RunEngineAsync(activity, asker, null, action, ct);
-        return renderer.Render(reply);
+        if (asker is null)
+            return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email)), null);
+        var reply = await RunEngineAsync(activity, asker, null, action, ct);
+        if (reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct))
+            return new InvokeAnswer(null, Texts.SentPrivately(reply.Language).Text);
+        return new InvokeAnswer(renderer.Render(reply), null);
     }
 
     /// <summary>The data of an Action.Execute, or null when the invoke value is malformed.</summary>

@@ -147,6 +147,37 @@ public sealed class EndpointFacts : IAsyncLifetime
     [Fact]
     public async Task PrivateAnswerAskedInAChannel_GoesToThe1To1Chat_AndTheChannelIsToldSo()
     {
+        await ArrangePrivateAnswersAsync();
+
+        await PostAsync(TeamsChannelMessage("my stale deals"));
+
+        var inChannel = await _connector.WaitForAsync(r => r.RawTarget.Contains("19%3Asales") && (string?)r.Json?["type"] == "message");
+        Assert.Contains("privately", CardText(inChannel));
+        var direct = Assert.Single(_connector.Requests, r => r.RawTarget == "/amer/v3/conversations/a%3Adm-ada/activities");
+        Assert.Contains("Echo: my stale deals", CardText(direct));
+    }
+
+    [Fact]
+    public async Task PrivateAnswerToAButtonInAChannel_LeavesTheCard_AndGoesToThe1To1Chat()
+    {
+        await ArrangePrivateAnswersAsync();
+        var invoke = JsonNode.Parse(TeamsChannelMessage(""))!.AsObject();
+        invoke["type"] = "invoke";
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "run", ["data"] = new JsonObject { ["command"] = "my plan" } } };
+
+        var response = await PostAsync(invoke.ToJsonString());
+
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)body["type"]);
+        Assert.Contains("private chat", (string?)body["value"]);
+        var direct = Assert.Single(_connector.Requests, r => r.RawTarget == "/amer/v3/conversations/a%3Adm-ada/activities");
+        Assert.Contains("Action: run command=my plan", CardText(direct));
+    }
+
+    /// <summary>Ada is a linked CRM user who never opened a 1:1 chat with the bot; the engine's answers are private.</summary>
+    private async Task ArrangePrivateAnswersAsync()
+    {
         await using (var db = _host.Database.NewTrackingContext())
         {
             var user = new User { Name = "Ada", Email = "ada@example.com" };
@@ -158,13 +189,6 @@ public sealed class EndpointFacts : IAsyncLifetime
         }
         _connector.Respond = r => r.RawTarget == "/amer/v3/conversations" ? FakeResponse.Json("""{"id":"a:dm-ada"}""") : FakeResponse.Json("""{"id":"m"}""");
         _host.Engine.Shape = r => r with { Visibility = Core.Chat.Visibility.Private };
-
-        await PostAsync(TeamsChannelMessage("my stale deals"));
-
-        var inChannel = await _connector.WaitForAsync(r => r.RawTarget.Contains("19%3Asales") && (string?)r.Json?["type"] == "message");
-        Assert.Contains("privately", CardText(inChannel));
-        var direct = Assert.Single(_connector.Requests, r => r.RawTarget == "/amer/v3/conversations/a%3Adm-ada/activities");
-        Assert.Contains("Echo: my stale deals", CardText(direct));
     }
 
     [Fact]
