@@ -72,6 +72,7 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
                 errors.Add($"Teams:{key} must be an absolute http(s) URL, got '{url}'.");
         if (o.HttpTimeout <= TimeSpan.Zero) errors.Add("Teams:HttpTimeout must be positive.");
         if (o.InvokeBudget <= TimeSpan.Zero) errors.Add("Teams:InvokeBudget must be positive.");
+        if (o.MemberLookupTimeout <= TimeSpan.Zero) errors.Add("Teams:MemberLookupTimeout must be positive.");
         if (o.ReplyQueueCapacity < 1 || o.ReplyWorkers < 1) errors.Add("Teams:ReplyQueueCapacity and Teams:ReplyWorkers must be at least 1.");
         if (o.MaxRetries < 0) errors.Add("Teams:MaxRetries must not be negative.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
