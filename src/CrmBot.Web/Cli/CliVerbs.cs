@@ -12,6 +12,7 @@ public static class CliVerbs
         ["db"] = (DbVerb.Usage, DbVerb.RunAsync),
         ["ask"] = (AskVerb.Usage, AskVerb.RunAsync),
         ["bench"] = (BenchVerbs.Usage, BenchVerbs.RunAsync),
+        ["teams"] = (TeamsPackageVerb.Usage, TeamsPackageVerb.RunAsync),
     };
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>

@@ -5,6 +5,7 @@ using CrmBot.Slack;
 using CrmBot.Teams.Cards;
 using CrmBot.Web.Playground;
 using Microsoft.Extensions.FileProviders;
+using CrmBot.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public static class BotHost
 
         // --- Channels: each owns its wire format, auth, renderer and sender ---
         builder.Services.AddSingleton<AdaptiveCardRenderer>();
+        builder.Services.AddTeamsChannel(config);
         builder.Services.AddSlackChannel(config);
 
         // --- Scheduled work (nudges, escalations, channel posts) on Hangfire ---
@@ -51,6 +53,7 @@ public static class BotHost
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");
+        app.MapTeamsChannel();
         app.MapSlackChannel();
         if (PlaygroundEndpoints.IsEnabled(playground, database, config["Teams:MicrosoftAppId"]))
         {

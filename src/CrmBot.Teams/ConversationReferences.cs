@@ -1,0 +1,65 @@
+using CrmBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Teams;
+
+/// <summary>
+/// Where proactive messages can go, kept in the database (never in memory): saved on install and on every
+/// inbound activity, which also refreshes the serviceUrl of the whole tenant (it "is stable but can change").
+/// </summary>
+public static class ConversationReferences
+{
+    /// <summary>Tenant id, or the channel id where there is no tenant (the Emulator / Web Chat).</summary>
+    public static string Workspace(Activity a) => a.TenantId ?? a.ChannelId ?? "unknown";
+
+    /// <summary>Channel posts are stored per channel, not per thread: "19:…@thread.tacv2;messageid=123" → "19:…@thread.tacv2".</summary>
+    public static string ChannelConversationId(string conversationId)
+    {
+        var thread = conversationId.IndexOf(";messageid=", StringComparison.OrdinalIgnoreCase);
+        return thread < 0 ? conversationId : conversationId[..thread];
+    }
+
+    public static async Task SaveAsync(CrmDbContext db, Activity a, int? crmUserId, DateTime nowUtc, CancellationToken ct)
+    {
+        if (a.Conversation?.Id is not { Length: > 0 } rawId || a.ServiceUrl is null)
+            return;
+        var workspace = Workspace(a);
+        var conversationId = ChannelConversationId(rawId);
+        var type = a.Conversation.ConversationType ?? "personal";
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
+                r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ConversationId == conversationId, ct);
+            if (row is null)
+            {
+                row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };
+                db.ConversationRefs.Add(row);
+            }
+            row.ConversationType = type;
+            row.ServiceUrl = a.ServiceUrl;
+            row.ChannelId = a.ChannelId;
+            row.BotId = a.Recipient?.Id ?? row.BotId;
+            if (type == "personal")
+            {
+                row.PlatformUserId = a.From?.Id ?? row.PlatformUserId;
+                row.UserId = crmUserId ?? row.UserId;
+            }
+            row.UpdatedAt = nowUtc;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Two activities of a new conversation raced on the unique index: the other one inserted; update it.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        await db.ConversationRefs
+            .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ServiceUrl != a.ServiceUrl)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ServiceUrl, a.ServiceUrl).SetProperty(r => r.UpdatedAt, nowUtc), ct);
+    }
+}
