@@ -26,7 +26,7 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
     public JsonObject Render(Reply reply)
     {
         var card = Expand(reply);
-        while (Utf16Bytes(card) > maxCardBytes && ShortenLongestTable(reply) is { } shorter)
+        while (Utf16Bytes(card) > maxCardBytes && ReplyPaging.ShortenLongestTable(reply) is { } shorter)
         {
             reply = shorter;
             card = Expand(reply);
@@ -45,25 +45,5 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
         var (template, data) = _data.For(reply);
         return _expander.Expand(CardTemplates.Get(template), data) as JsonObject
             ?? throw new TemplateException($"cards/{template}.json did not expand to a card");
-    }
-
-    /// <summary>
-    /// The reply with the longest table cut to three quarters of its rows and its next page starting
-    /// after them; null when no table can be cut further.
-    /// </summary>
-    private static Reply? ShortenLongestTable(Reply reply)
-    {
-        if (reply.Report is not { } report) return null;
-        var longest = report.Tables.Where(t => t.Rows.Count > 1).MaxBy(t => t.Rows.Count);
-        if (longest is null) return null;
-        var keep = Math.Max(1, longest.Rows.Count * 3 / 4);
-        var shorter = longest with
-        {
-            Rows = longest.Rows.Take(keep).ToList(),
-            TotalRows = Math.Max(longest.TotalRows, longest.Offset + longest.Rows.Count),
-            NextPage = longest.NextPage is { } next ? next with { Offset = longest.Offset + keep } : null,
-        };
-        var tables = report.Tables.Select(t => ReferenceEquals(t, longest) ? shorter : t).ToList();
-        return reply with { Report = report with { Tables = tables } };
     }
 }
