@@ -45,7 +45,7 @@ internal abstract record TemplateExpression
             {
                 "$root" => scope.Root,
                 "$data" => scope.Data,
-                "$index" => scope.Index is int i ? i : Missing,
+                "$index" => scope.Index is int i ? (double)i : Missing,
                 _ => Member(scope.Data, Head),
             };
             foreach (var segment in Segments)
@@ -137,18 +137,19 @@ internal abstract record TemplateExpression
     }
 
     /// <summary>JSON values become CLR values the operators understand; objects and arrays stay nodes.</summary>
+    // Arms typed as object: JsonNode's implicit conversions would otherwise wrap the CLR values again.
     internal static object? FromNode(JsonNode? node) => node switch
     {
-        null => null,
+        null => (object?)null,
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.Number => v.GetValue<double>(),
+            JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => null,
         },
-        _ => node,
+        _ => (object)node,
     };
 
     private sealed class Parser(string text)
