@@ -23,7 +23,7 @@ internal sealed class CardData(RecordLinks links)
     public const string SettingsForm = "settings-form";
 
     // Wider than this, a table is unreadable in a Teams chat column: rows become records instead.
-    private const int MaxTableColumns = 5;
+    private const int MaxTableColumns = 6;
 
     /// <summary>The template for a reply and the data to expand it with.</summary>
     public (string Template, JsonObject Data) For(Reply reply) => reply switch

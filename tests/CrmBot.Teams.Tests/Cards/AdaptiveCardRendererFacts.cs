@@ -62,7 +62,7 @@ public sealed class AdaptiveCardRendererFacts
         Assert.True(AdaptiveCardRenderer.Utf16Bytes(card) < 80 * 1024);
         var shown = Descendants(card).Count(o => o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == CardVerbs.Snooze);
         Assert.InRange(shown, 1, 299);
-        var page = Descendants(card).Single(o => o["verb"]?.GetValue<string>() == CardVerbs.Page);
+        var page = Descendants(card).Single(o => o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == CardVerbs.Page);
         var request = ReportRequestJson.TryDeserialize(page["data"]!["request"]!.GetValue<string>());
         Assert.Equal(shown, request!.Offset);
         Assert.Equal(ReportKind.StaleDeals, request.Kind);
