@@ -7,15 +7,16 @@ namespace CrmBot.Core.Chat;
 public static class ReplyPaging
 {
     /// <summary>
-    /// The reply with its longest table cut to three quarters of its rows and its next page starting
-    /// after them; null when no table has more than one row left to cut.
+    /// The reply with its longest table cut to <paramref name="keepFraction"/> of its rows (at most three
+    /// quarters, so each call makes progress) and its next page starting after them; null when no table
+    /// has more than one row left to cut.
     /// </summary>
-    public static Reply? ShortenLongestTable(Reply reply)
+    public static Reply? ShortenLongestTable(Reply reply, double keepFraction = 0.75)
     {
         if (reply.Report is not { } report) return null;
         var longest = report.Tables.Where(t => t.Rows.Count > 1).MaxBy(t => t.Rows.Count);
         if (longest is null) return null;
-        var keep = Math.Max(1, longest.Rows.Count * 3 / 4);
+        var keep = Math.Clamp((int)(longest.Rows.Count * Math.Min(keepFraction, 0.75)), 1, longest.Rows.Count - 1);
         var shorter = longest with
         {
             Rows = longest.Rows.Take(keep).ToList(),

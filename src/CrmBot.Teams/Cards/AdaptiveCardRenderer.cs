@@ -26,7 +26,9 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
     public JsonObject Render(Reply reply)
     {
         var card = Expand(reply);
-        while (Utf16Bytes(card) > maxCardBytes && ReplyPaging.ShortenLongestTable(reply) is { } shorter)
+        // Rows cost roughly the same: aim straight at the budget (with 10% slack), then trim further if needed.
+        while (Utf16Bytes(card) is var size && size > maxCardBytes
+               && ReplyPaging.ShortenLongestTable(reply, 0.9 * maxCardBytes / size) is { } shorter)
         {
             reply = shorter;
             card = Expand(reply);

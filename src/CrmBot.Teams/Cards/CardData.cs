@@ -8,7 +8,8 @@ namespace CrmBot.Teams.Cards;
 
 /// <summary>
 /// Reply → template data, one method per card template in cards/ (the only place that knows the
-/// field names the templates bind). Every field is present and never null: the official templating
+/// field names the templates bind). Text bound into TextBlocks and FactSets is markdown-escaped (Teams
+/// reads it as markdown) so names show as typed. Every field is present and never null: the official templating
 /// engine prints a missing field as its literal "${name}" and fails on a null inside text.
 /// </summary>
 internal sealed class CardData(RecordLinks links)
@@ -43,10 +44,10 @@ internal sealed class CardData(RecordLinks links)
 
     private JsonObject ForReport(Reply reply, ReportResult report) => new()
     {
-        ["title"] = reply.Title,
-        ["context"] = report.Context,
-        ["intro"] = reply.Text ?? "",
-        ["facts"] = Array(report.Facts, f => new JsonObject { ["title"] = f.Label, ["value"] = CardText.Escape(f.Value.Text) }),
+        ["title"] = CardText.Escape(reply.Title),
+        ["context"] = CardText.Escape(report.Context),
+        ["intro"] = CardText.Escape(reply.Text ?? ""),
+        ["facts"] = Array(report.Facts, f => new JsonObject { ["title"] = CardText.Escape(f.Label), ["value"] = CardText.Escape(f.Value.Text) }),
         ["notes"] = Array(report.Notes, n => new JsonObject { ["text"] = CardText.Escape(n) }),
         ["tables"] = Array(report.Tables, t => ForTable(t, reply.Language)),
         ["hasChart"] = report.Chart is not null,
@@ -60,7 +61,7 @@ internal sealed class CardData(RecordLinks links)
         var linkColumn = LinkColumn(table);
         return new JsonObject
         {
-            ["heading"] = table.Title ?? "",
+            ["heading"] = CardText.Escape(table.Title ?? ""),
             ["columns"] = Array(table.Columns, c => new JsonObject
             {
                 ["header"] = CardText.Escape(c.Header),
@@ -93,7 +94,7 @@ internal sealed class CardData(RecordLinks links)
                 row.Cells.Select((cell, i) => (cell, i)).Where(x => x.i != headingIndex && x.cell.Text.Length > 0),
                 x => new JsonObject
                 {
-                    ["title"] = x.i < table.Columns.Count ? table.Columns[x.i].Header : "",
+                    ["title"] = x.i < table.Columns.Count ? CardText.Escape(table.Columns[x.i].Header) : "",
                     ["value"] = CellText(x.cell, null),
                 }),
             ["actions"] = Buttons(row.Actions.Select(a => ReplyButtons.ForRowAction(a, links)).OfType<ReplyButton>()),
@@ -145,12 +146,12 @@ internal sealed class CardData(RecordLinks links)
         var examplesLabel = Formats.For(reply.Language).IsChinese ? "例如：" : "e.g. ";
         return new JsonObject
         {
-            ["title"] = reply.Title,
-            ["intro"] = reply.Text ?? "",
+            ["title"] = CardText.Escape(reply.Title),
+            ["intro"] = CardText.Escape(reply.Text ?? ""),
             ["entries"] = Array(reply.Help, h => new JsonObject
             {
                 ["command"] = CardText.Escape(h.Command),
-                ["description"] = h.Description,
+                ["description"] = CardText.Escape(h.Description),
                 ["examples"] = h.Examples.Count == 0 ? "" : examplesLabel + string.Join(" · ", h.Examples.Select(CardText.Escape)),
             }),
             ["actions"] = Buttons(reply.Buttons),
@@ -159,8 +160,8 @@ internal sealed class CardData(RecordLinks links)
 
     private static JsonObject ForMessage(Reply reply) => new()
     {
-        ["title"] = reply.Title,
-        ["text"] = reply.Text ?? reply.Report?.Context ?? "",
+        ["title"] = CardText.Escape(reply.Title),
+        ["text"] = CardText.Escape(reply.Text ?? reply.Report?.Context ?? ""),
         ["color"] = reply.Kind switch
         {
             ReplyKind.Refusal or ReplyKind.Error => "Attention",
@@ -172,8 +173,8 @@ internal sealed class CardData(RecordLinks links)
 
     private static JsonObject ForSettings(Reply reply) => new()
     {
-        ["title"] = reply.Title,
-        ["intro"] = reply.Text ?? "",
+        ["title"] = CardText.Escape(reply.Title),
+        ["intro"] = CardText.Escape(reply.Text ?? ""),
         ["inputs"] = Array(reply.Inputs, i => new JsonObject
         {
             ["id"] = i.Id,

@@ -92,6 +92,11 @@ public sealed class AdaptiveCardRendererFacts
 
         Assert.Contains(@"\*Deal\* \_v2\_ \~old\~ \[x\](http://evil)", text);
         Assert.Contains("<script>alert(1)</script>", text);
+        // Nowhere (titles, facts, notes, intro) may the name reach Teams' markdown unescaped.
+        var card = new AdaptiveCardRenderer().Render(SampleReplies.NastyNames("en"));
+        var markdownTexts = Descendants(card).Where(o => o["type"] is null || o["type"]!.GetValue<string>() is "TextBlock")
+            .SelectMany(o => new[] { o["text"], o["title"], o["value"] }).OfType<JsonValue>().Select(v => v.GetValue<string>());
+        Assert.DoesNotContain(markdownTexts, t => System.Text.RegularExpressions.Regex.IsMatch(t, @"(?<!\\)\*Deal"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -16,7 +17,8 @@ public sealed class TemplateExpander
 {
     private static readonly HashSet<string> ReservedKeys = ["$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"];
 
-    private readonly Dictionary<string, object> _parsedStrings = new(StringComparer.Ordinal);
+    // Shared by concurrent renders (the renderer is a singleton), hence concurrent.
+    private readonly ConcurrentDictionary<string, object> _parsedStrings = new(StringComparer.Ordinal);
 
     public JsonNode? Expand(JsonNode template, JsonNode data)
     {
@@ -138,13 +140,7 @@ public sealed class TemplateExpander
             : d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+").Replace("E-", "e-");
 
     /// <summary>The literal text, one expression (a whole-string binding), or literal/expression parts; cached per template string.</summary>
-    private object Parse(string text)
-    {
-        if (_parsedStrings.TryGetValue(text, out var parsed)) return parsed;
-        parsed = ParseInterpolated(text);
-        _parsedStrings[text] = parsed;
-        return parsed;
-    }
+    private object Parse(string text) => _parsedStrings.GetOrAdd(text, ParseInterpolated);
 
     private static object ParseInterpolated(string text)
     {
