@@ -51,6 +51,13 @@ public sealed class ChartImageRenderer(string? fontFamily = null, int width = 80
         plot.YLabel(chart.YTitle);
         if (chart.Series.Count > 1 || chart.Kind == ChartKind.StackedBar) plot.ShowLegend(Edge.Right);
         plot.Font.Set(_fontFamily);
+        // The legend would otherwise pick its own font per render (and clip CJK labels measured with another one).
+        plot.Legend.SetBestFontOnEachRender = false;
+        plot.Legend.FontName = _fontFamily;
+        // CJK fonts are taller than ScottPlot's measurement assumes: give labels and legend room so nothing is clipped.
+        plot.Legend.Padding = new PixelPadding(8, 8, 8, 14);
+        plot.Axes.Left.MinimumSize = 90;
+        plot.Axes.Bottom.MinimumSize = 60;
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
