@@ -1,3 +1,4 @@
+using CrmBot.Core.Reports;
 using CrmBot.Slack.Charts;
 using CrmBot.Testing;
 using CrmBot.Testing.Replies;
@@ -17,6 +18,20 @@ public sealed class ChartImageRendererFacts
         Assert.Equal(PngSignature, png[..8]);
         using var bitmap = SKBitmap.Decode(png);
         Assert.Equal((800, 450), (bitmap.Width, bitmap.Height));
+    }
+
+    [Theory]
+    [InlineData(ChartKind.Line)]
+    [InlineData(ChartKind.Bar)]
+    public void RenderPng_DrawsLinesAndGroupedBars(ChartKind kind)
+    {
+        var chart = SampleReplies.Trends("zh-TW").Report!.Chart! with { Kind = kind };
+
+        var png = new ChartImageRenderer().RenderPng(chart);
+        var blank = new ChartImageRenderer().RenderPng(chart with { Series = [] });
+
+        Assert.Equal(PngSignature, png[..8]);
+        Assert.NotEqual(blank, png);
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public static class SampleReplies
         ("pipeline", Pipeline(language)),
         ("lost-deals", LostDeals(language)),
         ("win-rate", WinRate(language)),
+        ("trends", Trends(language)),
         ("nasty-names", NastyNames(language)),
         ("nudge", Nudge(language)),
         ("help", Help(language)),
@@ -239,6 +240,47 @@ public static class SampleReplies
                 new Fact(T(language, "Same period last year", "去年同期"), new Cell(f.NotApplicable)),
             ],
             Actions = [new SuggestedAction(T(language, "Compare YoY", "年增比較"), T(language, "compare yoy", "年增比較"))],
+        };
+        return ReportReply(language, report);
+    }
+
+    /// <summary>YoY won amount by month: a line chart (this year against last year) over a small table.</summary>
+    public static Reply Trends(string language)
+    {
+        var f = Formats.For(language);
+        string[] months = Zh(language) ? ["1月", "2月", "3月", "4月", "5月", "6月"] : ["Jan", "Feb", "Mar", "Apr", "May", "Jun"];
+        double[] thisYear = [120_000, 95_500, 143_250, 88_000, 0, 131_000];
+        double[] lastYear = [100_000, 101_000, 0, 92_500, 87_000, 99_000];
+        var rows = months.Select((m, i) => new Row([
+            new Cell(m),
+            new Cell(f.Money((decimal)thisYear[i], "USD"), ValueKind.Money),
+            new Cell(f.Money((decimal)lastYear[i], "USD"), ValueKind.Money),
+            new Cell(lastYear[i] == 0 ? f.NotApplicable : f.SignedPercent(thisYear[i] / lastYear[i] - 1), ValueKind.Change),
+        ])).ToList();
+        var report = Report(language, ReportKind.Trends, T(language, "Won amount, year over year", "贏得金額年增比較")) with
+        {
+            Period = T(language, "2017 H1", "2017年上半年"),
+            Facts =
+            [
+                new Fact(T(language, "This year", "今年"), new Cell(f.Money(577_750, "USD"), ValueKind.Money)),
+                new Fact(T(language, "Last year", "去年"), new Cell(f.Money(479_500, "USD"), ValueKind.Money)),
+                new Fact(T(language, "Change", "變化"), new Cell(f.SignedPercent(577_750.0 / 479_500 - 1), ValueKind.Change)),
+            ],
+            Tables =
+            [
+                new ResultTable
+                {
+                    Columns =
+                    [
+                        new Column(T(language, "Month", "月份")), new Column("2017", ValueKind.Money),
+                        new Column("2016", ValueKind.Money), new Column(T(language, "Change", "變化"), ValueKind.Change),
+                    ],
+                    Rows = rows,
+                    TotalRows = rows.Count,
+                },
+            ],
+            Chart = new Chart(ChartKind.Line, T(language, "Won amount by month", "每月贏得金額"), T(language, "Month", "月份"),
+                T(language, "Amount (USD)", "金額（美元）"), months, [new ChartSeries("2017", thisYear), new ChartSeries("2016", lastYear)]),
         };
         return ReportReply(language, report);
     }
