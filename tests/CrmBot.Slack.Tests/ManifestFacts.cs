@@ -1,3 +1,4 @@
+using CrmBot.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -77,20 +78,4 @@ public sealed class ManifestFacts
         new BuildOptions { Dialect = Dialect.Draft07 });
 
     private static string ManifestPath(string file) => Path.Combine(RepoPaths.Root, "manifests", "slack", file);
-}
-
-/// <summary>The repository root (where CrmBot.sln is) and the shared/ folder checked out beside it or an ancestor.</summary>
-internal static class RepoPaths
-{
-    public static string Root { get; } = Ancestors(AppContext.BaseDirectory).First(d => File.Exists(Path.Combine(d, "CrmBot.sln")));
-
-    public static string Shared { get; } = Ancestors(Path.GetDirectoryName(Root)!)
-        .Select(d => Path.Combine(d, "shared"))
-        .FirstOrDefault(d => Directory.Exists(Path.Combine(d, "schemas")))
-        ?? throw new DirectoryNotFoundException("shared/ (with schemas/) was not found beside the repository.");
-
-    private static IEnumerable<string> Ancestors(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent) yield return dir.FullName;
-    }
 }

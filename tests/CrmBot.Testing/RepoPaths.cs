@@ -16,20 +16,30 @@ public static class RepoPaths
     /// <summary>The directory holding CrmBot.sln.</summary>
     public static string Root => RootPath.Value;
 
+    public static string Cards => Path.Combine(Root, "cards");
+
+    /// <summary>artifacts/cards: what C# tests write for the JS judges (tests/js/cards) to read.</summary>
+    public static string CardArtifacts => Path.Combine(Root, "artifacts", "cards");
+
     /// <summary>
-    /// ../shared/data/&lt;dataSet&gt; relative to the repository root. A git worktree sits one level deeper
-    /// than the main checkout, so the nearest "shared" directory above the root is used.
+    /// ../shared relative to the repository root. A git worktree sits one level deeper than the main
+    /// checkout, so the nearest "shared" directory above the root is used.
     /// </summary>
-    public static string SharedData(string dataSet)
+    public static string Shared => SharedPath.Value;
+
+    private static readonly Lazy<string> SharedPath = new(() =>
     {
         for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate))
-                return Path.Combine(candidate, dataSet);
+            var candidate = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(Path.Combine(candidate, "data")))
+                return candidate;
         }
-        throw new InvalidOperationException($"No shared/data directory above {Root}: check out the repository next to shared/.");
-    }
+        throw new InvalidOperationException($"No shared/ directory above {Root}: check out the repository next to shared/.");
+    });
+
+    /// <summary>../shared/data/&lt;dataSet&gt;.</summary>
+    public static string SharedData(string dataSet) => Path.Combine(Shared, "data", dataSet);
 
     public static string Maven => SharedData("maven-crm-sales-opportunities");
 

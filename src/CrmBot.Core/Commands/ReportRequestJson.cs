@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace CrmBot.Core.Commands;
 
-/// <summary>A <see cref="ReportRequest"/> as carried in a button's data (paging, "which Darcel?"): JSON with enum names.</summary>
+/// <summary>
+/// The compact JSON form of a <see cref="ReportRequest"/> carried by "show more" buttons
+/// (data["request"] of <c>CardVerbs.Page</c>): enums as names, defaults left out, so that the
+/// button value stays far below Slack's 2,000-character limit.
+/// </summary>
 public static class ReportRequestJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

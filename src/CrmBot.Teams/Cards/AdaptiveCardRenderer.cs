@@ -1,19 +1,51 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
+using CrmBot.Core.Reports;
+using CrmBot.Teams.Cards.Templating;
 
 namespace CrmBot.Teams.Cards;
 
-/// <summary>Turns a neutral <see cref="Reply"/> into an Adaptive Card 1.5 (the attachment content).</summary>
-public sealed class AdaptiveCardRenderer
+/// <summary>
+/// Turns a neutral <see cref="Reply"/> into an Adaptive Card 1.5 (the attachment content): picks the
+/// template from cards/, maps the reply to its data (<see cref="CardData"/>) and expands it. A card
+/// that would exceed the size budget shows fewer rows and a "show more" button for the rest.
+/// </summary>
+public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardBytes = AdaptiveCardRenderer.DefaultMaxCardBytes)
 {
-    // Placeholder until the card templates land: title and text only.
-    public JsonObject Render(Reply reply) => new()
+    /// <summary>Teams rejects messages over about 100 KB counted as UTF-16; 80 KB leaves room for the activity around the card.</summary>
+    public const int DefaultMaxCardBytes = 80 * 1024;
+
+    // Measured as sent in UTF-16: non-ASCII text counts as its characters, not as \u escapes.
+    private static readonly JsonSerializerOptions MeasureOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly CardData _data = new(links ?? RecordLinks.None);
+    private readonly TemplateExpander _expander = new();
+
+    public JsonObject Render(Reply reply)
     {
-        ["type"] = "AdaptiveCard",
-        ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-        ["version"] = "1.5",
-        ["body"] = new JsonArray(
-            new JsonObject { ["type"] = "TextBlock", ["text"] = reply.Title, ["weight"] = "Bolder", ["wrap"] = true },
-            new JsonObject { ["type"] = "TextBlock", ["text"] = reply.Text ?? reply.Report?.Context ?? "", ["wrap"] = true }),
-    };
+        var card = Expand(reply);
+        // Rows cost roughly the same: aim straight at the budget (with 10% slack), then trim further if needed.
+        while (Utf16Bytes(card) is var size && size > maxCardBytes
+               && ReplyPaging.ShortenLongestTable(reply, 0.9 * maxCardBytes / size) is { } shorter)
+        {
+            reply = shorter;
+            card = Expand(reply);
+        }
+        return card;
+    }
+
+    /// <summary>The card's size as Teams counts it: UTF-16 code units × 2.</summary>
+    public static int Utf16Bytes(JsonNode card) => card.ToJsonString(MeasureOptions).Length * 2;
+
+    /// <summary>The template name and data a reply expands from (for tests and the template export).</summary>
+    internal (string Template, JsonObject Data) TemplateDataFor(Reply reply) => _data.For(reply);
+
+    private JsonObject Expand(Reply reply)
+    {
+        var (template, data) = _data.For(reply);
+        return _expander.Expand(CardTemplates.Get(template), data) as JsonObject
+            ?? throw new TemplateException($"cards/{template}.json did not expand to a card");
+    }
 }

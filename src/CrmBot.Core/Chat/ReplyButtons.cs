@@ -1,0 +1,62 @@
+using CrmBot.Core.Commands;
+using CrmBot.Core.Localization;
+using CrmBot.Core.Reports;
+
+namespace CrmBot.Core.Chat;
+
+/// <summary>
+/// The buttons both renderers derive from a report: row actions, "show more" and follow-up
+/// questions. Kept here so that Teams and Slack send the engine the same verbs and data.
+/// </summary>
+public static class ReplyButtons
+{
+    /// <summary>Link buttons open a URL in the client; the bot never receives this verb.</summary>
+    public const string OpenUrlVerb = "openUrl";
+
+    /// <summary>The button for a row action, or null for "open in CRM" when no URL template is configured.</summary>
+    public static ReplyButton? ForRowAction(RowAction action, RecordLinks links)
+    {
+        var target = TargetOf(action.Record);
+        return action.Kind switch
+        {
+            RowActionKind.LogCall => new(action.Label, CardVerbs.LogActivity, With(target, ("type", "call"))),
+            RowActionKind.LogEmail => new(action.Label, CardVerbs.LogActivity, With(target, ("type", "email"))),
+            RowActionKind.Snooze => new(action.Label, CardVerbs.Snooze,
+                With(target, ("days", (action.Days ?? 7).ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+            RowActionKind.OpenInCrm => links.UrlOf(action.Record) is { } url
+                ? new(action.Label, OpenUrlVerb, new Dictionary<string, string>()) { Url = url }
+                : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>"Show more": runs the next-page request (the rows after the ones shown).</summary>
+    public static ReplyButton ShowMore(ReportRequest nextPage, string language) =>
+        new(Formats.For(language).IsChinese ? "顯示更多" : "Show more", CardVerbs.Page,
+            new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(nextPage) });
+
+    public static ReplyButton ForSuggestion(SuggestedAction suggestion) =>
+        new(suggestion.Label, CardVerbs.Run, new Dictionary<string, string> { ["command"] = suggestion.CommandText });
+
+    /// <summary>"Showing 1–10 of 42", localised; what a paged list says so nothing is cut silently.</summary>
+    public static string PageSummary(int offset, int shown, int total, string language)
+    {
+        var f = Formats.For(language);
+        var from = shown == 0 ? offset : offset + 1;
+        return f.IsChinese
+            ? $"顯示第 {f.Count(from)}–{f.Count(offset + shown)} 筆，共 {f.Count(total)} 筆"
+            : $"Showing {f.Count(from)}–{f.Count(offset + shown)} of {f.Count(total)}";
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> target, (string Key, string Value) extra)
+    {
+        target[extra.Key] = extra.Value;
+        return target;
+    }
+
+    private static Dictionary<string, string> TargetOf(RecordRef record) => new()
+    {
+        [record.Kind switch { RecordKind.Account => "accountId", RecordKind.Lead => "leadId", _ => "opportunityId" }] =
+            record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

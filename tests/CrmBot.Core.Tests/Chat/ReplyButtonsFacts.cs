@@ -1,0 +1,55 @@
+using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Reports;
+
+namespace CrmBot.Core.Tests.Chat;
+
+public sealed class ReplyButtonsFacts
+{
+    public static TheoryData<ReportRequest> Requests() =>
+    [
+        new ReportRequest(ReportKind.StaleDeals) { Offset = 10 },
+        new ReportRequest(ReportKind.LostDeals) { Period = PeriodSpec.ForQuarter(2017, 3), Subject = SubjectSpec.Team("Team North"), Offset = 20 },
+        new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Metric = TrendMetric.WonAmount, Period = PeriodSpec.Between(new(2017, 1, 1), new(2017, 3, 31)) },
+        new ReportRequest(ReportKind.Pipeline) { Breakdown = Breakdown.Partner, Subject = SubjectSpec.Me, ThresholdDays = 30 },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public void ShowMore_CarriesARequestThatRoundTrips(ReportRequest request)
+    {
+        var button = ReplyButtons.ShowMore(request, "en");
+
+        Assert.Equal(CardVerbs.Page, button.Verb);
+        Assert.Equal(request, ReportRequestJson.TryDeserialize(button.Data["request"]));
+        Assert.True(button.Data["request"].Length < 2000, "fits a Slack button value");
+    }
+
+    [Fact]
+    public void TryDeserialize_ReturnsNull_WhenTheButtonWasTamperedWith() =>
+        Assert.Null(ReportRequestJson.TryDeserialize("{not json"));
+
+    [Fact]
+    public void ForRowAction_GivesVerbsAndTargets_AndLinksOnlyWithATemplate()
+    {
+        var deal = new RecordRef(RecordKind.Opportunity, 42, "Acme");
+        var account = new RecordRef(RecordKind.Account, 7, "Acme");
+        var links = new RecordLinks("https://crm.example.com/{kind}/{id}");
+
+        var call = ReplyButtons.ForRowAction(new RowAction(RowActionKind.LogCall, "Log a call", deal), links)!;
+        var snooze = ReplyButtons.ForRowAction(new RowAction(RowActionKind.Snooze, "Snooze", account, 30), links)!;
+        var open = ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), links)!;
+
+        Assert.Equal((CardVerbs.LogActivity, "42", "call"), (call.Verb, call.Data["opportunityId"], call.Data["type"]));
+        Assert.Equal((CardVerbs.Snooze, "7", "30"), (snooze.Verb, snooze.Data["accountId"], snooze.Data["days"]));
+        Assert.Equal("https://crm.example.com/opportunity/42", open.Url);
+        Assert.Null(ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), RecordLinks.None));
+    }
+
+    [Theory]
+    [InlineData("en", 0, 10, 42, "Showing 1–10 of 42")]
+    [InlineData("en", 10, 10, 1200, "Showing 11–20 of 1,200")]
+    [InlineData("zh-TW", 0, 10, 42, "顯示第 1–10 筆，共 42 筆")]
+    public void PageSummary_SaysWhichRowsOfHowMany(string language, int offset, int shown, int total, string expected) =>
+        Assert.Equal(expected, ReplyButtons.PageSummary(offset, shown, total, language));
+}
