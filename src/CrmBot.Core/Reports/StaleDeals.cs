@@ -44,8 +44,9 @@ public static class StaleDeals
                 // One MAX over a UNION ALL of the deal's activities, its account's activities and its own last-modified
                 // time: each part is an index seek, and the value is computed once (an OR, or CASEs over two maxima,
                 // scan or repeat subqueries per row).
-                LastTouch = activities.Where(a => a.OpportunityId == o.Id).Select(a => a.CompletedAt)
-                    .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).Select(a => a.CompletedAt))
+                // Each part takes only its latest row (ORDER BY … LIMIT 1 walks the index backwards once).
+                LastTouch = activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
+                    .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
                     .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
                     .Max()!.Value,
                 // Two scalar subqueries rather than one row: SQLite has no APPLY.
