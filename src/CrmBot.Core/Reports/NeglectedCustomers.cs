@@ -37,9 +37,13 @@ public static class NeglectedCustomers
             .Select(a => new
             {
                 Account = a,
-                LastContact = completed
-                    .Where(c => c.AccountId == a.Id || (c.OpportunityId != null && c.Opportunity!.AccountId == a.Id))
-                    .Max(c => c.CompletedAt),
+                // Activities on the account, and on its deals through a join, as one MAX over a UNION ALL: both parts are
+                // index seeks (one OR over every activity would scan them all for each account).
+                // Each part takes only its latest row (ORDER BY … LIMIT 1 walks the index backwards once).
+                LastContact = completed.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.CompletedAt).Select(c => c.CompletedAt).Take(1)
+                    .Concat(completed.Join(opportunities.Where(o => o.AccountId == a.Id), c => c.OpportunityId, o => (int?)o.Id, (c, o) => c.CompletedAt)
+                        .OrderByDescending(t => t).Take(1))
+                    .Max(),
             })
             .Select(x => new { x.Account, x.LastContact, Since = x.LastContact ?? x.Account.CreatedAt })
             .Where(x => x.Since < cutoff)

@@ -41,17 +41,17 @@ public static class StaleDeals
             .Select(o => new
             {
                 Deal = o,
-                LastActivity = activities
-                    .Where(a => a.OpportunityId == o.Id || (o.AccountId != null && a.AccountId == o.AccountId))
-                    .Max(a => a.CompletedAt),
+                // One MAX over a UNION ALL of the deal's activities, its account's activities and its own last-modified
+                // time: each part is an index seek, and the value is computed once (an OR, or CASEs over two maxima,
+                // scan or repeat subqueries per row).
+                // Each part takes only its latest row (ORDER BY … LIMIT 1 walks the index backwards once).
+                LastTouch = activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
+                    .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
+                    .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
+                    .Max()!.Value,
                 // Two scalar subqueries rather than one row: SQLite has no APPLY.
                 NextAt = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => a.DueAt).FirstOrDefault(),
                 NextType = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => (ActivityType?)a.Type).FirstOrDefault(),
-            })
-            .Select(x => new
-            {
-                x.Deal, x.NextAt, x.NextType,
-                LastTouch = x.LastActivity != null && x.LastActivity > x.Deal.LastModifiedAt ? x.LastActivity.Value : x.Deal.LastModifiedAt,
             })
             .Where(x => x.LastTouch < cutoff)
             .OrderBy(x => x.LastTouch).ThenByDescending(x => x.Deal.AmountCents).ThenBy(x => x.Deal.Id)

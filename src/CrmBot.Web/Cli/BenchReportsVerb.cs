@@ -14,7 +14,7 @@ namespace CrmBot.Web.Cli;
 /// </summary>
 public static class BenchReportsVerb
 {
-    public const string Usage = "reports [--runs N (20)] [--as <user> (first admin)] [--as-of YYYY-MM-DD]";
+    public const string Usage = "reports [--runs N (20)] [--as <user> (first admin)] [--as-of YYYY-MM-DD] [--report <kind>]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -47,7 +47,10 @@ public static class BenchReportsVerb
         await using var services = CliServices.Build(configuration, clock);
 
         var table = new Table().AddColumns("report", "runs", "p50 ms", "p95 ms", "outcome");
-        foreach (var kind in Enum.GetValues<ReportKind>())
+        var kinds = options.TryGetValue("report", out var only)
+            ? Enum.GetValues<ReportKind>().Where(k => k.ToString().Equals(only.Replace("-", ""), StringComparison.OrdinalIgnoreCase)).ToArray()
+            : Enum.GetValues<ReportKind>();
+        foreach (var kind in kinds)
         {
             var request = new ReportRequest(kind);
             var times = new List<double>();

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+
+namespace CrmBot.Core.Tests.Reports;
+
+/// <summary>Every report speaks Traditional Chinese to a zh-TW user: title, fact labels, column headers and context.</summary>
+public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.Org>
+{
+    public sealed class Org : IDisposable
+    {
+        public SampleOrg Sample { get; } = new();
+        public User Chinese { get; }
+
+        public Org() => Chinese = Sample.Crm.User("Lin Mei", UserRole.Admin, Sample.North, "Asia/Taipei", "zh-TW");
+
+        public void Dispose() => Sample.Dispose();
+    }
+
+    private readonly Org _org;
+
+    public LocalizationFacts(Org org) => _org = org;
+
+    public static TheoryData<ReportKind> Kinds() => new(Enum.GetValues<ReportKind>());
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task RunAsync_WritesEveryLabelInChinese_ForAZhTwUser(ReportKind kind)
+    {
+        var result = await _org.Sample.Crm.AnswerAsync(new ReportRequest(kind) { Subject = SubjectSpec.Team("North") }, _org.Chinese, SampleOrg.Now);
+
+        Assert.Equal("zh-TW", result.Language);
+        Assert.Matches(Cjk(), result.Title);
+        Assert.Contains("截至 2017-09-30", result.Context);
+        Assert.All(result.Facts, f => Assert.Matches(Cjk(), f.Label));
+        Assert.All(result.Tables.SelectMany(t => t.Columns), c => Assert.Matches(Cjk(), c.Header));
+        Assert.All(result.Actions, a => Assert.Matches(Cjk(), a.Label));
+    }
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex Cjk();
+}
