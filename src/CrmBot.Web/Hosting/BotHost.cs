@@ -2,6 +2,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using CrmBot.Slack;
+using CrmBot.Slack.Blocks;
 using CrmBot.Teams.Cards;
 using CrmBot.Web.Playground;
 using Microsoft.Extensions.FileProviders;
@@ -42,7 +43,10 @@ public static class BotHost
         builder.Services.AddChatEngine();
 
         // --- Channels: each owns its wire format, auth, renderer and sender ---
-        builder.Services.AddSingleton<AdaptiveCardRenderer>();
+        // Both renderers link records to the CRM when Crm:RecordUrlTemplate is set.
+        builder.Services.AddSingleton(sp => new RecordLinks(sp.GetRequiredService<IOptions<CrmOptions>>().Value.RecordUrlTemplate));
+        builder.Services.AddSingleton(sp => new AdaptiveCardRenderer(sp.GetRequiredService<RecordLinks>()));
+        builder.Services.AddSingleton(sp => new BlockKitRenderer(sp.GetRequiredService<RecordLinks>()));
         builder.Services.AddTeamsChannel(config);
         builder.Services.AddSlackChannel(config);
 
