@@ -158,7 +158,9 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
         var members = await db.Users.Where(u => u.TeamId != null && ids.Contains(u.TeamId.Value)).Select(u => u.Id).ToListAsync(ct);
         var owners = members.Concat(teams.Where(t => t.ManagerId != null).Select(t => t.ManagerId!.Value)).Distinct().Order().ToList();
         var names = string.Join(", ", teams.Select(t => t.Name));
-        var label = f.IsChinese ? $"{names} 團隊" : (teams.Count > 1 ? $"Teams {names}" : $"Team {names}");
+        // "Team East" is already a team's name; "North" reads as "Team North".
+        var named = teams.Count > 0 && teams.All(t => t.Name.StartsWith("Team ", StringComparison.OrdinalIgnoreCase) || t.Name.EndsWith("團隊", StringComparison.Ordinal));
+        var label = named ? names : f.IsChinese ? $"{names} 團隊" : (teams.Count > 1 ? $"Teams {names}" : $"Team {names}");
         return new ReportScope(label, owners, ids);
     }
 }

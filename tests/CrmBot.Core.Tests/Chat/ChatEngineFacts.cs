@@ -275,10 +275,15 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Fact]
-    public async Task HandleText_SaysNotAvailableYet_WhenSubscribing()
+    public async Task HandleText_StoresASubscription_WhenAManagerSubscribesInAChannel()
     {
         var reply = await _world.SayAsync(_world.ManagerMia, "subscribe leaderboard weekly monday 9:00", ChatTestWorld.Channel);
-        Assert.Equal(ReplyKind.Error, reply.Kind);
-        Assert.Contains("not available yet", reply.Text);
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        using var db = _world.Database.NewContext();
+        var subscription = Assert.Single(db.ChannelSubscriptions.ToList());
+        Assert.Equal("C1", subscription.ConversationId);
+        Assert.Equal(DayOfWeek.Monday, subscription.DayOfWeek);
+        Assert.Equal(new TimeOnly(9, 0), subscription.TimeOfDay);
     }
 }

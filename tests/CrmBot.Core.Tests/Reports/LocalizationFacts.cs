@@ -1,3 +1,4 @@
+using CrmBot.Core.Reports;
 using System.Text.RegularExpressions;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
@@ -21,7 +22,7 @@ public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.
 
     public LocalizationFacts(Org org) => _org = org;
 
-    public static TheoryData<ReportKind> Kinds() => new(Enum.GetValues<ReportKind>());
+    public static TheoryData<ReportKind> Kinds() => new(ReportCatalog.All.Keys);
 
     [Theory]
     [MemberData(nameof(Kinds))]

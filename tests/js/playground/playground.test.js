@@ -16,7 +16,7 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   await page.goto(`${bot.url}/playground`);
-  await page.waitForSelector("#user option");
+  await page.waitForSelector("#user option", { state: "attached" });
 });
 
 after(async () => {
@@ -69,8 +69,10 @@ test("a rep asks 本季失去的機會 and gets a zh-TW answer for this quarter;
   const button = turn.locator(".teams .card button, .teams .card .ac-pushButton").first();
   assert.ok(await button.count() > 0, "the card offers at least one action");
   await button.click();
-  await page.waitForFunction(n => document.querySelectorAll(".turn").length > n
-    && document.querySelector(".turn .ac-adaptiveCard, .turn .error"), turns, { timeout: 30_000 });
+  await page.waitForFunction(n => {
+    const all = document.querySelectorAll(".turn");
+    return all.length > n && all[0].querySelector(".ac-adaptiveCard, .error");
+  }, turns, { timeout: 30_000 });
   const followUp = page.locator(".turn").first();
   assert.equal(await followUp.locator(".error").count(), 0, await followUp.innerText());
   assert.ok((await followUp.locator(".teams .card").innerText()).trim().length > 0, "the button's answer is a card");
