@@ -127,7 +127,7 @@ public static class ActionPlan
             Period = quarter.Label,
             PeriodStart = new DateTimeOffset(quarter.StartUtc, TimeSpan.Zero),
             PeriodEnd = new DateTimeOffset(quarter.EndUtc, TimeSpan.Zero),
-            Context = string.Join(" · ", person.Label, quarter.Label, input.T($"as of {input.Today:yyyy-MM-dd}", $"截至 {input.Today:yyyy-MM-dd}")),
+            Context = string.Join(" · ", person.Label, quarter.Label, input.AsOfText),
             Scope = person.Label,
             Facts =
             [

@@ -152,7 +152,7 @@ public static class Forecast
             Period = quarter.Label,
             PeriodStart = new DateTimeOffset(quarter.StartUtc, TimeSpan.Zero),
             PeriodEnd = new DateTimeOffset(quarter.EndUtc, TimeSpan.Zero),
-            Context = string.Join(" · ", input.Scope.Label, quarter.Label, input.T($"as of {input.Today:yyyy-MM-dd}", $"截至 {input.Today:yyyy-MM-dd}")),
+            Context = string.Join(" · ", input.Scope.Label, quarter.Label, input.AsOfText),
             Facts =
             [
                 new Fact(input.T("Quota", "配額"), Sum(r => r.QuotaCents)),

@@ -53,11 +53,14 @@ public sealed record ReportInput(
     public Row RecordRow(RecordRef record, int? ownerId, params Cell[] cells) =>
         new(cells) { Record = record, Actions = ActionsFor(record, ownerId) };
 
+    /// <summary>"as of 2017-09-30" / "截至 2017年9月30日": the date every answer states.</summary>
+    public string AsOfText => T($"as of {Today:yyyy-MM-dd}", $"截至 {F.Date(Today)}");
+
     /// <summary>A result with the title, scope, period and "as of" every answer states.</summary>
     public ReportResult Result(string title, bool withPeriod = true)
     {
         var periodLabel = withPeriod ? Period.Label : null;
-        var asOf = T($"as of {Today:yyyy-MM-dd}", $"截至 {Today:yyyy-MM-dd}");
+        var asOf = AsOfText;
         return new ReportResult
         {
             Kind = Request.Kind,

@@ -181,7 +181,7 @@ public static class Trends
             Period = current.Label,
             PeriodStart = new DateTimeOffset(current.StartUtc, TimeSpan.Zero),
             PeriodEnd = new DateTimeOffset(current.EndUtc, TimeSpan.Zero),
-            Context = string.Join(" · ", input.Scope.Label, $"{current.Label} {input.T("vs", "對比")} {baseline.Label}", input.T($"as of {input.Today:yyyy-MM-dd}", $"截至 {input.Today:yyyy-MM-dd}")),
+            Context = string.Join(" · ", input.Scope.Label, $"{current.Label} {input.T("vs", "對比")} {baseline.Label}", input.AsOfText),
             Facts =
             [
                 new Fact(input.T("Current period", "本期"), Cell.Of(current.Label)),

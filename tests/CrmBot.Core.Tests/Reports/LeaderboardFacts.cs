@@ -166,7 +166,7 @@ public sealed class LeaderboardFacts : IDisposable
 
         Assert.Equal("業績排行榜", result.Title);
         Assert.Equal("2017年第3季", result.Period);
-        Assert.Equal("North 團隊 · 2017年第3季 · 截至 2017-10-15", result.Context);
+        Assert.Equal("North 團隊 · 2017年第3季 · 截至 2017年10月15日", result.Context);
         Assert.Equal(["名次", "業務", "成交數", "成交金額", "贏率", "名次變化"], result.Tables[0].Columns.Select(c => c.Header));
         Assert.Equal("US$1,234", result.Tables[0].Rows[0].Cells[3].Text);
     }

@@ -32,7 +32,7 @@ public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.
 
         Assert.Equal("zh-TW", result.Language);
         Assert.Matches(Cjk(), result.Title);
-        Assert.Contains("截至 2017-09-30", result.Context);
+        Assert.Contains("截至 2017年9月30日", result.Context);
         Assert.All(result.Facts, f => Assert.Matches(Cjk(), f.Label));
         Assert.All(result.Tables.SelectMany(t => t.Columns), c => Assert.Matches(Cjk(), c.Header));
         Assert.All(result.Actions, a => Assert.Matches(Cjk(), a.Label));
