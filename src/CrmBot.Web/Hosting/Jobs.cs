@@ -72,7 +72,6 @@ public static class Jobs
         services.AddScoped<NudgeDispatcher>();
         services.AddScoped<ScheduledPostJob>();
         services.AddScoped<EscalationJob>();
-        services.AddScoped<NudgeActions>();
         services.AddScoped<SubscriptionService>();
         services.AddScoped<NudgeStatsHandler>();
 

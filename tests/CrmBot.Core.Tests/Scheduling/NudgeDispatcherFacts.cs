@@ -1,3 +1,5 @@
+using CrmBot.Core.Chat.Handlers;
+using System.Globalization;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Core.Scheduling;
@@ -76,8 +78,11 @@ public sealed class NudgeDispatcherFacts : IDisposable
         _world.Deal(rep, "Left alone", 30);
         var snoozed = _world.Deal(rep, "Snoozed until Wednesday", 50);
         using (var db = _db.NewContext())
-            await new NudgeActions(db, _world.Clock).SnoozeAsync(SchedulingWorld.AskerOf(rep), snoozed.Id, null, null,
-                new DateOnly(2026, 2, 11), "champion on holiday", CancellationToken.None);
+            await new SnoozeHandler(db, new RecordScope(db), _world.Clock).HandleAsync(
+                new CardAction(CardVerbs.Snooze, new Dictionary<string, string>
+                {
+                    ["opportunityId"] = snoozed.Id.ToString(CultureInfo.InvariantCulture), ["until"] = "2026-02-11", ["reason"] = "champion on holiday",
+                }), ButtonPress(rep), CancellationToken.None);
 
         var callLogged = false;
         await WalkAsync(options, TimeSpan.FromDays(6), async now =>
@@ -87,7 +92,11 @@ public sealed class NudgeDispatcherFacts : IDisposable
             {
                 callLogged = true;
                 using var db = _db.NewContext();
-                await new NudgeActions(db, _world.Clock).LogActivityAsync(SchedulingWorld.AskerOf(rep), ActivityType.Call, called.Id, null, "talked pricing", CancellationToken.None);
+                await new LogActivityHandler(db, new RecordScope(db), _world.Clock).HandleAsync(
+                    new CardAction(CardVerbs.LogActivity, new Dictionary<string, string>
+                    {
+                        ["type"] = "call", ["opportunityId"] = called.Id.ToString(CultureInfo.InvariantCulture), ["notes"] = "talked pricing",
+                    }), ButtonPress(rep), CancellationToken.None);
             }
         });
 
@@ -140,4 +149,8 @@ public sealed class NudgeDispatcherFacts : IDisposable
         var sent = Assert.Single(_teams.ToUsers);
         Assert.Equal(new DateTime(2026, 2, 14, 8, 30, 0), TimeZoneInfo.ConvertTimeFromUtc(sent.At, zone));
     }
+
+    /// <summary>The rep pressing a button on their nudge DM: the same handlers as on Teams and Slack.</summary>
+    private static ChatTurn ButtonPress(User rep) =>
+        new(SchedulingWorld.AskerOf(rep), new ChatContext(ChatPlatform.Teams, "tenant", "dm", "29:rep", IsPersonal: true), "en");
 }
