@@ -141,10 +141,11 @@ test('clicking "Snooze 7 days" on a stale deal answers with a card confirming th
     await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
     await tab.screenshot({ path: join(screenshots, 'teams-webchat-button.png'), fullPage: true });
 
-    // The first row's button snoozes the first deal the report lists.
+    // The first row's button snoozes the first deal the report lists; the answer names it.
     const texts = await cardTexts(tab);
     const followUp = texts[texts.length - 1];
-    assert.match(followUp, new RegExp(`Snoozed ${staleDealNames[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} until`));
+    assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
+    assert.match(followUp, /remind you/);
   } finally {
     await tab.close();
   }
