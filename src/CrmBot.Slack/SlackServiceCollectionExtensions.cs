@@ -1,6 +1,7 @@
 using CrmBot.Core.Chat;
 using CrmBot.Slack.Api;
 using CrmBot.Slack.Blocks;
+using CrmBot.Slack.Charts;
 using CrmBot.Slack.Inbound;
 using CrmBot.Slack.SocketMode;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,7 @@ public static class SlackServiceCollectionExtensions
         services.AddHttpClient<SlackApiClient>(c => c.Timeout = TimeSpan.FromMinutes(2));
         services.AddSingleton<SlackRateLimits>();
         services.TryAddSingleton<BlockKitRenderer>();
+        services.TryAddSingleton(_ => new ChartImageRenderer());
 
         services.AddSingleton<SlackTurnQueue>();
         services.AddSingleton<SlackEventDeduplicator>();

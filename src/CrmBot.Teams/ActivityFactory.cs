@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CrmBot.Core.Data;
+using CrmBot.Teams.Cards;
 
 namespace CrmBot.Teams;
 
@@ -19,7 +20,7 @@ public static class ActivityFactory
         ServiceUrl = inbound.ServiceUrl,
         ReplyToId = inbound.Id,
         Locale = inbound.Locale,
-        Attachments = [CardAttachment(card)],
+        Attachments = [CardAttachment(SubmitFallback.IsNeededFor(inbound.ChannelId) ? SubmitFallback.Apply(card) : card)],
     };
 
     /// <summary>"Working on it" while a report runs.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
 using CrmBot.Slack.Http;
 using CrmBot.Slack.Tests.Fakes;
 using CrmBot.Testing;
@@ -40,8 +41,24 @@ public sealed class SlackTestHost : IAsyncDisposable
     public LogCollector Logs { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<SlackTestHost> StartAsync(FakeSlackServer slack, TestDatabase database, FakeChatEngine engine,
-        FakeIdentityLinker linker, IDictionary<string, string?>? settings = null)
+    public static Task<SlackTestHost> StartAsync(FakeSlackServer slack, TestDatabase database, FakeChatEngine engine,
+        FakeIdentityLinker linker, IDictionary<string, string?>? settings = null) =>
+        StartAsync(slack, database, (services, _) =>
+        {
+            services.AddSingleton<IChatEngine>(engine);
+            services.AddSingleton<IIdentityLinker>(linker);
+        }, settings);
+
+    /// <summary>The same host with the real chat engine, identity linker and reports, as the bot host registers them.</summary>
+    public static Task<SlackTestHost> StartWithRealEngineAsync(FakeSlackServer slack, TestDatabase database) =>
+        StartAsync(slack, database, (services, configuration) =>
+        {
+            services.AddCrmReports(configuration);
+            services.AddChatEngine();
+        }, settings: null);
+
+    private static async Task<SlackTestHost> StartAsync(FakeSlackServer slack, TestDatabase database,
+        Action<IServiceCollection, IConfiguration> registerChat, IDictionary<string, string?>? settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -60,8 +77,7 @@ public sealed class SlackTestHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs);
 
         builder.Services.AddDbContext<CrmDbContext>(o => DatabaseSetup.ConfigureSqlite(o, database.ConnectionString));
-        builder.Services.AddSingleton<IChatEngine>(engine);
-        builder.Services.AddSingleton<IIdentityLinker>(linker);
+        registerChat(builder.Services, builder.Configuration);
         builder.Services.AddSlackChannel(builder.Configuration);
 
         var app = builder.Build();

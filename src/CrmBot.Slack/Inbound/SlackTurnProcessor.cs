@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
 using CrmBot.Slack.Api;
 using CrmBot.Slack.Blocks;
+using CrmBot.Slack.Charts;
 using Microsoft.Extensions.Logging;
 
 namespace CrmBot.Slack.Inbound;
@@ -14,7 +16,7 @@ namespace CrmBot.Slack.Inbound;
 /// Personal answers asked for in a channel are only ever shown to the asker.
 /// </summary>
 public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engine, SlackApiClient api, BlockKitRenderer renderer,
-    SlackConversations conversations, ILogger<SlackTurnProcessor> log)
+    ChartImageRenderer charts, SlackConversations conversations, ILogger<SlackTurnProcessor> log)
 {
     public async Task ProcessAsync(SlackTurn turn, CancellationToken ct)
     {
@@ -95,10 +97,12 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
     private async Task DeliverAsync(SlackTurn turn, Reply reply, CancellationToken ct)
     {
         var isPrivate = !turn.IsDirect && (reply.Visibility == Visibility.Private || reply.Report?.HasPersonalRecords == true);
-        var message = renderer.Render(reply).ToJson();
+        var rendered = renderer.Render(reply);
+        var message = rendered.ToJson();
         try
         {
             await SendAsync(turn, reply, message, isPrivate, ct);
+            if (rendered.Chart is { } chart) await UploadChartAsync(turn, chart, isPrivate, ct);
         }
         catch (SlackApiException e) when (!e.IsTransient)
         {
@@ -158,6 +162,18 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             await api.PostEphemeralAsync(turn.ChannelId, turn.UserId, message, ct);
         else
             await api.PostMessageAsync(turn.ChannelId, message, ct);
+    }
+
+    /// <summary>
+    /// Slack has no chart block: the chart goes as a PNG after the answer, into the same channel and thread.
+    /// Files cannot be ephemeral, so a private answer asked for in a channel gets its chart in the asker's DM.
+    /// </summary>
+    private async Task UploadChartAsync(SlackTurn turn, Chart chart, bool isPrivate, CancellationToken ct)
+    {
+        var channel = isPrivate || turn.ChannelId is null ? await api.OpenConversationAsync(turn.UserId, ct) : turn.ChannelId;
+        var threadTs = isPrivate ? null : turn.ThreadTs;
+        var png = charts.RenderPng(chart);
+        await api.UploadFileAsync(channel, "chart.png", png, chart.Title, altText: chart.Title, threadTs, ct);
     }
 
     /// <summary>When Slack refuses an answer, tell the asker why in a DM (the one road that needs no channel membership).</summary>

@@ -13,6 +13,7 @@ public static class CliVerbs
         ["ask"] = (AskVerb.Usage, AskVerb.RunAsync),
         ["bench"] = (BenchVerbs.Usage, BenchVerbs.RunAsync),
         ["teams"] = (TeamsPackageVerb.Usage, TeamsPackageVerb.RunAsync),
+        ["link"] = (LinkVerb.Usage, LinkVerb.RunAsync),
     };
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>

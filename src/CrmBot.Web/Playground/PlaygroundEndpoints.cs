@@ -45,7 +45,7 @@ public static class PlaygroundEndpoints
     private static async Task<IResult> ListUsersAsync(CrmDbContext db, CancellationToken ct) =>
         Results.Ok(await db.Users.Where(u => u.IsActive)
             .OrderBy(u => u.Role == UserRole.Manager ? 0 : u.Role == UserRole.Rep ? 1 : 2).ThenBy(u => u.Name)
-            .Select(u => new { u.Id, u.Name, Role = u.Role.ToString(), Team = u.Team != null ? u.Team.Name : null, u.TimeZone, u.Language })
+            .Select(u => new { u.Id, u.Name, u.Email, Role = u.Role.ToString(), Team = u.Team != null ? u.Team.Name : null, u.TimeZone, u.Language })
             .Take(500).ToListAsync(ct));
 
     private static async Task<IResult> SuggestionsAsync(int userId, CrmDbContext db, CancellationToken ct)

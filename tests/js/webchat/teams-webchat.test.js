@@ -4,44 +4,31 @@
 // The bot runs in local mode (no app id), as the Emulator and offline-directline expect (harness-notes.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { chromium } from 'playwright-core';
+import { startBot, freePort, repoRoot, artifacts } from '../support/bot.js';
 
 const require = createRequire(import.meta.url);
 const { getRouter } = require('offline-directline');
+const run = promisify(execFile);
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = process.env.CRMBOT_ROOT ?? join(here, '..', '..', '..');
-const botDll = join(root, 'src', 'CrmBot.Web', 'bin', 'Release', 'net10.0', 'crmbot.dll');
-const screenshots = join(root, 'artifacts', 'screenshots');
+const botDll = join(repoRoot, 'src', 'CrmBot.Web', 'bin', 'Release', 'net10.0', 'crmbot.dll');
+const screenshots = join(artifacts, 'screenshots');
 const webchatJs = join(here, '..', 'node_modules', 'botframework-webchat', 'dist', 'webchat.js'); // not in the package's exports
+const webChatUserId = '29:webchat-user';
 
-let bot, botLog = '', directLine, browser, workDir;
-let botUrl, chatUrl;
-
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.unref();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
-
-async function waitForHealthy(url, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (bot.exitCode !== null) throw new Error(`crmbot exited with ${bot.exitCode}:\n${botLog}`);
-    try { if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return; } catch { /* not up yet */ }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`crmbot did not become healthy in ${ms} ms:\n${botLog}`);
-}
+let bot, directLine, browser, workDir, botEnv;
+let chatUrl;
+// The rep the Web Chat user is linked to, and the stale deals `crmbot ask` lists for them (independent of the chat path).
+let rep, staleDealNames;
 
 const page = (directLineDomain) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>CrmBot Web Chat</title>
@@ -51,31 +38,38 @@ const page = (directLineDomain) => `<!doctype html>
 <script>
   window.WebChat.renderWebChat({
     directLine: window.WebChat.createDirectLine({ domain: ${JSON.stringify(directLineDomain)}, webSocket: false, pollingInterval: 500 }),
-    userID: '29:webchat-user', username: 'Ada', locale: 'en-US'
+    userID: ${JSON.stringify(webChatUserId)}, username: 'Ada', locale: 'en-US'
   }, document.getElementById('webchat'));
 </script></body></html>`;
 
+/** `crmbot <args>` against the running bot's database (same connection string, as an admin would run it). */
+const crmbot = async (...args) => (await run('dotnet', [botDll, ...args], { env: { ...process.env, ...botEnv }, timeout: 120_000 })).stdout;
+
+/** The first English-speaking rep with stale deals, and those deals' names as `crmbot ask --json` reports them. */
+async function repWithStaleDeals() {
+  const users = await (await fetch(`${bot.url}/playground/api/users`)).json();
+  for (const user of users.filter(u => u.role === 'Rep' && u.language === 'en')) {
+    const report = JSON.parse(await crmbot('ask', 'my stale deals', '--as', user.email, '--json'));
+    const rows = report.tables?.[0]?.rows ?? [];
+    if (rows.length > 0) return { user, names: rows.map(r => r.record.name) };
+  }
+  throw new Error('no English-speaking demo rep has stale deals');
+}
+
 before(async () => {
-  assert.ok(existsSync(botDll), `build the bot first (dotnet build -c Release): ${botDll} is missing`);
   workDir = mkdtempSync(join(tmpdir(), 'crmbot-webchat-'));
   mkdirSync(screenshots, { recursive: true });
+  botEnv = {
+    Database__ConnectionString: `Data Source=${join(workDir, 'crmbot.db')}`,
+    Teams__MicrosoftAppId: '',
+    DOTNET_NOLOGO: '1',
+  };
+  bot = await startBot(botEnv);
 
-  const botPort = await freePort();
-  botUrl = `http://127.0.0.1:${botPort}`;
-  bot = spawn('dotnet', [botDll], {
-    cwd: workDir,
-    env: {
-      ...process.env,
-      Urls: botUrl,
-      Database__ConnectionString: `Data Source=${join(workDir, 'crmbot.db')}`,
-      Teams__MicrosoftAppId: '',
-      DOTNET_NOLOGO: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  bot.stdout.on('data', d => { botLog += d; });
-  bot.stderr.on('data', d => { botLog += d; });
-  await waitForHealthy(`${botUrl}/healthz`, 120_000);
+  ({ user: rep, names: staleDealNames } = await repWithStaleDeals());
+  // Web Chat has no e-mail to link by: the admin links its user id (workspace "emulator") to the rep.
+  const linked = await crmbot('link', 'teams', webChatUserId, rep.email);
+  assert.match(linked, /Linked/);
 
   // offline-directline's own start-up listens on every interface and never stops a timer:
   // mount its router on our own express app bound to 127.0.0.1 instead.
@@ -84,7 +78,7 @@ before(async () => {
   const app = express();
   app.get('/', (_req, res) => res.type('html').send(page(`${chatUrl}/directline`)));
   app.get('/webchat.js', (_req, res) => res.sendFile(webchatJs));
-  app.use(getRouter(chatUrl, `${botUrl}/api/messages`));
+  app.use(getRouter(chatUrl, `${bot.url}/api/messages`));
   await new Promise(resolve => { directLine = app.listen(chatPort, '127.0.0.1', resolve); });
 
   // playwright gives every launch a fresh profile directory of its own (it refuses --user-data-dir here).
@@ -98,11 +92,10 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await new Promise(resolve => directLine ? directLine.close(resolve) : resolve());
-  if (bot && bot.exitCode === null) {
-    bot.kill('SIGTERM');
-    await new Promise(resolve => { bot.once('exit', resolve); setTimeout(resolve, 10_000); });
+  if (bot) {
+    writeFileSync(join(artifacts, 'teams-webchat-bot.log'), bot.output()); // the bot's own log, for failures
+    await bot.stop();
   }
-  writeFileSync(join(root, 'artifacts', 'teams-webchat-bot.log'), botLog); // the bot's own log, for failures
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -114,7 +107,9 @@ async function openChat() {
   return { tab, input };
 }
 
-test('a message typed in Web Chat is answered with an Adaptive Card', { timeout: 180_000 }, async () => {
+const cardTexts = tab => tab.locator('.ac-adaptiveCard').allInnerTexts();
+
+test('"my stale deals" typed in Web Chat is answered with a card listing the linked rep\'s stale deals', { timeout: 180_000 }, async () => {
   const { tab, input } = await openChat();
   try {
     await input.fill('my stale deals');
@@ -124,29 +119,33 @@ test('a message typed in Web Chat is answered with an Adaptive Card', { timeout:
     await card.waitFor({ timeout: 90_000 }); // generous: the test machine is shared and slow
     await tab.screenshot({ path: join(screenshots, 'teams-webchat-reply.png'), fullPage: true });
 
-    // The card is rendered by Web Chat's own Adaptive Cards renderer, so it parsed; it has text.
-    const text = (await card.innerText()).trim();
-    assert.ok(text.length > 0, 'the card shows no text');
-    // The exact "my stale deals" answer is asserted once the chat engine and identity linker are
-    // merged into the host (this branch registers neither, so the bot answers with its error card).
+    // Rendered by Web Chat's own Adaptive Cards renderer; the deals are the ones `crmbot ask` lists for the rep.
+    const text = await card.innerText();
+    for (const name of staleDealNames.slice(0, 3))
+      assert.ok(text.includes(name), `the card does not list stale deal "${name}":\n${text}`);
   } finally {
     await tab.close();
   }
 });
 
-// Skipped until the chat engine and the card renderer (which draws buttons) are merged into the host.
-test('clicking a card button produces the follow-up answer', { timeout: 180_000, skip: 'needs the merged chat engine and card renderer' }, async () => {
+test('clicking "Snooze 7 days" on a stale deal answers with a card confirming the snooze', { timeout: 180_000 }, async () => {
   const { tab, input } = await openChat();
   try {
-    await input.fill('help');
+    await input.fill('my stale deals');
     await input.press('Enter');
-    const button = tab.locator('.ac-adaptiveCard button, .ac-adaptiveCard [role="button"]').first();
-    await button.waitFor({ timeout: 60_000 });
+    const button = tab.locator('.ac-adaptiveCard').first().getByRole('button', { name: 'Snooze 7 days' }).first();
+    await button.waitFor({ timeout: 90_000 });
     const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
     await button.click();
     // offline-directline cannot update a card (PUT → 404), so the bot answers with a new card.
     await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
     await tab.screenshot({ path: join(screenshots, 'teams-webchat-button.png'), fullPage: true });
+
+    // The first row's button snoozes the first deal the report lists; the answer names it.
+    const texts = await cardTexts(tab);
+    const followUp = texts[texts.length - 1];
+    assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
+    assert.match(followUp, /remind you/);
   } finally {
     await tab.close();
   }
