@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CrmBot.Web.Cli;
+
+/// <summary>One SQL command as EF sent it: text and parameter values, to replay on a bare connection.</summary>
+public sealed record RecordedCommand(string Text, IReadOnlyList<SqliteParameter> Parameters)
+{
+    public bool IsRead =>
+        Text.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+        || Text.TrimStart().StartsWith("WITH", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// Records the commands EF executes while <see cref="Start"/> is on, through EF's DiagnosticListener
+/// ("Microsoft.EntityFrameworkCore"): only the bench subscribes, so the host's services stay as they are.
+/// </summary>
+public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly IDisposable _allListeners;
+    private readonly List<IDisposable> _subscriptions = [];
+    private readonly List<RecordedCommand> _commands = [];
+    private volatile bool _recording;
+
+    public SqlCommandRecorder() => _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+
+    public void Start()
+    {
+        lock (_commands)
+            _commands.Clear();
+        _recording = true;
+    }
+
+    public IReadOnlyList<RecordedCommand> Stop()
+    {
+        _recording = false;
+        lock (_commands)
+            return _commands.ToList();
+    }
+
+    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == DbLoggerCategory.Name)
+            lock (_subscriptions)
+                _subscriptions.Add(listener.Subscribe(this, name => name == RelationalEventId.CommandExecuted.Name));
+    }
+
+    void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> e)
+    {
+        if (!_recording || e.Value is not CommandExecutedEventData { Command: var command })
+            return;
+        // Copied now: EF reuses and disposes its command objects.
+        var parameters = command.Parameters.Cast<SqliteParameter>()
+            .Select(p => new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType, Size = p.Size })
+            .ToList();
+        lock (_commands)
+            _commands.Add(new RecordedCommand(command.CommandText, parameters));
+    }
+
+    void IObserver<DiagnosticListener>.OnCompleted() { }
+    void IObserver<DiagnosticListener>.OnError(Exception error) { }
+    void IObserver<KeyValuePair<string, object?>>.OnCompleted() { }
+    void IObserver<KeyValuePair<string, object?>>.OnError(Exception error) { }
+
+    public void Dispose()
+    {
+        _allListeners.Dispose();
+        lock (_subscriptions)
+            _subscriptions.ForEach(s => s.Dispose());
+    }
+}
+
+/// <summary>The bare SQL floor of a report: its recorded read commands replayed on a raw SqliteConnection, every row read.</summary>
+public static class BareSqlReplay
+{
+    public static async Task<double> MedianMillisecondsAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, int runs, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var times = new List<double>();
+        // One warm-up run: the page cache and SQLite's statement preparation, as EF had for its own warm-up.
+        for (var i = 0; i <= runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var recorded in commands)
+                await ReadAllAsync(connection, recorded, ct);
+            watch.Stop();
+            if (i > 0)
+                times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return BenchReportsVerb.Percentile(times, 0.50);
+    }
+
+    private static async Task ReadAllAsync(SqliteConnection connection, RecordedCommand recorded, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = recorded.Text;
+        command.CommandTimeout = 30;
+        foreach (var p in recorded.Parameters)
+            command.Parameters.Add(new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType, Size = p.Size });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var values = new object[reader.FieldCount];
+        while (await reader.ReadAsync(ct))
+            reader.GetValues(values);
+    }
+}
