@@ -109,7 +109,7 @@ public static class BenchHttpVerb
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 
             var table = Format(figures, asker, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider);
-            console.WriteLine(table);
+            CliConsole.WriteRaw(table);   // raw: Markdown lines must not wrap at the terminal width
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             await File.WriteAllTextAsync(outPath, table);
             console.WriteLine($"Written to {outPath}");
@@ -149,7 +149,7 @@ public static class BenchHttpVerb
         await InvokeAsync(http, sentence, fakeServiceUrl);
         await InvokeAsync(http, sentence, fakeServiceUrl);
 
-        recorder.Start();
+        recorder.Start(database.ConnectionString);
         var (_, answer) = await InvokeAsync(http, sentence, fakeServiceUrl);
         var reads = recorder.Stop().Where(c => c.IsRead).ToList();
 

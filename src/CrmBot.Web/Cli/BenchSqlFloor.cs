@@ -22,20 +22,21 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
     private readonly IDisposable _allListeners;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly List<RecordedCommand> _commands = [];
-    private volatile bool _recording;
+    private volatile string? _recordingFor;
 
     public SqlCommandRecorder() => _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
 
-    public void Start()
+    /// <summary>Records the commands sent to this database only (the listener sees every EF context in the process).</summary>
+    public void Start(string connectionString)
     {
         lock (_commands)
             _commands.Clear();
-        _recording = true;
+        _recordingFor = connectionString;
     }
 
     public IReadOnlyList<RecordedCommand> Stop()
     {
-        _recording = false;
+        _recordingFor = null;
         lock (_commands)
             return _commands.ToList();
     }
@@ -49,7 +50,8 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> e)
     {
-        if (!_recording || e.Value is not CommandExecutedEventData { Command: var command })
+        if (_recordingFor is not { } target || e.Value is not CommandExecutedEventData { Command: var command }
+            || command.Connection?.ConnectionString != target)
             return;
         // Copied now: EF reuses and disposes its command objects.
         var parameters = command.Parameters.Cast<SqliteParameter>()
