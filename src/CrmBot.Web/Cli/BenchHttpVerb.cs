@@ -23,7 +23,7 @@ namespace CrmBot.Web.Cli;
 /// </summary>
 public static class BenchHttpVerb
 {
-    public const string Usage = "http [--runs N (20)] [--slack N (100)] [--as <user> (first admin)] [--out file (artifacts/bench.md)] [--connection <cs>]";
+    public const string Usage = "http [--runs N (20)] [--slack N (100)] [--as <user> (first admin)] [--out file (artifacts/bench.md)] [--sql dir] [--connection <cs>]";
 
     private const string TeamsUserId = "bench-teams-user";
     private const string TeamsWorkspace = "emulator";   // no tenant in the activity: the channel id is the workspace
@@ -50,14 +50,14 @@ public static class BenchHttpVerb
         [ReportKind.NudgeStats] = "nudge stats",
     };
 
-    private sealed record ReportFigures(ReportKind Kind, string Sentence, int Runs, double P50, double P95, double? BareP50, int Reads, string Answer);
+    private sealed record ReportFigures(ReportKind Kind, string Sentence, int Runs, double P50, double P95, double? BareP50, int Reads, long Rows, string Answer);
 
     public static async Task<int> RunAsync(string[] argv)
     {
         var console = CliConsole.Current;
         var args = new CliArgs(argv);
         int runs = 20, slackCommands = 100;
-        var valid = args.Positional is ["http"] && !args.Unknown("runs", "slack", "as", "out", CliDatabase.ConnectionOption).Any();
+        var valid = args.Positional is ["http"] && !args.Unknown("runs", "slack", "as", "out", "sql", CliDatabase.ConnectionOption).Any();
         if (args.Option("runs") is { } runsText)
             valid &= int.TryParse(runsText, CultureInfo.InvariantCulture, out runs) && runs is > 0 and <= 10_000;
         if (args.Option("slack") is { } slackText)
@@ -103,7 +103,7 @@ public static class BenchHttpVerb
 
             var figures = new List<ReportFigures>();
             foreach (var (kind, sentence) in Sentences)
-                figures.Add(await MeasureReportAsync(http, recorder, database, kind, sentence, runs, fakeSlack.Address));
+                figures.Add(await MeasureReportAsync(http, recorder, database, kind, sentence, runs, fakeSlack.Address, args.Option("sql")));
 
             var (ackP50, ackP99, delivered) = await MeasureSlackAcksAsync(http, fakeSlack, slackCommands);
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
@@ -143,7 +143,7 @@ public static class BenchHttpVerb
     }
 
     private static async Task<ReportFigures> MeasureReportAsync(HttpClient http, SqlCommandRecorder recorder, DatabaseOptions database,
-        ReportKind kind, string sentence, int runs, Uri fakeServiceUrl)
+        ReportKind kind, string sentence, int runs, Uri fakeServiceUrl, string? sqlDirectory)
     {
         // Two warm-up requests: query compilation, connection pool, templates.
         await InvokeAsync(http, sentence, fakeServiceUrl);
@@ -152,16 +152,22 @@ public static class BenchHttpVerb
         recorder.Start(database.ConnectionString);
         var (_, answer) = await InvokeAsync(http, sentence, fakeServiceUrl);
         var reads = recorder.Stop().Where(c => c.IsRead).ToList();
+        if (sqlDirectory is not null)
+        {
+            Directory.CreateDirectory(sqlDirectory);
+            await File.WriteAllTextAsync(Path.Combine(sqlDirectory, $"{kind}.sql"), BareSqlReplay.Script(reads));
+        }
 
         var times = new List<double>();
         for (var i = 0; i < runs; i++)
             times.Add((await InvokeAsync(http, sentence, fakeServiceUrl)).Milliseconds);
         times.Sort();
 
-        double? bare = database.Provider == DatabaseProvider.Sqlite
-            ? await BareSqlReplay.MedianMillisecondsAsync(database.ConnectionString, reads, runs, CancellationToken.None)
-            : null;   // the replay is SQLite-only
-        return new ReportFigures(kind, sentence, runs, BenchReportsVerb.Percentile(times, 0.50), BenchReportsVerb.Percentile(times, 0.95), bare, reads.Count, answer);
+        double? bare = null;   // the replay is SQLite-only
+        long rows = 0;
+        if (database.Provider == DatabaseProvider.Sqlite)
+            (bare, rows) = await BareSqlReplay.MedianMillisecondsAsync(database.ConnectionString, reads, runs, CancellationToken.None);
+        return new ReportFigures(kind, sentence, runs, BenchReportsVerb.Percentile(times, 0.50), BenchReportsVerb.Percentile(times, 0.95), bare, reads.Count, rows, answer);
     }
 
     /// <summary>POST /api/messages with an Action.Execute "run" of the sentence; the card comes back in the response.</summary>
@@ -255,14 +261,14 @@ public static class BenchHttpVerb
         var text = new StringBuilder();
         text.AppendLine($"# crmbot bench http ({provider}), as {asker}, {runs} runs per report after warm-up");
         text.AppendLine();
-        text.AppendLine("| report | sentence | runs | p50 ms | p95 ms | bare SQL p50 ms | SQL reads | ratio | card |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        text.AppendLine("| report | sentence | runs | p50 ms | p95 ms | bare SQL p50 ms | SQL reads | rows read | ratio | card |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var f in figures)
         {
             var bare = f.BareP50 is { } b ? Ms(b) : "n/a";
             var ratio = f.BareP50 is > 0 ? (f.P50 / f.BareP50.Value).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
             var card = f.Answer.Replace("|", "/").ReplaceLineEndings(" ");
-            text.AppendLine($"| {f.Kind} | {f.Sentence} | {f.Runs} | {Ms(f.P50)} | {Ms(f.P95)} | {bare} | {f.Reads} | {ratio} | {(card.Length > 60 ? card[..60] + "…" : card)} |");
+            text.AppendLine($"| {f.Kind} | {f.Sentence} | {f.Runs} | {Ms(f.P50)} | {Ms(f.P95)} | {bare} | {f.Reads} | {f.Rows} | {ratio} | {(card.Length > 60 ? card[..60] + "…" : card)} |");
         }
         text.AppendLine();
         text.AppendLine($"Slack /slack/commands ack while reports run: p50 {Ms(ackP50)} ms, p99 {Ms(ackP99)} ms over {slackCommands} commands; answers delivered to response_url: {delivered}/{slackCommands}");

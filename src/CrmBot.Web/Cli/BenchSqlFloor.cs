@@ -77,26 +77,34 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
 /// <summary>The bare SQL floor of a report: its recorded read commands replayed on a raw SqliteConnection, every row read.</summary>
 public static class BareSqlReplay
 {
-    public static async Task<double> MedianMillisecondsAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, int runs, CancellationToken ct)
+    /// <summary>Median time of one replay of all <paramref name="commands"/>, and the rows one replay reads.</summary>
+    public static async Task<(double Median, long Rows)> MedianMillisecondsAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, int runs, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         var times = new List<double>();
+        long rows = 0;
         // One warm-up run: the page cache and SQLite's statement preparation, as EF had for its own warm-up.
         for (var i = 0; i <= runs; i++)
         {
             var watch = Stopwatch.StartNew();
+            rows = 0;
             foreach (var recorded in commands)
-                await ReadAllAsync(connection, recorded, ct);
+                rows += await ReadAllAsync(connection, recorded, ct);
             watch.Stop();
             if (i > 0)
                 times.Add(watch.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        return BenchReportsVerb.Percentile(times, 0.50);
+        return (BenchReportsVerb.Percentile(times, 0.50), rows);
     }
 
-    private static async Task ReadAllAsync(SqliteConnection connection, RecordedCommand recorded, CancellationToken ct)
+    /// <summary>The commands as a script to study (EXPLAIN QUERY PLAN): each with its parameter values as comments.</summary>
+    public static string Script(IEnumerable<RecordedCommand> commands) =>
+        string.Join("\n", commands.Select(c =>
+            string.Concat(c.Parameters.Select(p => $"-- {p.ParameterName} = {p.Value}\n")) + c.Text.TrimEnd() + ";\n"));
+
+    private static async Task<long> ReadAllAsync(SqliteConnection connection, RecordedCommand recorded, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = recorded.Text;
@@ -105,7 +113,12 @@ public static class BareSqlReplay
             command.Parameters.Add(new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType, Size = p.Size });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var values = new object[reader.FieldCount];
+        long rows = 0;
         while (await reader.ReadAsync(ct))
+        {
             reader.GetValues(values);
+            rows++;
+        }
+        return rows;
     }
 }
