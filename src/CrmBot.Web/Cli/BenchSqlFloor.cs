@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -53,9 +54,10 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
         if (_recordingFor is not { } target || e.Value is not CommandExecutedEventData { Command: var command }
             || command.Connection?.ConnectionString != target)
             return;
-        // Copied now: EF reuses and disposes its command objects.
+        // Copied now: EF reuses and disposes its command objects. Not Size: read back it is 0 for a DateTime,
+        // and an explicit 0 would truncate the bound text to "" on replay.
         var parameters = command.Parameters.Cast<SqliteParameter>()
-            .Select(p => new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType, Size = p.Size })
+            .Select(p => new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType })
             .ToList();
         lock (_commands)
             _commands.Add(new RecordedCommand(command.CommandText, parameters));
@@ -102,7 +104,7 @@ public static class BareSqlReplay
     /// <summary>The commands as a script to study (EXPLAIN QUERY PLAN): each with its parameter values as comments.</summary>
     public static string Script(IEnumerable<RecordedCommand> commands) =>
         string.Join("\n", commands.Select(c =>
-            string.Concat(c.Parameters.Select(p => $"-- {p.ParameterName} = {p.Value}\n")) + c.Text.TrimEnd() + ";\n"));
+            string.Concat(c.Parameters.Select(p => $"-- {p.ParameterName} = {(p.Value is DateTime d ? d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : p.Value)}\n")) + c.Text.TrimEnd() + ";\n"));
 
     private static async Task<long> ReadAllAsync(SqliteConnection connection, RecordedCommand recorded, CancellationToken ct)
     {
@@ -110,7 +112,7 @@ public static class BareSqlReplay
         command.CommandText = recorded.Text;
         command.CommandTimeout = 30;
         foreach (var p in recorded.Parameters)
-            command.Parameters.Add(new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType, Size = p.Size });
+            command.Parameters.Add(new SqliteParameter(p.ParameterName, p.Value) { SqliteType = p.SqliteType });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var values = new object[reader.FieldCount];
         long rows = 0;
