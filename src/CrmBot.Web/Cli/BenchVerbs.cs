@@ -7,6 +7,7 @@ public static class BenchVerbs
     {
         ["reports"] = (BenchReportsVerb.Usage, BenchReportsVerb.RunAsync),
         ["parser"] = (BenchParserVerb.Usage, BenchParserVerb.RunAsync),
+        ["http"] = (BenchHttpVerb.Usage, BenchHttpVerb.RunAsync),
         ["nudges"] = (BenchNudgesVerb.Usage, args => BenchNudgesVerb.RunAsync(args, Console.Out)),
     };
 

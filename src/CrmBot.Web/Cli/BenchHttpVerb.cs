@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using CrmBot.Core.Commands;
+using CrmBot.Core.Data;
+using CrmBot.Slack.Http;
+using CrmBot.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace CrmBot.Web.Cli;
+
+/// <summary>
+/// `crmbot bench http`: the real host on 127.0.0.1, every report asked end to end as a Teams Action.Execute
+/// (HTTP request in, card JSON out), against the bare SQL of the same request replayed on a raw connection;
+/// then signed Slack slash commands acknowledged while reports run; and the peak working set (design.md 10).
+/// Prints a Markdown table and writes it to --out. Figures to read, never asserted by tests.
+/// </summary>
+public static class BenchHttpVerb
+{
+    public const string Usage = "http [--runs N (20)] [--slack N (100)] [--as <user> (first admin)] [--out file (artifacts/bench.md)] [--sql dir] [--connection <cs>]";
+
+    private const string TeamsUserId = "bench-teams-user";
+    private const string TeamsWorkspace = "emulator";   // no tenant in the activity: the channel id is the workspace
+    private const string SlackTeamId = "TBENCH";
+    private const string SlackUserId = "UBENCH";
+    private const string SlackSigningSecret = "bench-signing-secret";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SlackDrainTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>One sentence per report, as a user would type it (docs/commands.md).</summary>
+    public static readonly IReadOnlyDictionary<ReportKind, string> Sentences = new Dictionary<ReportKind, string>
+    {
+        [ReportKind.StaleDeals] = "stale deals",
+        [ReportKind.NeglectedCustomers] = "neglected customers",
+        [ReportKind.Leaderboard] = "leaderboard",
+        [ReportKind.LostDeals] = "lost deals this quarter",
+        [ReportKind.Pipeline] = "pipeline",
+        [ReportKind.Leads] = "leads by source",
+        [ReportKind.Activity] = "activity this week",
+        [ReportKind.WinRate] = "win rate ytd",
+        [ReportKind.Trends] = "compare yoy",
+        [ReportKind.Forecast] = "forecast",
+        [ReportKind.ActionPlan] = "my plan",
+        [ReportKind.NudgeStats] = "nudge stats",
+    };
+
+    private sealed record ReportFigures(ReportKind Kind, string Sentence, int Runs, double P50, double P95, double? BareP50, int Reads, long Rows, string Answer);
+
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var console = CliConsole.Current;
+        var args = new CliArgs(argv);
+        int runs = 20, slackCommands = 100;
+        var valid = args.Positional is ["http"] && !args.Unknown("runs", "slack", "as", "out", "sql", CliDatabase.ConnectionOption).Any();
+        if (args.Option("runs") is { } runsText)
+            valid &= int.TryParse(runsText, CultureInfo.InvariantCulture, out runs) && runs is > 0 and <= 10_000;
+        if (args.Option("slack") is { } slackText)
+            valid &= int.TryParse(slackText, CultureInfo.InvariantCulture, out slackCommands) && slackCommands is > 0 and <= 100_000;
+        if (!valid)
+        {
+            CliConsole.Error($"usage: crmbot bench {Usage}");
+            return 2;
+        }
+        var outPath = args.Option("out") ?? Path.Combine("artifacts", "bench.md");
+
+        await using var fakeSlack = await BenchFakeSlackApi.StartAsync(CancellationToken.None);
+        var hostArgs = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            "--Jobs:RunServer=false",
+            "--Logging:LogLevel:Default=Warning",
+            "--Teams:MicrosoftAppId=",
+            "--Slack:BotToken=xoxb-bench",
+            $"--Slack:SigningSecret={SlackSigningSecret}",
+            "--Slack:SocketMode=false",
+            $"--Slack:ApiBaseUrl={fakeSlack.Address}api/",
+        };
+        if (args.Option(CliDatabase.ConnectionOption) is { } connection)
+            hostArgs.Add($"--Database:ConnectionString={connection}");
+
+        using var recorder = new SqlCommandRecorder();   // before the host: EF's listener is created with it
+        var app = BotHost.Build(hostArgs.ToArray());
+        await using var _ = app;
+        await BotHost.StartAsync(app, CancellationToken.None);
+        try
+        {
+            var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = RequestTimeout };
+
+            var asker = await LinkBenchUserAsync(app.Services, args.Option("as"));
+            if (asker is null)
+            {
+                console.WriteLine("No CRM user to ask as: the database is empty or --as names no one.");
+                return 1;
+            }
+
+            var figures = new List<ReportFigures>();
+            foreach (var (kind, sentence) in Sentences)
+                figures.Add(await MeasureReportAsync(http, recorder, database, kind, sentence, runs, fakeSlack.Address, args.Option("sql")));
+
+            var (ackP50, ackP99, delivered) = await MeasureSlackAcksAsync(http, fakeSlack, slackCommands);
+            var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+
+            var table = Format(figures, asker, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider);
+            CliConsole.WriteRaw(table);   // raw: Markdown lines must not wrap at the terminal width
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+            await File.WriteAllTextAsync(outPath, table);
+            console.WriteLine($"Written to {outPath}");
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    /// <summary>The asker (--as, else the first admin) with a Teams and a Slack identity, so the linker finds them without a members lookup.</summary>
+    private static async Task<string?> LinkBenchUserAsync(IServiceProvider services, string? who)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var email = who ?? await db.Users.Where(u => u.IsActive).OrderBy(u => u.Role == UserRole.Admin ? 0 : 1).ThenBy(u => u.Id)
+            .Select(u => u.Email).FirstOrDefaultAsync();
+        if (email is null || await CliServices.FindAskerAsync(db, email, CancellationToken.None) is not { } asker)
+            return null;
+
+        // Re-point the bench identities at this user (a previous run may have linked someone else).
+        await db.ChatIdentities.Where(i => (i.Platform == ChatPlatform.Teams && i.Workspace == TeamsWorkspace && i.PlatformUserId == TeamsUserId)
+                || (i.Platform == ChatPlatform.Slack && i.Workspace == SlackTeamId && i.PlatformUserId == SlackUserId)).ExecuteDeleteAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.ChatIdentities.Add(new ChatIdentity { Platform = ChatPlatform.Teams, Workspace = TeamsWorkspace, PlatformUserId = TeamsUserId, UserId = asker.UserId, LinkedAt = now });
+        db.ChatIdentities.Add(new ChatIdentity { Platform = ChatPlatform.Slack, Workspace = SlackTeamId, PlatformUserId = SlackUserId, UserId = asker.UserId, LinkedAt = now });
+        await db.SaveChangesAsync();
+        return $"{asker.Name} ({asker.Role})";
+    }
+
+    private static async Task<ReportFigures> MeasureReportAsync(HttpClient http, SqlCommandRecorder recorder, DatabaseOptions database,
+        ReportKind kind, string sentence, int runs, Uri fakeServiceUrl, string? sqlDirectory)
+    {
+        // Two warm-up requests: query compilation, connection pool, templates.
+        await InvokeAsync(http, sentence, fakeServiceUrl);
+        await InvokeAsync(http, sentence, fakeServiceUrl);
+
+        recorder.Start(database.ConnectionString);
+        var (_, answer) = await InvokeAsync(http, sentence, fakeServiceUrl);
+        var reads = recorder.Stop().Where(c => c.IsRead).ToList();
+        if (sqlDirectory is not null)
+        {
+            Directory.CreateDirectory(sqlDirectory);
+            await File.WriteAllTextAsync(Path.Combine(sqlDirectory, $"{kind}.sql"), BareSqlReplay.Script(reads));
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+            times.Add((await InvokeAsync(http, sentence, fakeServiceUrl)).Milliseconds);
+        times.Sort();
+
+        double? bare = null;   // the replay is SQLite-only
+        long rows = 0;
+        if (database.Provider == DatabaseProvider.Sqlite)
+            (bare, rows) = await BareSqlReplay.MedianMillisecondsAsync(database.ConnectionString, reads, runs, CancellationToken.None);
+        return new ReportFigures(kind, sentence, runs, BenchReportsVerb.Percentile(times, 0.50), BenchReportsVerb.Percentile(times, 0.95), bare, reads.Count, rows, answer);
+    }
+
+    /// <summary>POST /api/messages with an Action.Execute "run" of the sentence; the card comes back in the response.</summary>
+    private static async Task<(double Milliseconds, string Answer)> InvokeAsync(HttpClient http, string sentence, Uri fakeServiceUrl)
+    {
+        var activity = new JsonObject
+        {
+            ["type"] = "invoke",
+            ["name"] = "adaptiveCard/action",
+            ["id"] = Guid.NewGuid().ToString("N"),
+            ["channelId"] = TeamsWorkspace,
+            ["serviceUrl"] = fakeServiceUrl.ToString(),
+            ["locale"] = "en-US",
+            ["from"] = new JsonObject { ["id"] = TeamsUserId, ["name"] = "Bench" },
+            ["recipient"] = new JsonObject { ["id"] = "bench-bot", ["name"] = "CrmBot" },
+            ["conversation"] = new JsonObject { ["id"] = "bench-conversation", ["conversationType"] = "personal" },
+            ["value"] = new JsonObject
+            {
+                ["action"] = new JsonObject
+                {
+                    ["type"] = "Action.Execute", ["verb"] = Core.Chat.CardVerbs.Run,
+                    ["data"] = new JsonObject { ["command"] = sentence },
+                },
+            },
+        };
+        var watch = Stopwatch.StartNew();
+        using var response = await http.PostAsJsonAsync("/api/messages", activity);
+        var body = await response.Content.ReadAsStringAsync();
+        watch.Stop();
+        response.EnsureSuccessStatusCode();
+        return (watch.Elapsed.TotalMilliseconds, FirstText(JsonNode.Parse(body)?["value"]) ?? "(no card)");
+    }
+
+    /// <summary>The card's first text: its title, to show that the report answered (not refused or misunderstood).</summary>
+    private static string? FirstText(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonObject o when o["type"]?.GetValue<string>() == "TextBlock" => o["text"]?.GetValue<string>(),
+        JsonObject o => o.Select(p => p.Key is "body" or "items" or "columns" or "value" ? FirstText(p.Value) : null).FirstOrDefault(t => t is not null),
+        JsonArray a => a.Select(FirstText).FirstOrDefault(t => t is not null),
+        _ => null,
+    };
+
+    /// <summary>Signed slash commands, one every 20 ms, while a Teams client keeps asking reports; ack latency p50/p99.</summary>
+    private static async Task<(double P50, double P99, int Delivered)> MeasureSlackAcksAsync(HttpClient http, BenchFakeSlackApi fake, int count)
+    {
+        using var stopLoad = new CancellationTokenSource();
+        var sentences = Sentences.Values.ToArray();
+        var load = Task.Run(async () =>
+        {
+            for (var i = 0; !stopLoad.IsCancellationRequested; i++)
+                await InvokeAsync(http, sentences[i % sentences.Length], fake.Address);
+        });
+
+        var before = fake.Responses;
+        var acks = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var form = $"team_id={SlackTeamId}&user_id={SlackUserId}&channel_id=DBENCH&command=%2Fcrm" +
+                $"&text={Uri.EscapeDataString(sentences[i % sentences.Length])}" +
+                $"&response_url={Uri.EscapeDataString($"{fake.Address}{BenchFakeSlackApi.ResponsePath.TrimStart('/')}{i}")}&trigger_id=bench.{i}";
+            var body = Encoding.UTF8.GetBytes(form);
+            var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
+            request.Headers.Add(SlackSignature.TimestampHeader, timestamp);
+            request.Headers.Add(SlackSignature.SignatureHeader, SlackSignature.Compute(SlackSigningSecret, timestamp, body));
+            var watch = Stopwatch.StartNew();
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            watch.Stop();
+            response.EnsureSuccessStatusCode();
+            acks.Add(watch.Elapsed.TotalMilliseconds);
+            await Task.Delay(20);
+        }
+        await stopLoad.CancelAsync();
+        await load;
+
+        // The queued turns finish in the background: wait (bounded) for their answers to reach the fake.
+        var drain = Stopwatch.StartNew();
+        while (fake.Responses - before < count && drain.Elapsed < SlackDrainTimeout)
+            await Task.Delay(100);
+        acks.Sort();
+        return (BenchReportsVerb.Percentile(acks, 0.50), BenchReportsVerb.Percentile(acks, 0.99), fake.Responses - before);
+    }
+
+    private static string Format(List<ReportFigures> figures, string asker, int runs, int slackCommands,
+        double ackP50, double ackP99, int delivered, double peakMb, DatabaseProvider provider)
+    {
+        static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        text.AppendLine($"# crmbot bench http ({provider}), as {asker}, {runs} runs per report after warm-up");
+        text.AppendLine();
+        text.AppendLine("| report | sentence | runs | p50 ms | p95 ms | bare SQL p50 ms | SQL reads | rows read | ratio | card |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var f in figures)
+        {
+            var bare = f.BareP50 is { } b ? Ms(b) : "n/a";
+            var ratio = f.BareP50 is > 0 ? (f.P50 / f.BareP50.Value).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+            var card = f.Answer.Replace("|", "/").ReplaceLineEndings(" ");
+            text.AppendLine($"| {f.Kind} | {f.Sentence} | {f.Runs} | {Ms(f.P50)} | {Ms(f.P95)} | {bare} | {f.Reads} | {f.Rows} | {ratio} | {(card.Length > 60 ? card[..60] + "…" : card)} |");
+        }
+        text.AppendLine();
+        text.AppendLine($"Slack /slack/commands ack while reports run: p50 {Ms(ackP50)} ms, p99 {Ms(ackP99)} ms over {slackCommands} commands; answers delivered to response_url: {delivered}/{slackCommands}");
+        text.AppendLine();
+        text.AppendLine($"Peak working set (host and bench client, one process): {peakMb:F0} MB");
+        return text.ToString();
+    }
+}
