@@ -37,7 +37,8 @@ public static class TeamsEndpoint
         IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, IOptions<TeamsOptions> options, TimeProvider time, ILoggerFactory logs)
     {
         var log = logs.CreateLogger(typeof(TeamsEndpoint));
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        // Only ever lowers the limit: the host may already enforce a smaller one (Host:MaxRequestBodyBytes).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && !(size.MaxRequestBodySize <= MaxBodyBytes))
             size.MaxRequestBodySize = MaxBodyBytes;
 
         Activity? activity;
