@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using CrmBot.Slack.Http;
 using CrmBot.Slack.Inbound;
 using Microsoft.AspNetCore.Builder;
@@ -107,6 +108,8 @@ public static class SlackEndpoints
 
     private static JsonObject? ParseJson(byte[] body)
     {
+        // JsonNode transcodes strings lazily: invalid UTF-8 would surface later, as an exception in whatever reads it.
+        if (!Utf8.IsValid(body)) return null;
         try { return JsonNode.Parse(body) as JsonObject; }
         catch (JsonException) { return null; }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using CrmBot.Teams.Auth;
 using CrmBot.Teams.Connector;
 using Microsoft.AspNetCore.Builder;
@@ -44,7 +45,14 @@ public static class TeamsEndpoint
         Activity? activity;
         try
         {
-            activity = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, BotJson.Options, http.RequestAborted);
+            // Buffered (the size is bounded) so that invalid UTF-8 is refused here: JsonNode values such as
+            // activity.value transcode lazily and would otherwise throw wherever they are first read.
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+            if (!Utf8.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length)))
+                return Results.BadRequest(Error("BadRequest", "The body is not valid UTF-8."));
+            body.Position = 0;
+            activity = JsonSerializer.Deserialize<Activity>(body, BotJson.Options);
         }
         catch (JsonException)
         {
