@@ -97,7 +97,8 @@ public sealed class SecretRedactionFacts
         }
 
         Assert.True(logs.Lines.Count > 50, "the capturing provider saw the host's logs");
-        Assert.Contains(logs.Lines, l => l.Contains("oauth2/v2.0/token")); // the failed token request was logged …
+        // The failed token request was logged with what an operator needs (the Entra error and AADSTS code) …
+        Assert.Contains(logs.Lines, l => l.Contains("oauth2/v2.0/token") && l.Contains("invalid_client AADSTS7000215"));
         var leaks = logs.Lines.Where(l => Secrets.Any(secret => l.Contains(secret, StringComparison.Ordinal)
             || l.Contains(Uri.EscapeDataString(secret), StringComparison.Ordinal))).ToList();
         Assert.Empty(leaks); // … without any secret
