@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using CrmBot.Slack.Http;
 using CrmBot.Slack.Inbound;
 using Microsoft.AspNetCore.Builder;
@@ -97,7 +98,7 @@ public static class SlackEndpoints
     }
 
     /// <summary>A form body as a JSON object of strings: the shape Socket Mode delivers the same payload in.</summary>
-    private static JsonObject ParseForm(byte[] body)
+    public static JsonObject ParseForm(byte[] body)
     {
         var result = new JsonObject();
         foreach (var (key, value) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
@@ -105,10 +106,14 @@ public static class SlackEndpoints
         return result;
     }
 
-    private static JsonObject? ParseJson(byte[] body)
+    /// <summary>A JSON object body, or null when it is not valid UTF-8 or not a JSON object.</summary>
+    public static JsonObject? ParseJson(byte[] body)
     {
-        try { return JsonNode.Parse(body) as JsonObject; }
-        catch (JsonException) { return null; }
+        // JsonNode transcodes strings lazily: invalid UTF-8 would surface later, as an exception in whatever reads it.
+        if (!Utf8.IsValid(body)) return null;
+        // A repeated key is refused now; JsonObject would otherwise throw when first read.
+        try { return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject; }
+        catch (Exception e) when (e is JsonException or ArgumentException) { return null; }
     }
 
     // A signed request we cannot read will not get better on retry.

@@ -36,15 +36,15 @@ public sealed partial class Activity
 
     /// <summary>Teams tenant: channelData.tenant.id, else conversation.tenantId.</summary>
     [JsonIgnore]
-    public string? TenantId => StringAt(ChannelData?["tenant"]?["id"]) ?? Conversation?.TenantId;
+    public string? TenantId => StringAt(At(ChannelData?["tenant"], "id")) ?? Conversation?.TenantId;
 
     /// <summary>channelData.team.id, present for activities in a team channel.</summary>
     [JsonIgnore]
-    public string? TeamId => StringAt(ChannelData?["team"]?["id"]);
+    public string? TeamId => StringAt(At(ChannelData?["team"], "id"));
 
     /// <summary>channelData.channel.id of a team channel.</summary>
     [JsonIgnore]
-    public string? TeamsChannelId => StringAt(ChannelData?["channel"]?["id"]);
+    public string? TeamsChannelId => StringAt(At(ChannelData?["channel"], "id"));
 
     /// <summary>A 1:1 chat with the bot. Web Chat and the Emulator send no conversationType: they are 1:1.</summary>
     [JsonIgnore]
@@ -54,11 +54,11 @@ public sealed partial class Activity
     public string TextWithoutBotMention()
     {
         var text = Text ?? "";
-        foreach (var mention in Entities ?? [])
+        foreach (var mention in (Entities ?? []).OfType<JsonObject>()) // a JSON null in the list arrives as null
         {
             if (StringAt(mention["type"]) != "mention" || StringAt(mention["text"]) is not { Length: > 0 } mentionText)
                 continue;
-            var mentionedId = StringAt(mention["mentioned"]?["id"]);
+            var mentionedId = StringAt(At(mention["mentioned"], "id"));
             var isBot = mentionedId is not null && mentionedId == Recipient?.Id;
             text = text.Replace(mentionText, isBot ? " " : "@" + StripAtTags(mentionText), StringComparison.Ordinal);
         }
@@ -70,6 +70,9 @@ public sealed partial class Activity
     }
 
     private static string StripAtTags(string s) => AtTag().Replace(s, m => m.Groups[1].Value);
+
+    /// <summary>node[key] when node is an object, else null: JsonNode's string indexer throws on arrays and values.</summary>
+    internal static JsonNode? At(JsonNode? node, string key) => node is JsonObject o ? o[key] : null;
 
     internal static string? StringAt(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
@@ -130,5 +133,7 @@ public static class BotJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A repeated key is refused while parsing; JsonObject would otherwise throw when first read.
+        AllowDuplicateProperties = false,
     };
 }

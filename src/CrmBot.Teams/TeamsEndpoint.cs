@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using CrmBot.Teams.Auth;
 using CrmBot.Teams.Connector;
 using Microsoft.AspNetCore.Builder;
@@ -37,24 +38,22 @@ public static class TeamsEndpoint
         IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, IOptions<TeamsOptions> options, TimeProvider time, ILoggerFactory logs)
     {
         var log = logs.CreateLogger(typeof(TeamsEndpoint));
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        // Only ever lowers the limit: the host may already enforce a smaller one (Host:MaxRequestBodyBytes).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && !(size.MaxRequestBodySize <= MaxBodyBytes))
             size.MaxRequestBodySize = MaxBodyBytes;
 
-        Activity? activity;
+        // Buffered (the size is bounded by the host) so that the bytes can be checked before they are parsed.
+        using var body = new MemoryStream();
         try
         {
-            activity = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, BotJson.Options, http.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return Results.BadRequest(Error("BadRequest", "The body is not a Bot Framework activity."));
+            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
-        if (activity?.Type is not { Length: > 0 })
-            return Results.BadRequest(Error("BadRequest", "The activity has no type."));
+        if (ParseActivity(body.GetBuffer().AsSpan(0, (int)body.Length)) is not { } activity)
+            return Results.BadRequest(Error("BadRequest", "The body is not a Bot Framework activity."));
 
         // With an app id configured, nothing below this line runs for a request without a valid token.
         var auth = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.FirstOrDefault(), activity, http.RequestAborted);
@@ -78,6 +77,23 @@ public static class TeamsEndpoint
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             default:
                 return Results.Ok(); // typing, reactions, … : nothing to do
+        }
+    }
+
+    /// <summary>The activity in a request body, or null when it is not valid UTF-8, not an activity, or has no type.</summary>
+    public static Activity? ParseActivity(ReadOnlySpan<byte> body)
+    {
+        // JsonNode values such as activity.value transcode lazily: invalid UTF-8 would otherwise throw wherever they are first read.
+        if (!Utf8.IsValid(body))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<Activity>(body, BotJson.Options) is { Type.Length: > 0 } activity ? activity : null;
+        }
+        // A repeated key inside a JsonObject property surfaces as ArgumentException, not JsonException.
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return null;
         }
     }
 

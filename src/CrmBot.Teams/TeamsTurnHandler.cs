@@ -64,7 +64,7 @@ public sealed class TeamsTurnHandler(
     /// <summary>The data of an Action.Execute, or null when the invoke value is malformed.</summary>
     public static CardAction? ReadInvokeAction(Activity activity)
     {
-        var action = activity.Value?["action"] as JsonObject;
+        var action = Activity.At(activity.Value, "action") as JsonObject;
         var verb = Activity.StringAt(action?["verb"]);
         return verb is null ? null : new CardAction(verb, Flatten(action?["data"] as JsonObject));
     }

@@ -49,14 +49,20 @@ public static class LogActivityModal
     /// <summary>The origin and the typed notes of a submitted modal; null when it is not ours or is malformed.</summary>
     public static (Origin Origin, string Notes)? Read(JsonObject view)
     {
-        if (view["callback_id"]?.GetValue<string>() != CallbackId) return null;
+        if (Str(view, "callback_id") != CallbackId) return null;
         Origin? origin;
-        try { origin = JsonSerializer.Deserialize<Origin>(view["private_metadata"]?.GetValue<string>() ?? ""); }
+        try { origin = JsonSerializer.Deserialize<Origin>(Str(view, "private_metadata") ?? ""); }
         catch (JsonException) { return null; }
-        if (origin is null) return null;
-        var notes = view["state"]?["values"]?[NotesBlockId]?[NotesActionId]?["value"]?.GetValue<string>() ?? "";
+        // The metadata comes back from the client: every part of it is checked before use.
+        if (origin?.Language is null || origin.Data is null || origin.Data.Any(d => d.Value is null)) return null;
+        var notes = Str(Child(Child(Child(Child(view, "state"), "values"), NotesBlockId), NotesActionId), "value") ?? "";
         return (origin, notes.Trim());
     }
+
+    private static JsonNode? Child(JsonNode? node, string name) => node is JsonObject o ? o[name] : null;
+
+    private static string? Str(JsonNode? node, string name) =>
+        Child(node, name) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text };
 }

@@ -89,7 +89,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         Action = cardAction,
                         ResponseUrl = Str(payload, "response_url"),
                         MessageTs = Str(payload["container"], "message_ts") ?? Str(payload["message"], "ts"),
-                        MessageIsEphemeral = payload["container"]?["is_ephemeral"]?.GetValueKind() == JsonValueKind.True,
+                        MessageIsEphemeral = (payload["container"] as JsonObject)?["is_ephemeral"]?.GetValueKind() == JsonValueKind.True,
                         ThreadTs = Str(payload["message"], "thread_ts"),
                         TriggerId = Str(payload, "trigger_id"),
                     });

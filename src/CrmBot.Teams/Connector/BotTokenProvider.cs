@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,7 @@ namespace CrmBot.Teams.Connector;
 /// {TokenEndpointBase}/{tenant or "botframework.com"}/oauth2/v2.0/token, scope https://api.botframework.com/.default.
 /// Cached until shortly before it expires, with one refresh in flight; null in local mode (no app id).
 /// </summary>
-public sealed class BotTokenProvider(IHttpClientFactory http, IOptions<TeamsOptions> options, TimeProvider time, ILogger<BotTokenProvider> log)
+public sealed partial class BotTokenProvider(IHttpClientFactory http, IOptions<TeamsOptions> options, TimeProvider time, ILogger<BotTokenProvider> log)
 {
     public const string HttpClientName = "Teams.Token";
     // Refresh this long before expiry so a token never runs out in the middle of a retried call.
@@ -56,9 +58,10 @@ public sealed class BotTokenProvider(IHttpClientFactory http, IOptions<TeamsOpti
         }), ct);
         if (!response.IsSuccessStatusCode)
         {
-            // The body names the Entra error (AADSTS…); it holds no secret.
-            var body = await response.Content.ReadAsStringAsync(ct);
-            log.LogError("Bot token request to {Url} failed with {Status}: {Body}", url, (int)response.StatusCode, body);
+            // Only the Entra error code and AADSTS number are logged: the body is the endpoint's free text and
+            // may echo what it was sent (a proxy's error page, a misconfigured fake), client_secret included.
+            var error = await TokenErrorAsync(response, ct);
+            log.LogError("Bot token request to {Url} failed with {Status}: {Error}", url, (int)response.StatusCode, error);
             throw new ConnectorException((int)response.StatusCode, "TokenRequestFailed", $"token endpoint answered {(int)response.StatusCode}");
         }
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>(ct);
@@ -68,6 +71,27 @@ public sealed class BotTokenProvider(IHttpClientFactory http, IOptions<TeamsOpti
         var margin = lifetime > 2 * RefreshMargin ? RefreshMargin : lifetime / 2;
         return (token.AccessToken, time.GetUtcNow() + lifetime - margin);
     }
+
+    private static async Task<string> TokenErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<TokenError>(ct);
+            var code = AadstsCode().Match(body?.Description ?? "");
+            return $"{body?.Error ?? "no error code"}{(code.Success ? " " + code.Value : "")}";
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or HttpRequestException)
+        {
+            return "unreadable error body";
+        }
+    }
+
+    [GeneratedRegex(@"\bAADSTS\d+\b")]
+    private static partial Regex AadstsCode();
+
+    private sealed record TokenError(
+        [property: JsonPropertyName("error")] string? Error,
+        [property: JsonPropertyName("error_description")] string? Description);
 
     private sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string? AccessToken,

@@ -64,7 +64,7 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
     {
         // offline-directline answers 200 with an empty body: success without an id.
         var body = await SendAsync(method, serviceUrl, path, activity, ct);
-        return Activity.StringAt(body?["id"]);
+        return Activity.StringAt(Activity.At(body, "id"));
     }
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string serviceUrl, string path, object? payload, CancellationToken ct)
@@ -144,7 +144,7 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
     private static string? ErrorCode(string text)
     {
         if (text.Contains("MessageWritesBlocked", StringComparison.Ordinal)) return "MessageWritesBlocked";
-        var error = TryParse(text)?["error"];
-        return Activity.StringAt(error?["subCode"]) ?? Activity.StringAt(error?["code"]);
+        var error = Activity.At(TryParse(text), "error");
+        return Activity.StringAt(Activity.At(error, "subCode")) ?? Activity.StringAt(Activity.At(error, "code"));
     }
 }

@@ -28,6 +28,8 @@ public static class BotHost
         var config = builder.Configuration;
 
         // --- Options, validated at start-up ---
+        builder.Services.AddOptions<HostLimitsOptions>().BindConfiguration(HostLimitsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -54,6 +56,10 @@ public static class BotHost
         builder.Services.AddCrmJobs(builder.Configuration);
 
         var app = builder.Build();
+
+        // --- Every request: hardening headers, then the body limit before any endpoint reads a byte ---
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestBodyLimit>();
 
         // --- Endpoints ---
         app.MapHealthChecks("/healthz");

@@ -7,7 +7,9 @@ import path from "node:path";
 import { startBot, launchChromium, artifacts } from "../support/bot.js";
 
 const screenshots = path.join(artifacts, "screenshots");
-let bot, browser, page, users;
+let bot, browser, page, users, pageHeaders;
+// Anything the browser blocks under the playground's Content-Security-Policy (reported on the console).
+const cspViolations = [];
 
 before(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -15,7 +17,8 @@ before(async () => {
   users = await (await fetch(`${bot.url}/playground/api/users`)).json();
   browser = await launchChromium();
   page = await browser.context.newPage();
-  await page.goto(`${bot.url}/playground`);
+  page.on("console", m => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  pageHeaders = (await page.goto(`${bot.url}/playground`)).headers();
   await page.waitForSelector("#user option", { state: "attached" });
 });
 
@@ -77,4 +80,13 @@ test("a rep asks 本季失去的機會 and gets a zh-TW answer for this quarter;
   assert.equal(await followUp.locator(".error").count(), 0, await followUp.innerText());
   assert.ok((await followUp.locator(".teams .card").innerText()).trim().length > 0, "the button's answer is a card");
   await page.screenshot({ path: path.join(screenshots, "playground-button.png") });
+});
+
+test("the playground runs under a policy that allows only this host's scripts, with nothing blocked", async () => {
+  const policy = pageHeaders["content-security-policy"] || "";
+  assert.match(policy, /script-src 'self'(;|$)/, policy);
+  assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/, policy);
+  assert.equal(pageHeaders["x-frame-options"], "DENY");
+  // The tests above asked questions and clicked a card button under this policy: nothing may have been blocked.
+  assert.deepEqual(cspViolations, []);
 });
