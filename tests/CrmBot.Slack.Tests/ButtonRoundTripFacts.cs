@@ -1,11 +1,15 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 using CrmBot.Slack.Inbound;
 using CrmBot.Slack.Tests.Fakes;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmBot.Slack.Tests;
 
@@ -81,34 +85,102 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
         },
     };
 
-    [Fact]
-    public async Task LogACall_FromANudgeButton_WritesTheActivityWithTheNotes_AndConfirmsIt()
+    /// <summary>
+    /// The nudge as the bot sends it: the real NudgeMessage rendered by the real Block Kit renderer and posted
+    /// by the real sender to the rep's DM on the fake Slack, which keeps it for conversations.history.
+    /// </summary>
+    private async Task<(string Ts, JsonArray Blocks)> SendNudgeAsync(User rep, params Opportunity[] deals)
     {
-        Opportunity deal;
+        var items = deals.Select(d => new NudgeCandidate(rep.Id, RecordKind.Opportunity, d.Id, d.Name, null, NudgeReasons.Stale,
+            DaysUntouched: 20, d.AmountCents, d.Currency, ExpectedClose: null)).ToList();
+        var nudge = NudgeMessage.Build(new NudgePlan(rep.Id, new DateOnly(2017, 9, 4), items, items.Count), rep);
+        var sender = _host.Services.GetServices<IProactiveSender>().Single(s => s.Platform == ChatPlatform.Slack);
+        var sent = await sender.SendToUserAsync(rep.Id, nudge, CancellationToken.None);
+        Assert.Equal(SendStatus.Sent, sent.Status);
+        return (sent.MessageId!, _slack.Messages[(NudgeDm, sent.MessageId!)]["blocks"]!.AsArray());
+    }
+
+    /// <summary>A click on the button labelled <paramref name="label"/> of the row naming <paramref name="deal"/>, as Slack sends it.</summary>
+    private JsonObject ClickInMessage(string ts, JsonArray blocks, Opportunity deal, string label)
+    {
+        var button = blocks.OfType<JsonObject>().Where(b => b["type"]!.GetValue<string>() == "actions")
+            .SelectMany(b => b["elements"]!.AsArray().OfType<JsonObject>())
+            .Single(e => e["text"]!["text"]!.GetValue<string>() == label
+                         && e["value"]?.GetValue<string>() is { } value && value.Contains($"\"{deal.Id}\"", StringComparison.Ordinal));
+        var click = Click(button["action_id"]!.GetValue<string>(), button["value"]!.GetValue<string>());
+        click["container"]!["message_ts"] = ts;
+        click["message"] = new JsonObject { ["ts"] = ts, ["type"] = "message", ["blocks"] = blocks.DeepClone() };
+        return click;
+    }
+
+    private static string AllText(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    [Fact]
+    public async Task LogACall_FromANudge_WritesTheActivity_AndMarksThatItemDoneInTheNudgeItself()
+    {
+        Opportunity acme, globex;
         User rep;
         using (var crm = new CrmBuilder(_database))
         {
             rep = crm.Rep("Ann Rep");
-            deal = crm.Deal(rep, name: "Acme renewal");
+            acme = crm.Deal(rep, name: "Acme renewal");
+            globex = crm.Deal(rep, name: "Globex expansion");
+            crm.ChatIdentity(rep, "U1");
         }
-        _slack.Emails["U1"] = rep.Email; // the real linker links U1 by its Slack profile e-mail
+        _slack.Emails["U1"] = rep.Email;
+        var (ts, blocks) = await SendNudgeAsync(rep, acme, globex);
 
-        // The button as the Block Kit renderer encodes the nudge's "Log a call" (ReplyButtons.ForRowAction).
-        var value = SlackActionCodec.Value(new Dictionary<string, string> { ["type"] = "call", ["opportunityId"] = deal.Id.ToString() });
-        using var click = await InteractAsync(Click(SlackActionCodec.ActionId(CardVerbs.LogActivity, 0), value));
+        using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Log a call"));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
         var opened = await _slack.WaitForAsync("views.open");
-
         using var submitted = await InteractAsync(Submission(opened.Json!["view"]!.AsObject(), "talked pricing"));
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
 
-        var confirmation = await _slack.WaitForAsync("chat.postMessage");
-        Assert.Contains("Acme renewal", confirmation.Text);
+        var update = await _slack.WaitForAsync("chat.update");
+        Assert.Equal((NudgeDm, ts), (update.Json!["channel"]!.GetValue<string>(), update.Json["ts"]!.GetValue<string>()));
+        var updated = update.Json["blocks"]!.AsArray();
+        Assert.Contains("Logged a call on Acme renewal", AllText(updated));
+        // Acme's buttons are gone, Globex keeps all of its own.
+        Assert.Equal(0, CountButtons(updated, acme));
+        Assert.Equal(CountButtons(blocks, globex), CountButtons(updated, globex));
+        Assert.Single(_slack.Calls("chat.postMessage")); // the nudge itself; no separate confirmation
         await using var db = _database.NewContext();
-        var logged = await db.Activities.Where(a => a.OpportunityId == deal.Id).ToListAsync();
-        var call = Assert.Single(logged);
+        var call = Assert.Single(await db.Activities.Where(a => a.OpportunityId == acme.Id).ToListAsync());
         Assert.Equal((ActivityType.Call, ActivityStatus.Completed, rep.Id, "talked pricing"), (call.Type, call.Status, call.OwnerId, call.Notes));
     }
+
+    [Fact]
+    public async Task Snooze_FromANudge_StoresTheSnooze_AndMarksThatItemDoneThroughTheResponseUrl()
+    {
+        Opportunity acme, globex;
+        User rep;
+        using (var crm = new CrmBuilder(_database))
+        {
+            rep = crm.Rep("Ann Rep");
+            acme = crm.Deal(rep, name: "Acme renewal");
+            globex = crm.Deal(rep, name: "Globex expansion");
+            crm.ChatIdentity(rep, "U1");
+        }
+        _slack.Emails["U1"] = rep.Email;
+        var (ts, blocks) = await SendNudgeAsync(rep, acme, globex);
+
+        using var click = await InteractAsync(ClickInMessage(ts, blocks, globex, "Snooze 7 days"));
+        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+
+        var answer = await _slack.WaitForAsync("response_url");
+        Assert.True(answer.Json!["replace_original"]!.GetValue<bool>());
+        var updated = answer.Json["blocks"]!.AsArray();
+        Assert.Contains("Globex expansion", AllText(updated.Where(b => b!["type"]!.GetValue<string>() == "context").Select(b => b!).Last()));
+        Assert.Equal(0, CountButtons(updated, globex));
+        Assert.Equal(CountButtons(blocks, acme), CountButtons(updated, acme));
+        await using var db = _database.NewContext();
+        Assert.True(await db.Snoozes.AnyAsync(z => z.OpportunityId == globex.Id && z.UserId == rep.Id));
+    }
+
+    private static int CountButtons(JsonArray blocks, Opportunity deal) =>
+        blocks.OfType<JsonObject>().Where(b => b["type"]!.GetValue<string>() == "actions")
+            .SelectMany(b => b["elements"]!.AsArray().OfType<JsonObject>())
+            .Count(e => e["value"]?.GetValue<string>() is { } value && value.Contains($"\"{deal.Id}\"", StringComparison.Ordinal));
 
     [Fact]
     public async Task LogACall_WritesNothing_WhenTheDealIsSomeoneElses()

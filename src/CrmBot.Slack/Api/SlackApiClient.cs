@@ -34,6 +34,15 @@ public sealed class SlackApiClient(HttpClient http, SlackRateLimits limits, IOpt
         PostAndReadTsAsync("chat.update", With(message, ("channel", channel), ("ts", ts)), "ts", ct);
 
     /// <summary>The DM channel (D…) with a user; idempotent on Slack's side.</summary>
+    /// <summary>One message of a conversation by its ts (conversations.history), or null when it is gone.</summary>
+    public async Task<JsonObject?> ReadMessageAsync(string channel, string ts, CancellationToken ct)
+    {
+        var result = await ReadAsync("conversations.history",
+            [new("channel", channel), new("latest", ts), new("oldest", ts), new("inclusive", "true"), new("limit", "1")], ct);
+        return (result["messages"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(m => m["ts"] is JsonValue v && v.TryGetValue<string>(out var found) && found == ts);
+    }
+
     public async Task<string> OpenConversationAsync(string userId, CancellationToken ct)
     {
         var result = await WriteAsync("conversations.open", new JsonObject { ["users"] = userId, ["return_im"] = true }, ct);

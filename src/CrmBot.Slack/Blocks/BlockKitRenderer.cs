@@ -1,9 +1,9 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Reports;
+using CrmBot.Slack.Inbound;
 
 namespace CrmBot.Slack.Blocks;
 
@@ -19,17 +19,11 @@ public sealed record SlackMessage(string Text, JsonArray Blocks)
 /// <summary>
 /// Turns a neutral <see cref="Reply"/> into Block Kit within Slack's limits (<see cref="SlackLimits"/>).
 /// Long lists show their first rows and a "show more" button rather than being cut silently.
-/// Buttons: action_id = "{verb}_{index}" (unique in its block, see <see cref="VerbOf"/>), value = the data as compact JSON.
+/// Buttons are encoded by <see cref="SlackActionCodec"/>, the same class that decodes the clicks.
 /// </summary>
 public sealed class BlockKitRenderer(RecordLinks? links = null)
 {
-    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly RecordLinks _links = links ?? RecordLinks.None;
-
-    /// <summary>The verb of a button from its action_id ("snooze_2" → "snooze").</summary>
-    public static string VerbOf(string actionId) =>
-        actionId.LastIndexOf('_') is var i and > 0 ? actionId[..i] : actionId;
 
     public SlackMessage Render(Reply reply)
     {
@@ -172,10 +166,10 @@ public sealed class BlockKitRenderer(RecordLinks? links = null)
         {
             ["type"] = "button",
             ["text"] = Plain(button.Label, SlackLimits.ButtonText),
-            ["action_id"] = $"{button.Verb}_{index}",
+            ["action_id"] = SlackActionCodec.ActionId(button.Verb, index),
         };
         if (button.Url is { } url) element["url"] = url;
-        else element["value"] = JsonSerializer.Serialize(button.Data, CompactJson);
+        else element["value"] = SlackActionCodec.Value(button.Data);
         if (button.Primary) element["style"] = "primary";
         return element;
     }

@@ -7,7 +7,7 @@ namespace CrmBot.Slack.Inbound;
 /// <summary>
 /// The "log a call / email" modal: a Log button without notes opens it (views.open), and its
 /// view_submission comes back as the same <see cref="CardVerbs.LogActivity"/> action with the notes.
-/// The button's data, the channel and the language ride in private_metadata (≤ 3000 chars).
+/// The button's data, the channel, the clicked message and the language ride in private_metadata (≤ 3000 chars).
 /// </summary>
 public static class LogActivityModal
 {
@@ -15,8 +15,12 @@ public static class LogActivityModal
     public const string NotesBlockId = "notes";
     public const string NotesActionId = "notes";
 
-    /// <summary>Where the modal was opened from, so the confirmation goes back there.</summary>
-    public sealed record Origin(string? ChannelId, bool IsDirect, string Language, IReadOnlyDictionary<string, string> Data);
+    /// <summary>
+    /// Where the modal was opened from, so the confirmation goes back there: into the clicked message
+    /// (<paramref name="MessageTs"/>, null when it cannot be updated) or as a new one.
+    /// </summary>
+    public sealed record Origin(string? ChannelId, bool IsDirect, string Language, IReadOnlyDictionary<string, string> Data,
+        string? MessageTs = null);
 
     public static JsonObject Build(Origin origin)
     {

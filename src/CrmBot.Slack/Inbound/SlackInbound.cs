@@ -90,6 +90,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         ResponseUrl = Str(payload, "response_url"),
                         MessageTs = Str(payload["container"], "message_ts") ?? Str(payload["message"], "ts"),
                         MessageIsEphemeral = (payload["container"] as JsonObject)?["is_ephemeral"]?.GetValueKind() == JsonValueKind.True,
+                        MessageBlocks = (payload["message"] as JsonObject)?["blocks"]?.DeepClone() as JsonArray,
                         ThreadTs = Str(payload["message"], "thread_ts"),
                         TriggerId = Str(payload, "trigger_id"),
                     });
@@ -112,6 +113,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     UserId = userId,
                     ChannelId = origin.ChannelId,
                     IsDirect = origin.IsDirect,
+                    MessageTs = origin.MessageTs,
                     Action = new CardAction(CardVerbs.LogActivity, data),
                 });
                 return null; // an empty 200 closes the modal

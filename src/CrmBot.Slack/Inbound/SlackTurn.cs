@@ -23,6 +23,8 @@ public sealed record SlackTurn
     /// <summary>The message a button was clicked on, for replacing it.</summary>
     public string? MessageTs { get; init; }
     public bool MessageIsEphemeral { get; init; }
+    /// <summary>The clicked message's blocks as Slack sent them, to mark the clicked item done in place.</summary>
+    public System.Text.Json.Nodes.JsonArray? MessageBlocks { get; init; }
     public string? ThreadTs { get; init; }
     /// <summary>Opens a modal; single-use, valid 3 s after the click.</summary>
     public string? TriggerId { get; init; }

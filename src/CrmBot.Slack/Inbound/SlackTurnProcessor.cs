@@ -59,7 +59,9 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         {
             if (action.Verb == CardVerbs.LogActivity && !action.Data.ContainsKey("notes") && turn.TriggerId is not null)
             {
-                var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data);
+                // An ephemeral message cannot be read back or updated: the confirmation then comes as a new message.
+                var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data,
+                    turn.MessageIsEphemeral ? null : turn.MessageTs);
                 await api.OpenViewAsync(turn.TriggerId, LogActivityModal.Build(origin), ct);
                 return (turn, null);
             }
@@ -113,6 +115,7 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
 
     private async Task SendAsync(SlackTurn turn, Reply reply, JsonObject message, bool isPrivate, CancellationToken ct)
     {
+        if (reply.Kind == ReplyKind.Confirmation && await TryMarkClickedItemDoneAsync(turn, reply, ct)) return;
         switch (turn.Source)
         {
             case SlackTurnSource.SlashCommand when turn.ResponseUrl is not null:
@@ -147,6 +150,40 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             // response_url lives 30 minutes and 5 uses; the message itself can still be updated.
             log.LogInformation("response_url refused ({Error}); updating the message with chat.update", e.Error);
             await api.UpdateAsync(turn.ChannelId, turn.MessageTs, message, ct);
+        }
+    }
+
+    /// <summary>
+    /// A log or snooze clicked on a list's item: the confirmation replaces that item's buttons in the
+    /// message itself (see <see cref="ClickedItem"/>). False when the message cannot be updated; the
+    /// confirmation then goes as a new message.
+    /// </summary>
+    private async Task<bool> TryMarkClickedItemDoneAsync(SlackTurn turn, Reply reply, CancellationToken ct)
+    {
+        if (turn.Action is not { Verb: CardVerbs.LogActivity or CardVerbs.Snooze } action || reply.Text is not { Length: > 0 } text)
+            return false;
+        try
+        {
+            switch (turn.Source)
+            {
+                case SlackTurnSource.BlockAction when turn.ResponseUrl is not null && turn.MessageBlocks is { } blocks:
+                    if (ClickedItem.MarkDone(blocks, action, text) is not { } marked) return false;
+                    await api.RespondAsync(turn.ResponseUrl, new JsonObject { ["replace_original"] = true, ["text"] = text, ["blocks"] = marked }, ct);
+                    return true;
+                case SlackTurnSource.ViewSubmission when turn.ChannelId is not null && turn.MessageTs is not null:
+                    if (await api.ReadMessageAsync(turn.ChannelId, turn.MessageTs, ct) is not { } original
+                        || original["blocks"] is not JsonArray current
+                        || ClickedItem.MarkDone(current, action, text) is not { } updated) return false;
+                    await api.UpdateAsync(turn.ChannelId, turn.MessageTs, new JsonObject { ["text"] = text, ["blocks"] = updated }, ct);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        catch (SlackApiException e)
+        {
+            log.LogWarning("Could not mark the clicked item done in place ({Method}: {Error}); confirming in a new message", e.Method, e.Error);
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Slack.Blocks;
+using CrmBot.Slack.Inbound;
 using CrmBot.Testing;
 using CrmBot.Testing.Replies;
 
@@ -81,9 +82,9 @@ public sealed class BlockKitRendererFacts
         var message = Renderer.Render(reply);
 
         Assert.True(message.Blocks.Count <= 50);
-        var snoozes = Descendants(message.Blocks).Count(o => o["action_id"]?.GetValue<string>() is { } id && BlockKitRenderer.VerbOf(id) == CardVerbs.Snooze);
+        var snoozes = Descendants(message.Blocks).Count(o => o["action_id"]?.GetValue<string>() is { } id && SlackActionCodec.VerbOf(id) == CardVerbs.Snooze);
         Assert.InRange(snoozes, 1, 39);
-        var page = Descendants(message.Blocks).Single(o => o["action_id"]?.GetValue<string>() is { } id && BlockKitRenderer.VerbOf(id) == CardVerbs.Page);
+        var page = Descendants(message.Blocks).Single(o => o["action_id"]?.GetValue<string>() is { } id && SlackActionCodec.VerbOf(id) == CardVerbs.Page);
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(page["value"]!.GetValue<string>())!;
         Assert.Equal(snoozes, ReportRequestJson.TryDeserialize(data["request"])!.Offset);
         Assert.Contains(Descendants(message.Blocks), o => Type(o) == "mrkdwn" && TextOf(o).Contains($"of 120", StringComparison.Ordinal));
@@ -105,7 +106,7 @@ public sealed class BlockKitRendererFacts
     {
         var message = Renderer.Render(SampleReplies.StaleDeals("en", rows: 1, total: 1));
 
-        var logCall = Descendants(message.Blocks).First(o => o["action_id"]?.GetValue<string>() is { } id && BlockKitRenderer.VerbOf(id) == CardVerbs.LogActivity);
+        var logCall = Descendants(message.Blocks).First(o => o["action_id"]?.GetValue<string>() is { } id && SlackActionCodec.VerbOf(id) == CardVerbs.LogActivity);
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(logCall["value"]!.GetValue<string>())!;
         Assert.Equal("5000", data["opportunityId"]);
         Assert.Equal("call", data["type"]);
@@ -116,11 +117,23 @@ public sealed class BlockKitRendererFacts
     public void Render_CarriesTheChartToUpload_ForABreakdown() =>
         Assert.NotNull(Renderer.Render(SampleReplies.Pipeline("zh-TW")).Chart);
 
-    [Theory]
-    [InlineData("snooze_2", "snooze")]
-    [InlineData("logActivity_0", "logActivity")]
-    [InlineData("page", "page")]
-    public void VerbOf_StripsTheIndex(string actionId, string verb) => Assert.Equal(verb, BlockKitRenderer.VerbOf(actionId));
+    /// <summary>Every button the renderer emits decodes, as a click on it would, to the verb and data it was made from.</summary>
+    [Fact]
+    public void Render_EncodesEveryButtonSoThatAClickDecodesToItsAction()
+    {
+        var reply = SampleReplies.StaleDeals("zh-TW", rows: 3, total: 3);
+        var expected = reply.Report!.Tables.SelectMany(t => t.Rows).SelectMany(r => r.Actions)
+            .Select(a => ReplyButtons.ForRowAction(a, RecordLinks.None)).OfType<ReplyButton>().Where(b => b.Url is null).ToList();
+
+        var decoded = Descendants(Renderer.Render(reply).Blocks)
+            .Where(o => o["type"]?.GetValue<string>() == "button" && o["value"] is not null)
+            .Select(o => SlackActionCodec.Decode(o["action_id"]!.GetValue<string>(), o["value"]!.GetValue<string>()))
+            .ToList();
+
+        Assert.NotEmpty(expected);
+        foreach (var button in expected)
+            Assert.Contains(decoded, a => a!.Verb == button.Verb && a.Data.Count == button.Data.Count && a.Data.All(d => button.Data[d.Key] == d.Value));
+    }
 
     /// <summary>artifacts/cards/slack/*.json for tests/js/cards/slack.test.js (the @slack/types compile and limits).</summary>
     [Fact]

@@ -63,6 +63,10 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly ConcurrentBag<ServerSocket> _allSockets = [];
     private int _socketCount;
 
+    /// <summary>Messages posted (chat.postMessage) and updated (chat.update) by the bot: (channel, ts) → the message.</summary>
+    public ConcurrentDictionary<(string Channel, string Ts), JsonObject> Messages { get; } = new();
+    private int _posted;
+
     /// <summary>users.info answers: Slack user id → profile e-mail.</summary>
     public ConcurrentDictionary<string, string> Emails { get; } = new();
 
@@ -169,7 +173,13 @@ public sealed class FakeSlackServer : IAsyncDisposable
         string? Arg(string key) => call.Json?[key]?.GetValue<string>() ?? call.Form.GetValueOrDefault(key);
         return method switch
         {
-            "chat.postMessage" or "chat.update" => new JsonObject { ["ok"] = true, ["channel"] = Arg("channel"), ["ts"] = "1700000000.000100" },
+            "chat.postMessage" => Store(Arg("channel"), $"1700000000.{Interlocked.Increment(ref _posted) * 100:000000}", call.Json),
+            "chat.update" => Store(Arg("channel"), Arg("ts"), call.Json),
+            "conversations.history" => new JsonObject
+            {
+                ["ok"] = true,
+                ["messages"] = Messages.TryGetValue((Arg("channel") ?? "", Arg("latest") ?? ""), out var stored) ? new JsonArray(stored.DeepClone()) : new JsonArray(),
+            },
             "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["message_ts"] = "1700000000.000200" },
             "conversations.open" => new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + Arg("users") } },
             "users.info" => Emails.TryGetValue(Arg("user") ?? "", out var email)
@@ -184,6 +194,17 @@ public sealed class FakeSlackServer : IAsyncDisposable
             "apps.connections.open" => new JsonObject { ["ok"] = true, ["url"] = Root.Replace("http://", "ws://") + "socket?ticket=" + Guid.NewGuid().ToString("N") },
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         };
+    }
+
+    private JsonObject Store(string? channel, string? ts, JsonObject? message)
+    {
+        if (channel is not null && ts is not null && message is not null)
+        {
+            var stored = (JsonObject)message.DeepClone();
+            stored["ts"] = ts;
+            Messages[(channel, ts)] = stored;
+        }
+        return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = ts };
     }
 
     public async ValueTask DisposeAsync()
