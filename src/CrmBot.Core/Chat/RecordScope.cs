@@ -54,6 +54,31 @@ public sealed class RecordScope(CrmDbContext db)
         return exact.Count > 0 ? exact : all.Take(MaxMatches).ToList();
     }
 
+    /// <summary>
+    /// The one record a typed name means among the asker's, or the reply to give instead: "not found", or
+    /// "which one?" with a button per match that repeats the action (<paramref name="verb"/>,
+    /// <paramref name="buttonData"/>) on that record.
+    /// </summary>
+    public async Task<(RecordRef? Record, Reply? Instead)> FindOneAsync(ChatTurn turn, string name, string verb,
+        Func<RecordRef, Dictionary<string, string>> buttonData, CancellationToken ct)
+    {
+        var matches = await FindAsync(turn.Asker, name, ct);
+        if (matches.Count == 1) return (matches[0], null);
+        if (matches.Count == 0)
+            return (null, turn.Error(
+                $"I couldn't find an account or open deal called “{name}” among yours.",
+                $"在你的客戶或進行中商機裡找不到「{name}」。"));
+        return (null, new Reply
+        {
+            Kind = ReplyKind.Choice,
+            Language = turn.Language,
+            Title = turn.T("Which one?", "是哪一個？"),
+            Text = turn.T($"“{name}” matches {matches.Count} records.", $"「{name}」符合 {matches.Count} 筆資料。"),
+            Visibility = turn.PrivateInChannel,
+            Buttons = [.. matches.Select(m => new ReplyButton(m.Name, verb, buttonData(m)))],
+        });
+    }
+
     /// <summary>The record a button names, if the asker may act on it; null for a forged or stale id.</summary>
     public async Task<RecordRef?> ResolveAsync(Asker asker, IReadOnlyDictionary<string, string> data, CancellationToken ct)
     {

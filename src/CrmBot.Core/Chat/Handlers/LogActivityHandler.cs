@@ -19,22 +19,8 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
     public async Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
     {
         var log = (LogActivityCommand)command;
-        var matches = await scope.FindAsync(turn.Asker, log.Target, ct);
-        if (matches.Count == 0)
-            return turn.Error(
-                $"I couldn't find an account or open deal called “{log.Target}” among yours.",
-                $"在你的客戶或進行中商機裡找不到「{log.Target}」。");
-        if (matches.Count > 1)
-            return new Reply
-            {
-                Kind = ReplyKind.Choice,
-                Language = turn.Language,
-                Title = turn.T("Which one?", "是哪一個？"),
-                Text = turn.T($"“{log.Target}” matches {matches.Count} records.", $"「{log.Target}」符合 {matches.Count} 筆資料。"),
-                Visibility = turn.PrivateInChannel,
-                Buttons = [.. matches.Select(m => new ReplyButton(m.Name, CardVerbs.LogActivity, ButtonData(m, log.Type, log.Notes)))],
-            };
-        return await WriteAsync(matches[0], log.Type, log.Notes, turn, ct);
+        var (record, instead) = await scope.FindOneAsync(turn, log.Target, CardVerbs.LogActivity, m => ButtonData(m, log.Type, log.Notes), ct);
+        return record is null ? instead! : await WriteAsync(record, log.Type, log.Notes, turn, ct);
     }
 
     public async Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct)

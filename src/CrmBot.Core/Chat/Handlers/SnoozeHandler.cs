@@ -21,22 +21,8 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
     public async Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
     {
         var snooze = (SnoozeCommand)command;
-        var matches = await scope.FindAsync(turn.Asker, snooze.Target, ct);
-        if (matches.Count == 0)
-            return turn.Error(
-                $"I couldn't find an account or open deal called “{snooze.Target}” among yours.",
-                $"在你的客戶或進行中商機裡找不到「{snooze.Target}」。");
-        if (matches.Count > 1)
-            return new Reply
-            {
-                Kind = ReplyKind.Choice,
-                Language = turn.Language,
-                Title = turn.T("Which one?", "是哪一個？"),
-                Text = turn.T($"“{snooze.Target}” matches {matches.Count} records.", $"「{snooze.Target}」符合 {matches.Count} 筆資料。"),
-                Visibility = turn.PrivateInChannel,
-                Buttons = [.. matches.Select(m => new ReplyButton(m.Name, CardVerbs.Snooze, ButtonData(m, snooze)))],
-            };
-        return await WriteAsync(matches[0], snooze.Days, snooze.Until, snooze.Reason, turn, ct);
+        var (record, instead) = await scope.FindOneAsync(turn, snooze.Target, CardVerbs.Snooze, m => ButtonData(m, snooze), ct);
+        return record is null ? instead! : await WriteAsync(record, snooze.Days, snooze.Until, snooze.Reason, turn, ct);
     }
 
     public async Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct)
