@@ -66,7 +66,7 @@ public sealed class TeamsTurnHandler(
     {
         var action = Activity.At(activity.Value, "action") as JsonObject;
         var verb = Activity.StringAt(action?["verb"]);
-        return verb is null ? null : new CardAction(verb, Flatten(action?["data"] as JsonObject));
+        return verb is null ? null : new CardAction(verb, CardForms.Unwrap(Flatten(action?["data"] as JsonObject)));
     }
 
     private async Task OnMessageAsync(Activity activity, CancellationToken ct)
@@ -233,7 +233,7 @@ public sealed class TeamsTurnHandler(
 
     /// <summary>Action.Submit data: { verb, …data, …inputs } (plus Teams' own "msteams" entry, not ours).</summary>
     private static CardAction? ReadSubmitAction(JsonObject value) =>
-        Activity.StringAt(value["verb"]) is { } verb ? new CardAction(verb, Flatten(value)) : null;
+        Activity.StringAt(value["verb"]) is { } verb ? new CardAction(verb, CardForms.Unwrap(Flatten(value))) : null;
 
     private static Dictionary<string, string> Flatten(JsonObject? data)
     {

@@ -62,7 +62,11 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
         }),
     };
 
-    private static JsonObject Submission(JsonObject view, string notes) => new()
+    private static JsonObject Submission(JsonObject view, string notes) =>
+        Submission(view, new JsonObject { [ActionForms.Notes] = new JsonObject { [ActionForms.Notes] = new JsonObject { ["type"] = "plain_text_input", ["value"] = notes } } });
+
+    /// <summary>A submitted form, as Slack sends view_submission: state.values[block_id][action_id].</summary>
+    private static JsonObject Submission(JsonObject view, JsonObject values) => new()
     {
         ["type"] = "view_submission",
         ["user"] = new JsonObject { ["id"] = "U1", ["team_id"] = Team },
@@ -72,16 +76,7 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
             ["id"] = "V1", ["type"] = "modal",
             ["callback_id"] = view["callback_id"]!.GetValue<string>(),
             ["private_metadata"] = view["private_metadata"]!.GetValue<string>(),
-            ["state"] = new JsonObject
-            {
-                ["values"] = new JsonObject
-                {
-                    [LogActivityModal.NotesBlockId] = new JsonObject
-                    {
-                        [LogActivityModal.NotesActionId] = new JsonObject { ["type"] = "plain_text_input", ["value"] = notes },
-                    },
-                },
-            },
+            ["state"] = new JsonObject { ["values"] = values },
         },
     };
 
@@ -175,6 +170,38 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
         Assert.Equal(CountButtons(blocks, acme), CountButtons(updated, acme));
         await using var db = _database.NewContext();
         Assert.True(await db.Snoozes.AnyAsync(z => z.OpportunityId == globex.Id && z.UserId == rep.Id));
+    }
+
+    [Fact]
+    public async Task SnoozeUntil_FromANudge_AsksForTheDateAndAReason_ThenStoresThem()
+    {
+        Opportunity acme;
+        User rep;
+        using (var crm = new CrmBuilder(_database))
+        {
+            rep = crm.Rep("Ann Rep");
+            acme = crm.Deal(rep, name: "Acme renewal");
+            crm.ChatIdentity(rep, "U1");
+        }
+        _slack.Emails["U1"] = rep.Email;
+        var (ts, blocks) = await SendNudgeAsync(rep, acme);
+        var until = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40).ToString("yyyy-MM-dd");
+
+        using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Snooze until…"));
+        var form = (await _slack.WaitForAsync("views.open")).Json!["view"]!.AsObject();
+        Assert.Equal(["until", "reason"], form["blocks"]!.AsArray().Select(b => b!["block_id"]!.GetValue<string>()));
+        using var submitted = await InteractAsync(Submission(form, new JsonObject
+        {
+            ["until"] = new JsonObject { ["until"] = new JsonObject { ["type"] = "datepicker", ["selected_date"] = until } },
+            ["reason"] = new JsonObject { ["reason"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = "champion on holiday" } },
+        }));
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+
+        var update = await _slack.WaitForAsync("chat.update");
+        Assert.Equal(0, CountButtons(update.Json!["blocks"]!.AsArray(), acme));
+        await using var db = _database.NewContext();
+        var snooze = Assert.Single(await db.Snoozes.Where(z => z.OpportunityId == acme.Id).ToListAsync());
+        Assert.Equal((until, "champion on holiday"), (snooze.Until.ToString("yyyy-MM-dd"), snooze.Reason));
     }
 
     private static int CountButtons(JsonArray blocks, Opportunity deal) =>

@@ -345,7 +345,7 @@ public sealed class EndpointFacts : SlackHostTest
         using var empty = await PostInteractionAsync(Submission(view, "   "));
         var errors = JsonNode.Parse(await empty.Content.ReadAsStringAsync())!;
         Assert.Equal("errors", errors["response_action"]!.GetValue<string>());
-        Assert.NotNull(errors["errors"]![LogActivityModal.NotesBlockId]);
+        Assert.NotNull(errors["errors"]![ActionForms.Notes]);
 
         using var submitted = await PostInteractionAsync(Submission(view, "talked pricing"));
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -405,9 +405,9 @@ public sealed class EndpointFacts : SlackHostTest
             {
                 ["values"] = new JsonObject
                 {
-                    [LogActivityModal.NotesBlockId] = new JsonObject
+                    [ActionForms.Notes] = new JsonObject
                     {
-                        [LogActivityModal.NotesActionId] = new JsonObject { ["type"] = "plain_text_input", ["value"] = notes },
+                        [ActionForms.Notes] = new JsonObject { ["type"] = "plain_text_input", ["value"] = notes },
                     },
                 },
             },

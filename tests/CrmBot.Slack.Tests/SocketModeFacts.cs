@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CrmBot.Core.Chat;
 using CrmBot.Slack.SocketMode;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -85,8 +86,8 @@ public sealed class SocketModeFacts : SlackHostTest
     {
         var socket = await Slack.NextSocketAsync();
         await socket.SendAsync(Hello);
-        var view = Inbound.LogActivityModal.Build(new Inbound.LogActivityModal.Origin("C1", false, "zh-TW",
-            new Dictionary<string, string> { ["type"] = "call" }));
+        var origin = new Inbound.ActionFormModal.Origin("C1", false, "zh-TW", CardVerbs.LogActivity, new Dictionary<string, string> { ["type"] = "call" });
+        var view = Inbound.ActionFormModal.Build(origin, "記錄通話", ActionForms.For(origin.Verb, origin.Data, origin.Language));
         view["state"] = JsonNode.Parse("""{"values":{"notes":{"notes":{"type":"plain_text_input","value":""}}}}""");
 
         await socket.SendAsync(new JsonObject
@@ -101,7 +102,7 @@ public sealed class SocketModeFacts : SlackHostTest
 
         var ack = await socket.ReceiveAsync();
         Assert.Equal("errors", ack!["payload"]!["response_action"]!.GetValue<string>());
-        Assert.Equal("請輸入內容摘要。", ack["payload"]!["errors"]!["notes"]!.GetValue<string>());
+        Assert.Equal("請填寫此欄。", ack["payload"]!["errors"]!["notes"]!.GetValue<string>());
     }
 
     [Fact]

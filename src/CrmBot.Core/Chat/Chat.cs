@@ -46,6 +46,8 @@ public sealed record ReplyButton(string Label, string Verb, IReadOnlyDictionary<
     /// <summary>A link button (open in CRM) instead of an action.</summary>
     public string? Url { get; init; }
     public bool Primary { get; init; }
+    /// <summary>Inputs asked for before the action runs (see <see cref="ActionForms"/>); their values join <see cref="Data"/>.</summary>
+    public IReadOnlyList<ReplyInput> Form { get; init; } = [];
 }
 
 public enum InputKind { Text, MultilineText, Date, Time, Choice, Toggle }
@@ -55,6 +57,7 @@ public sealed record ReplyInput(string Id, string Label, InputKind Kind)
 {
     public string? Value { get; init; }
     public string? Placeholder { get; init; }
+    public bool Required { get; init; }
     public IReadOnlyList<(string Value, string Label)> Choices { get; init; } = [];
 }
 

@@ -14,20 +14,23 @@ public static class ReplyButtons
     public const string OpenUrlVerb = "openUrl";
 
     /// <summary>The button for a row action, or null for "open in CRM" when no URL template is configured.</summary>
-    public static ReplyButton? ForRowAction(RowAction action, RecordLinks links)
+    public static ReplyButton? ForRowAction(RowAction action, RecordLinks links, string language)
     {
         var target = TargetOf(action.Record);
-        return action.Kind switch
+        var button = action.Kind switch
         {
-            RowActionKind.LogCall => new(action.Label, CardVerbs.LogActivity, With(target, ("type", "call"))),
-            RowActionKind.LogEmail => new(action.Label, CardVerbs.LogActivity, With(target, ("type", "email"))),
-            RowActionKind.Snooze => new(action.Label, CardVerbs.Snooze,
-                With(target, ("days", (action.Days ?? 7).ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+            RowActionKind.LogCall => new ReplyButton(action.Label, CardVerbs.LogActivity, With(target, ("type", "call"))),
+            RowActionKind.LogEmail => new ReplyButton(action.Label, CardVerbs.LogActivity, With(target, ("type", "email"))),
+            // Without a length, "snooze until…": the form asks for the date.
+            RowActionKind.Snooze => new ReplyButton(action.Label, CardVerbs.Snooze, action.Days is { } days
+                ? With(target, ("days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                : target),
             RowActionKind.OpenInCrm => links.UrlOf(action.Record) is { } url
-                ? new(action.Label, OpenUrlVerb, new Dictionary<string, string>()) { Url = url }
+                ? new ReplyButton(action.Label, OpenUrlVerb, new Dictionary<string, string>()) { Url = url }
                 : null,
             _ => null,
         };
+        return button is { Url: null } ? button with { Form = ActionForms.For(button.Verb, button.Data, language) } : button;
     }
 
     /// <summary>"Show more": runs the next-page request (the rows after the ones shown).</summary>

@@ -69,7 +69,7 @@ public sealed class BlockKitRenderer(RecordLinks? links = null)
                 foreach (var row in table.Rows)
                 {
                     blocks.AddRange(Sections(RowLine(table, row)));
-                    var actions = row.Actions.Select(a => ReplyButtons.ForRowAction(a, _links)).OfType<ReplyButton>().ToList();
+                    var actions = row.Actions.Select(a => ReplyButtons.ForRowAction(a, _links, language)).OfType<ReplyButton>().ToList();
                     blocks.AddRange(ActionBlocks(actions));
                 }
             else blocks.AddRange(Sections(string.Join("\n", table.Rows.Select(r => RowLine(table, r)))));

@@ -13,4 +13,6 @@ public static class SlackLimits
     public const int ButtonUrl = 3000;
     public const int ActionsElements = 25;
     public const int ContextElements = 10;
+    /// <summary>A modal's title, submit and close labels (views reference).</summary>
+    public const int ModalTitle = 24;
 }

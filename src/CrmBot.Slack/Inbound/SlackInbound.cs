@@ -87,6 +87,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         ChannelId = channel,
                         IsDirect = false, // decided by the processor, as for slash commands
                         Action = cardAction,
+                        ActionLabel = Str(action["text"], "text"),
                         ResponseUrl = Str(payload, "response_url"),
                         MessageTs = Str(payload["container"], "message_ts") ?? Str(payload["message"], "ts"),
                         MessageIsEphemeral = (payload["container"] as JsonObject)?["is_ephemeral"]?.GetValueKind() == JsonValueKind.True,
@@ -97,15 +98,17 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                 }
                 return null;
             case "view_submission":
-                if (payload["view"] is not JsonObject view || LogActivityModal.Read(view) is not { } submitted) return null;
-                var (origin, notes) = submitted;
-                if (notes.Length == 0)
+                if (payload["view"] is not JsonObject view || ActionFormModal.Read(view) is not { } submitted) return null;
+                var origin = submitted.Origin;
+                if (submitted.MissingRequired.Count > 0)
                     return new JsonObject
                     {
                         ["response_action"] = "errors",
-                        ["errors"] = new JsonObject { [LogActivityModal.NotesBlockId] = SlackTexts.NotesRequired(origin.Language) },
+                        ["errors"] = new JsonObject([.. submitted.MissingRequired.Select(id =>
+                            new KeyValuePair<string, JsonNode?>(id, SlackTexts.Required(origin.Language)))]),
                     };
-                var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal) { ["notes"] = notes };
+                var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal);
+                foreach (var (id, value) in submitted.Values) data[id] = value;
                 EnqueueOrLog(new SlackTurn
                 {
                     Source = SlackTurnSource.ViewSubmission,
@@ -114,7 +117,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     ChannelId = origin.ChannelId,
                     IsDirect = origin.IsDirect,
                     MessageTs = origin.MessageTs,
-                    Action = new CardAction(CardVerbs.LogActivity, data),
+                    Action = new CardAction(origin.Verb, data),
                 });
                 return null; // an empty 200 closes the modal
             default:

@@ -46,21 +46,9 @@ internal static partial class SlackTexts
     public static string SlackRefused(string language, string error) => language == TraditionalChinese
         ? $"Slack 拒絕了我的回覆（錯誤：{error}）。" : $"Slack refused my answer (error: {error}).";
 
-    public static string ModalTitle(string language, string type) => (language, type) switch
-    {
-        (TraditionalChinese, "email") => "記錄電子郵件",
-        (TraditionalChinese, _) => "記錄通話",
-        (_, "email") => "Log an email",
-        _ => "Log a call",
-    };
-
-    public static string NotesLabel(string language) => language == TraditionalChinese ? "內容摘要" : "What was said";
-
-    public static string Save(string language) => language == TraditionalChinese ? "儲存" : "Save";
-
     public static string Cancel(string language) => language == TraditionalChinese ? "取消" : "Cancel";
 
-    public static string NotesRequired(string language) => language == TraditionalChinese ? "請輸入內容摘要。" : "Please write a few words about it.";
+    public static string Required(string language) => language == TraditionalChinese ? "請填寫此欄。" : "Please fill this in.";
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex ChineseCharacter();

@@ -19,6 +19,8 @@ public sealed record SlackTurn
     public bool IsDirect { get; init; }
     public string? Text { get; init; }
     public CardAction? Action { get; init; }
+    /// <summary>The clicked button's label: the title of the form it opens, if any.</summary>
+    public string? ActionLabel { get; init; }
     public string? ResponseUrl { get; init; }
     /// <summary>The message a button was clicked on, for replacing it.</summary>
     public string? MessageTs { get; init; }

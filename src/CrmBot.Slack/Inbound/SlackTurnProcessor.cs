@@ -57,12 +57,12 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         var context = turn.ToChatContext();
         if (turn.Action is { } action)
         {
-            if (action.Verb == CardVerbs.LogActivity && !action.Data.ContainsKey("notes") && turn.TriggerId is not null)
+            if (ActionForms.For(action, asker.Language) is { Count: > 0 } form && turn.TriggerId is not null)
             {
                 // An ephemeral message cannot be read back or updated: the confirmation then comes as a new message.
-                var origin = new LogActivityModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Data,
+                var origin = new ActionFormModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Verb, action.Data,
                     turn.MessageIsEphemeral ? null : turn.MessageTs);
-                await api.OpenViewAsync(turn.TriggerId, LogActivityModal.Build(origin), ct);
+                await api.OpenViewAsync(turn.TriggerId, ActionFormModal.Build(origin, turn.ActionLabel ?? ActionForms.SubmitLabel(asker.Language), form), ct);
                 return (turn, null);
             }
             return (turn, await engine.HandleActionAsync(asker, context, action, ct));

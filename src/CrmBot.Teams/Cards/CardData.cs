@@ -52,7 +52,7 @@ internal sealed class CardData(RecordLinks links)
         ["tables"] = Array(report.Tables, t => ForTable(t, reply.Language)),
         ["hasChart"] = report.Chart is not null,
         ["chart"] = report.Chart is { } chart ? ForChart(chart, reply.Language) : new JsonObject(),
-        ["actions"] = Buttons(report.Actions.Select(ReplyButtons.ForSuggestion).Concat(reply.Buttons)),
+        ["actions"] = Buttons(report.Actions.Select(ReplyButtons.ForSuggestion).Concat(reply.Buttons), reply.Language),
     };
 
     /// <summary>One table, bound both as a Table (columns/rows) and as records (records with details and actions).</summary>
@@ -76,15 +76,15 @@ internal sealed class CardData(RecordLinks links)
                     ["align"] = x.i < table.Columns.Count ? table.Columns[x.i].Align.ToString() : "Left",
                 }),
             }),
-            ["records"] = Array(table.Rows, row => ForRecord(table, row, linkColumn)),
+            ["records"] = Array(table.Rows, row => ForRecord(table, row, linkColumn, language)),
             ["pageSummary"] = table.HasMore || table.Offset > 0
                 ? ReplyButtons.PageSummary(table.Offset, table.Rows.Count, table.TotalRows, language)
                 : "",
-            ["more"] = Buttons(table is { HasMore: true, NextPage: { } next } ? [ReplyButtons.ShowMore(next, language)] : []),
+            ["more"] = Buttons(table is { HasMore: true, NextPage: { } next } ? [ReplyButtons.ShowMore(next, language)] : [], language),
         };
     }
 
-    private JsonObject ForRecord(ResultTable table, Row row, int linkColumn)
+    private JsonObject ForRecord(ResultTable table, Row row, int linkColumn, string language)
     {
         var headingIndex = Math.Max(linkColumn, 0);
         return new JsonObject
@@ -97,7 +97,7 @@ internal sealed class CardData(RecordLinks links)
                     ["title"] = x.i < table.Columns.Count ? CardText.Escape(table.Columns[x.i].Header) : "",
                     ["value"] = CellText(x.cell, null),
                 }),
-            ["actions"] = Buttons(row.Actions.Select(a => ReplyButtons.ForRowAction(a, links)).OfType<ReplyButton>()),
+            ["actions"] = Buttons(row.Actions.Select(a => ReplyButtons.ForRowAction(a, links, language)).OfType<ReplyButton>(), language),
         };
     }
 
@@ -154,7 +154,7 @@ internal sealed class CardData(RecordLinks links)
                 ["description"] = CardText.Escape(h.Description),
                 ["examples"] = h.Examples.Count == 0 ? "" : examplesLabel + string.Join(" · ", h.Examples.Select(CardText.Escape)),
             }),
-            ["actions"] = Buttons(reply.Buttons),
+            ["actions"] = Buttons(reply.Buttons, reply.Language),
         };
     }
 
@@ -168,7 +168,7 @@ internal sealed class CardData(RecordLinks links)
             ReplyKind.Confirmation => "Good",
             _ => "Default",
         },
-        ["actions"] = Buttons(reply.Buttons),
+        ["actions"] = Buttons(reply.Buttons, reply.Language),
     };
 
     private static JsonObject ForSettings(Reply reply) => new()
@@ -184,13 +184,17 @@ internal sealed class CardData(RecordLinks links)
             ["placeholder"] = i.Placeholder ?? "",
             ["choices"] = Array(i.Choices, c => new JsonObject { ["title"] = c.Label, ["value"] = c.Value }),
         }),
-        ["actions"] = Buttons(reply.Buttons),
+        ["actions"] = Buttons(reply.Buttons, reply.Language),
     };
 
-    private static JsonArray Buttons(IEnumerable<ReplyButton> buttons) => Array(buttons, b =>
+    private static JsonArray Buttons(IEnumerable<ReplyButton> buttons, string language) => Array(buttons, b =>
     {
         var data = new JsonObject();
         foreach (var (key, value) in b.Data) data[key] = value;
+        // A button with a form is an Action.ShowCard holding the inputs and a Save button. Input ids must
+        // be unique in the card, so each is prefixed with the button's form key; TeamsTurnHandler strips it.
+        var formKey = b.Form.Count > 0 ? CardForms.KeyOf(b) : null;
+        if (formKey is not null) data[CardForms.FormField] = formKey;
         // Action.Submit has no verb: the fallback carries it in its data, as CardAction expects.
         var submitData = (JsonObject)data.DeepClone();
         submitData["verb"] = b.Verb;
@@ -201,6 +205,17 @@ internal sealed class CardData(RecordLinks links)
             ["data"] = data,
             ["submitData"] = submitData,
             ["isLink"] = b.Url is not null,
+            ["isForm"] = formKey is not null,
+            ["formInputs"] = Array(b.Form, i => new JsonObject
+            {
+                ["id"] = CardForms.InputId(formKey!, i.Id),
+                ["label"] = i.Label,
+                ["kind"] = i.Kind == InputKind.MultilineText ? "multiline" : i.Kind.ToString().ToLowerInvariant(),
+                ["placeholder"] = i.Placeholder ?? "",
+                ["required"] = i.Required,
+                ["errorMessage"] = Formats.For(language).IsChinese ? "請填寫此欄。" : "Please fill this in.",
+            }),
+            ["submitTitle"] = ActionForms.SubmitLabel(language),
             ["url"] = b.Url ?? "",
             ["style"] = b.Primary ? "positive" : "default",
         };

@@ -76,7 +76,8 @@ public static class PlaygroundEndpoints
         var asker = await AskerAsync(db, request.UserId, ct);
         if (asker is null)
             return Results.NotFound(new { error = "No such demo user." });
-        var action = new CardAction(request.Verb, request.Data ?? []);
+        // The Teams preview sends a card form's values as Teams does (CardForms); the Slack preview sends plain data.
+        var action = new CardAction(request.Verb, CardForms.Unwrap(new Dictionary<string, string>(request.Data ?? [], StringComparer.Ordinal)));
         var reply = await engine.HandleActionAsync(asker, Context(asker), action, ct);
         return Results.Ok(Render(reply, cards, blocks));
     }

@@ -36,14 +36,34 @@ public sealed class ReplyButtonsFacts
         var account = new RecordRef(RecordKind.Account, 7, "Acme");
         var links = new RecordLinks("https://crm.example.com/{kind}/{id}");
 
-        var call = ReplyButtons.ForRowAction(new RowAction(RowActionKind.LogCall, "Log a call", deal), links)!;
-        var snooze = ReplyButtons.ForRowAction(new RowAction(RowActionKind.Snooze, "Snooze", account, 30), links)!;
-        var open = ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), links)!;
+        var call = ReplyButtons.ForRowAction(new RowAction(RowActionKind.LogCall, "Log a call", deal), links, "en")!;
+        var snooze = ReplyButtons.ForRowAction(new RowAction(RowActionKind.Snooze, "Snooze", account, 30), links, "en")!;
+        var open = ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), links, "en")!;
 
         Assert.Equal((CardVerbs.LogActivity, "42", "call"), (call.Verb, call.Data["opportunityId"], call.Data["type"]));
         Assert.Equal((CardVerbs.Snooze, "7", "30"), (snooze.Verb, snooze.Data["accountId"], snooze.Data["days"]));
         Assert.Equal("https://crm.example.com/opportunity/42", open.Url);
-        Assert.Null(ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), RecordLinks.None));
+        Assert.Null(ReplyButtons.ForRowAction(new RowAction(RowActionKind.OpenInCrm, "Open", deal), RecordLinks.None, "en"));
+    }
+
+    /// <summary>Issue 8: log a call / an e-mail asks for notes; snooze until… asks for the date and an optional reason; a fixed snooze asks nothing.</summary>
+    [Theory]
+    [InlineData("en", "Notes", "Snooze until")]
+    [InlineData("zh-TW", "備註", "延後至")]
+    public void ForRowAction_AsksForNotesOrADate_WhereTheActionNeedsThem(string language, string notesLabel, string untilLabel)
+    {
+        var deal = new RecordRef(RecordKind.Opportunity, 42, "Acme");
+
+        var call = ReplyButtons.ForRowAction(new RowAction(RowActionKind.LogEmail, "Log an email", deal), RecordLinks.None, language)!;
+        var until = ReplyButtons.ForRowAction(new RowAction(RowActionKind.Snooze, "Snooze until…", deal), RecordLinks.None, language)!;
+        var week = ReplyButtons.ForRowAction(new RowAction(RowActionKind.Snooze, "Snooze 7 days", deal, 7), RecordLinks.None, language)!;
+
+        var notes = Assert.Single(call.Form);
+        Assert.Equal((ActionForms.Notes, notesLabel, InputKind.MultilineText, true), (notes.Id, notes.Label, notes.Kind, notes.Required));
+        Assert.False(until.Data.ContainsKey("days"));
+        Assert.Equal([(ActionForms.Until, untilLabel, InputKind.Date, true), (ActionForms.Reason, until.Form[1].Label, InputKind.Text, false)],
+            until.Form.Select(i => (i.Id, i.Label, i.Kind, i.Required)));
+        Assert.Empty(week.Form);
     }
 
     [Theory]

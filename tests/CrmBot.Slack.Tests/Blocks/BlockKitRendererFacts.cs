@@ -123,7 +123,7 @@ public sealed class BlockKitRendererFacts
     {
         var reply = SampleReplies.StaleDeals("zh-TW", rows: 3, total: 3);
         var expected = reply.Report!.Tables.SelectMany(t => t.Rows).SelectMany(r => r.Actions)
-            .Select(a => ReplyButtons.ForRowAction(a, RecordLinks.None)).OfType<ReplyButton>().Where(b => b.Url is null).ToList();
+            .Select(a => ReplyButtons.ForRowAction(a, RecordLinks.None, "zh-TW")).OfType<ReplyButton>().Where(b => b.Url is null).ToList();
 
         var decoded = Descendants(Renderer.Render(reply).Blocks)
             .Where(o => o["type"]?.GetValue<string>() == "button" && o["value"] is not null)

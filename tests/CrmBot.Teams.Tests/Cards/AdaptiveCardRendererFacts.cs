@@ -20,6 +20,30 @@ public sealed class AdaptiveCardRendererFacts
 
     private static Reply Sample(string name, string language) => SampleReplies.All(language).Single(s => s.Name == name).Reply;
 
+    /// <summary>
+    /// "Log a call" and "Snooze until…" open a form in the card: inputs with ids unique in the card, and a Save
+    /// button whose data names the form, so the handler gets the typed values under the engine's own ids.
+    /// </summary>
+    [Fact]
+    public void Render_GivesFormButtonsAShowCardWithUniquelyNamedInputsAndASaveButton()
+    {
+        var card = new AdaptiveCardRenderer(Links).Render(SampleReplies.StaleDeals("en", rows: 3, total: 3));
+
+        var forms = Descendants(card).Where(o => o["type"]?.GetValue<string>() == "Action.ShowCard").ToList();
+        var inputIds = forms.SelectMany(f => Descendants(f["card"]!.AsObject()))
+            .Where(o => o["type"]?.GetValue<string>() is { } t && t.StartsWith("Input.", StringComparison.Ordinal))
+            .Select(o => o["id"]!.GetValue<string>()).ToList();
+        Assert.Contains(forms, f => f["title"]!.GetValue<string>() == "Log a call");
+        Assert.Equal(inputIds.Count, inputIds.Distinct().Count());
+        foreach (var form in forms)
+        {
+            var save = Assert.Single(form["card"]!["actions"]!.AsArray())!;
+            var formKey = save["data"]![CardForms.FormField]!.GetValue<string>();
+            Assert.All(Descendants(form["card"]!.AsObject()).Where(o => o["id"] is not null),
+                input => Assert.StartsWith(formKey + "/", input["id"]!.GetValue<string>()));
+        }
+    }
+
     private static IEnumerable<JsonObject> Descendants(JsonNode? node) => node switch
     {
         JsonObject o => new[] { o }.Concat(o.SelectMany(p => Descendants(p.Value))),
@@ -113,7 +137,7 @@ public sealed class AdaptiveCardRendererFacts
     }
 
     [Fact]
-    public void Render_PutsExecuteButtonsInActionSetsWithSubmitFallbacks()
+    public void Render_PutsExecuteButtonsInActionSetsOrFormsWithSubmitFallbacks()
     {
         var card = new AdaptiveCardRenderer(Links).Render(SampleReplies.StaleDeals("en", rows: 1, total: 1));
 
@@ -125,8 +149,10 @@ public sealed class AdaptiveCardRendererFacts
             foreach (var (key, value) in e["data"]!.AsObject())
                 Assert.Equal(value!.GetValue<string>(), e["fallback"]!["data"]![key]!.GetValue<string>());
         });
-        var actionSets = Descendants(card).Where(o => o["type"]?.GetValue<string>() == "ActionSet").ToList();
-        Assert.Equal(executes.Count, actionSets.Sum(s => s["actions"]!.AsArray().Count(a => a!["type"]!.GetValue<string>() == "Action.Execute")));
+        // Either a button of an ActionSet, or the Save button of a form (an Action.ShowCard's card).
+        var holders = Descendants(card).Where(o => o["type"]?.GetValue<string>() == "ActionSet")
+            .Concat(Descendants(card).Where(o => o["type"]?.GetValue<string>() == "Action.ShowCard").Select(o => o["card"]!.AsObject()));
+        Assert.Equal(executes.Count, holders.Sum(s => s["actions"]!.AsArray().Count(a => a!["type"]!.GetValue<string>() == "Action.Execute")));
         Assert.Contains(Descendants(card), o => o["type"]?.GetValue<string>() == "Action.OpenUrl"
             && o["url"]!.GetValue<string>() == "https://crm.example.com/opportunity/5000");
     }

@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
+using CrmBot.Teams.Cards;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,13 +23,23 @@ public sealed class TeamsButtonRoundTripFacts
     private const string GenerousInvokeBudget = "Teams:InvokeBudget=00:00:30";
 
     [Fact]
-    public async Task LogACall_WritesAnActivityForTheDeal_AndTheInvokeCardSaysSo()
+    public async Task LogACall_FromTheNudgeCardsForm_WritesTheActivityWithItsNotes_AndTheInvokeCardSaysSo()
     {
         await using var bot = await RunningBot.StartAsync(GenerousInvokeBudget);
         var (rep, deal) = await LinkARepWithAnOpenDealAsync(bot);
         var before = await CallsAsync(bot, deal.Id, rep.Id);
 
-        // The data is what the nudge's "Log a call" button carries (ReplyButtons.ForRowAction).
+        // The nudge card as the bot renders it; the client fills in the "Log a call" form and presses Save:
+        // Teams sends the Save button's data with the form's input values beside it.
+        var nudge = NudgeMessage.Build(new NudgePlan(rep.Id, new DateOnly(2017, 9, 4),
+            [new NudgeCandidate(rep.Id, RecordKind.Opportunity, deal.Id, deal.Name, null, NudgeReasons.Stale, 20, deal.AmountCents, deal.Currency, null)], 1), rep);
+        var card = bot.Services.GetRequiredService<AdaptiveCardRenderer>().Render(nudge);
+        var form = Descendants(card).Single(o => o["type"]?.GetValue<string>() == "Action.ShowCard" && o["title"]!.GetValue<string>() == "Log a call");
+        var notesInput = Descendants(form["card"]!).Single(o => o["type"]?.GetValue<string>() == "Input.Text");
+        var save = form["card"]!["actions"]![0]!;
+        var data = save["data"]!.DeepClone().AsObject();
+        data[notesInput["id"]!.GetValue<string>()] = "talked pricing";
+
         var invoke = new JsonObject
         {
             ["type"] = "invoke", ["name"] = "adaptiveCard/action", ["id"] = "inv-1", ["channelId"] = "emulator", ["locale"] = "en-US",
@@ -35,11 +48,7 @@ public sealed class TeamsButtonRoundTripFacts
             ["serviceUrl"] = "http://127.0.0.1:9", // nothing listens: the answer must come in the HTTP response
             ["value"] = new JsonObject
             {
-                ["action"] = new JsonObject
-                {
-                    ["type"] = "Action.Execute", ["verb"] = CardVerbs.LogActivity,
-                    ["data"] = new JsonObject { ["type"] = "call", ["opportunityId"] = deal.Id.ToString() },
-                },
+                ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = save["verb"]!.GetValue<string>(), ["data"] = data },
                 ["trigger"] = "manual",
             },
         };
@@ -53,9 +62,19 @@ public sealed class TeamsButtonRoundTripFacts
         Assert.Contains(deal.Name, cardText);
         Assert.Contains("logged", cardText, StringComparison.OrdinalIgnoreCase);
 
-        var after = await CallsAsync(bot, deal.Id, rep.Id);
-        Assert.Equal(before + 1, after);
+        Assert.Equal(before + 1, await CallsAsync(bot, deal.Id, rep.Id));
+        await using var scope = bot.Services.CreateAsyncScope();
+        var latest = await scope.ServiceProvider.GetRequiredService<CrmDbContext>().Activities
+            .Where(a => a.OpportunityId == deal.Id).OrderByDescending(a => a.Id).FirstAsync();
+        Assert.Equal("talked pricing", latest.Notes);
     }
+
+    private static IEnumerable<JsonObject> Descendants(JsonNode node) => node switch
+    {
+        JsonObject o => [o, .. o.Select(p => p.Value).OfType<JsonNode>().SelectMany(Descendants)],
+        JsonArray a => a.OfType<JsonNode>().SelectMany(Descendants),
+        _ => [],
+    };
 
     [Fact]
     public async Task LogACall_WritesNothing_WhenTheDealBelongsToSomeoneElse()

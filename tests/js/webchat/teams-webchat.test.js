@@ -150,3 +150,30 @@ test('clicking "Snooze 7 days" on a stale deal answers with a card confirming th
     await tab.close();
   }
 });
+
+test('"Log call" opens a notes form in the card; Save logs the call and a card confirms it', { timeout: 180_000 }, async () => {
+  const { tab, input } = await openChat();
+  try {
+    await input.fill('my stale deals');
+    await input.press('Enter');
+    const card = tab.locator('.ac-adaptiveCard').first();
+    const logCall = card.getByRole('button', { name: 'Log call', exact: true }).first();
+    await logCall.waitFor({ timeout: 90_000 });
+    await logCall.click();
+    // The form (an Action.ShowCard) opens inside the card: a notes box and its Save button.
+    const notes = card.locator('textarea').first();
+    await notes.waitFor({ timeout: 10_000 });
+    await notes.fill('talked pricing with the champion');
+    const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
+    await card.getByRole('button', { name: 'Save' }).first().click();
+    await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
+    await tab.screenshot({ path: join(screenshots, 'teams-webchat-log-call.png'), fullPage: true });
+
+    const texts = await cardTexts(tab);
+    const followUp = texts[texts.length - 1];
+    assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
+    assert.match(followUp, /Logged a call/);
+  } finally {
+    await tab.close();
+  }
+});
