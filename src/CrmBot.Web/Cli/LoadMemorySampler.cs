@@ -8,12 +8,12 @@ namespace CrmBot.Web.Cli;
 /// SQLite page caches) and ignored; memory is flat when the mean of the last quarter is at most
 /// <see cref="Tolerance"/> above the mean of the second quarter. A leak grows steadily and fails this;
 /// the sawtooth of the garbage collector does not. Runs shorter than <see cref="MinimumSamples"/> seconds
-/// are not judged.
+/// are not judged (a quarter of fewer than five samples says little).
 /// </summary>
 public sealed class LoadMemorySampler : IAsyncDisposable
 {
     public const double Tolerance = 0.20;
-    public const int MinimumSamples = 8;
+    public const int MinimumSamples = 20;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly List<long> _samples = [];

@@ -23,7 +23,7 @@ public static class LoadReport
         static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
         static string Mb(double bytes) => (bytes / (1024 * 1024)).ToString("0", CultureInfo.InvariantCulture);
         var samples = run.Samples;
-        var errors = samples.Where(s => s.Error is not null).ToList();
+        var errors = run.WarmUp.Concat(samples).Where(s => s.Error is not null).ToList();
         var acks = samples.Where(s => s.AckMs is not null).Select(s => s.AckMs!.Value).Order().ToList();
         var slowAcks = acks.Count(a => a >= LoadVerb.SlackAckLimit.TotalMilliseconds);
         var memory = run.Memory;
@@ -35,7 +35,8 @@ public static class LoadReport
         text.AppendLine($"# crmbot load ({provider}): {users.Count} users ({teams} Teams, {users.Count - teams} Slack; " +
             $"{users.Count - managers} reps, {managers} managers; en and zh-TW), {limit}");
         text.AppendLine();
-        text.AppendLine($"Ran {run.Elapsed.TotalSeconds:0.0} s: {samples.Count} requests, {samples.Count / Math.Max(run.Elapsed.TotalSeconds, 0.001):0.0} per second, {errors.Count} errors.");
+        text.AppendLine($"Ran {run.Elapsed.TotalSeconds:0.0} s after {run.WarmUp.Count} warm-up requests (one of each kind, not timed): " +
+            $"{samples.Count} requests, {samples.Count / Math.Max(run.Elapsed.TotalSeconds, 0.001):0.0} per second, {errors.Count} errors.");
         text.AppendLine();
         text.AppendLine("| channel | requests | errors | p50 ms | p95 ms | p99 ms | max ms |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");

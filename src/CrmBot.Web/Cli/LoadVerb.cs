@@ -100,8 +100,8 @@ public static class LoadVerb
         }
     }
 
-    /// <summary>Everything measured in one run.</summary>
-    public sealed record LoadRun(IReadOnlyList<LoadSample> Samples, TimeSpan Elapsed, LoadMemorySampler.Summary Memory, int[] Collections);
+    /// <summary>Everything measured in one run; warm-up requests count for errors, not for times.</summary>
+    public sealed record LoadRun(IReadOnlyList<LoadSample> WarmUp, IReadOnlyList<LoadSample> Samples, TimeSpan Elapsed, LoadMemorySampler.Summary Memory, int[] Collections);
 
     /// <summary>
     /// Every user asks, waits for the answer, asks again, until the duration is over or the request budget is spent.
@@ -110,6 +110,12 @@ public static class LoadVerb
     /// </summary>
     private static async Task<LoadRun> RunLoadAsync(LoadClient client, IReadOnlyList<LoadUser> users, TimeSpan duration, int requests)
     {
+        // Warm-up, not timed: each kind of request once, so the first measured seconds are not JIT and query compilation.
+        var warmUp = new List<LoadSample>();
+        foreach (var user in users.DistinctBy(u => u.Channel))
+            foreach (var kind in LoadClient.KindsFor(user.Channel))
+                warmUp.Add(await client.SendAsync(kind, user, user.Sentences[0], CancellationToken.None));
+
         var samples = new ConcurrentBag<LoadSample>();
         var budget = requests;
         using var stop = new CancellationTokenSource(duration);
@@ -130,7 +136,7 @@ public static class LoadVerb
         watch.Stop();
         var summary = await memory.StopAsync();
         var collections = Collections().Zip(collectionsBefore, (after, before) => after - before).ToArray();
-        return new LoadRun([.. samples], watch.Elapsed, summary, collections);
+        return new LoadRun(warmUp, [.. samples], watch.Elapsed, summary, collections);
     }
 
     private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
