@@ -29,6 +29,8 @@ public sealed class LoadClient(HttpClient http, LoadFakeChannels fake, string sl
     public static readonly TimeSpan AnswerDeadline = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private const string SlackBotUserId = "UBOTLOAD";
+    // Keys are unique across runs too: Slack event ids are remembered in the database (de-duplication).
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private long _sequence;
 
     public static IReadOnlyList<LoadRequestKind> KindsFor(LoadChannel channel) => channel == LoadChannel.Teams
@@ -37,7 +39,7 @@ public sealed class LoadClient(HttpClient http, LoadFakeChannels fake, string sl
 
     public async Task<LoadSample> SendAsync(LoadRequestKind kind, LoadUser user, string sentence, CancellationToken ct)
     {
-        var key = $"load-{Interlocked.Increment(ref _sequence)}";
+        var key = $"load-{_run}-{Interlocked.Increment(ref _sequence)}";
         var answer = fake.Expect(key);
         try
         {

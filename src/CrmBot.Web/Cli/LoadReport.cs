@@ -52,6 +52,15 @@ public static class LoadReport
         text.AppendLine($"Slack acks (commands, mentions, buttons): {acks.Count}, p50 {Ms(P(acks, 0.50))} ms, p99 {Ms(P(acks, 0.99))} ms, max {Ms(acks.LastOrDefault())} ms; " +
             $"{slowAcks} at or over the 3 s limit (design target: 100 ms).");
         text.AppendLine();
+        // Per kind: an app_mention's ack includes the de-duplication insert (a database write); the others do not touch the database.
+        text.AppendLine("| Slack ack | acks | p50 ms | p99 ms | max ms |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var group in samples.Where(s => s.AckMs is not null).GroupBy(s => s.Kind).OrderBy(g => g.Key))
+        {
+            var times = group.Select(s => s.AckMs!.Value).Order().ToList();
+            text.AppendLine($"| {Rows[group.Key].Split(" (")[0]} | {times.Count} | {Ms(P(times, 0.50))} | {Ms(P(times, 0.99))} | {Ms(times[^1])} |");
+        }
+        text.AppendLine();
         var verdict = memory.Verdict switch
         {
             LoadMemorySampler.Verdict.Flat => "flat",
