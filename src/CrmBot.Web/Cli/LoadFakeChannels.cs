@@ -109,7 +109,8 @@ public sealed class LoadFakeChannels : IAsyncDisposable
                     Arrived(thread, body, arrivedAt);
                 return new JsonObject { ["ok"] = true, ["ts"] = "1.000001", ["message_ts"] = "1.000001" };
             case "conversations.open":
-                return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "DLOAD" } };
+                // Each user has their own DM with the bot, as in a real workspace.
+                return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = $"D{body?["users"]?.GetValue<string>()}" } };
             case "files.getUploadURLExternal":
                 return new JsonObject { ["ok"] = true, ["upload_url"] = new Uri(Address, UploadPath.TrimStart('/')).ToString(), ["file_id"] = "FLOAD" };
             default:
