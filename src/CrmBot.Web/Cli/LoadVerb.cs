@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using CrmBot.Core.Data;
 using CrmBot.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
