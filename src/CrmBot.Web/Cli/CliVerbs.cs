@@ -14,6 +14,7 @@ public static class CliVerbs
         ["bench"] = (BenchVerbs.Usage, BenchVerbs.RunAsync),
         ["teams"] = (TeamsPackageVerb.Usage, TeamsPackageVerb.RunAsync),
         ["link"] = (LinkVerb.Usage, LinkVerb.RunAsync),
+        ["load"] = (LoadVerb.Usage, LoadVerb.RunAsync),
     };
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>
