@@ -13,13 +13,16 @@ public sealed class ChatOptions
 
     /// <summary>The bot's display name: a leading "@CrmBot" or &lt;at&gt;CrmBot&lt;/at&gt; addresses it and is not part of the command.</summary>
     public string BotName { get; set; } = "CrmBot";
+
+    /// <summary>Chat turns answered at once (see <see cref="TurnGate"/>); more wait their turn. Default: twice the cores, at least 4.</summary>
+    public int MaxConcurrentTurns { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
 }
 
 /// <summary>
 /// Text → <see cref="CommandParser"/> → the handler <see cref="ChatRoutes"/> names → <see cref="Reply"/>.
 /// Buttons go the same way by verb. Whatever happens inside a handler, the user gets an answer.
 /// </summary>
-public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> options, ILogger<ChatEngine> logger) : IChatEngine
+public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> options, TurnGate gate, ILogger<ChatEngine> logger) : IChatEngine
 {
     public Task<Reply> HandleTextAsync(Asker asker, ChatContext context, string text, CancellationToken ct) =>
         HandleCommandAsync(CommandParser.Parse(text, new ParseContext(options.Value.BotName)), asker, context, ct);
@@ -31,7 +34,7 @@ public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> 
         if (route.Handler is null)
             throw new InvalidOperationException($"No handler is registered in ChatRoutes for {command.GetType().Name}.");
         var handler = (ICommandHandler)services.GetRequiredService(route.Handler);
-        return GuardAsync(turn, () => handler.HandleAsync(command, turn, ct), command.GetType().Name);
+        return gate.RunAsync(() => GuardAsync(turn, () => handler.HandleAsync(command, turn, ct), command.GetType().Name), ct);
     }
 
     public Task<Reply> HandleActionAsync(Asker asker, ChatContext context, CardAction action, CancellationToken ct)
@@ -41,7 +44,7 @@ public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> 
         if (route.Handler is null)
             return Task.FromResult(turn.Error("That button no longer works. Type `help` to see what I can do.", "這個按鈕已失效。輸入「說明」看看我能做什麼。"));
         var handler = (ICardActionHandler)services.GetRequiredService(route.Handler);
-        return GuardAsync(turn, () => handler.HandleAsync(action, turn, ct), action.Verb);
+        return gate.RunAsync(() => GuardAsync(turn, () => handler.HandleAsync(action, turn, ct), action.Verb), ct);
     }
 
     /// <summary>A failure inside a handler (database down, a bug) is logged and answered politely, never shown as a stack trace.</summary>

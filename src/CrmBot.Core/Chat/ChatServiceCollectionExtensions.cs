@@ -14,6 +14,8 @@ public static class ChatServiceCollectionExtensions
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ChatOptions>().Validate(o => o.MaxConcurrentTurns >= 1, "Chat:MaxConcurrentTurns must be at least 1.");
+        services.TryAddSingleton<TurnGate>();
         services.AddScoped<ChatEngine>();
         services.AddScoped<IChatEngine>(sp => sp.GetRequiredService<ChatEngine>());
         services.AddScoped<IIdentityLinker, IdentityLinker>();

@@ -16,6 +16,18 @@ namespace CrmBot.Web.Hosting;
 /// <summary>Builds the web host: options, database, channels, jobs, endpoints. Tests build it the same way.</summary>
 public static class BotHost
 {
+    /// <summary>
+    /// Up to <see cref="ChatOptions.MaxConcurrentTurns"/> turns hold a thread each while SQLite works
+    /// (see <see cref="TurnGate"/>). The pool's minimum is raised above that, so a request that must answer
+    /// at once (a Slack ack) finds a thread without waiting for the pool to grow (about 2 threads a second).
+    /// </summary>
+    private static void KeepThreadsForAcks(ChatOptions chat)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = chat.MaxConcurrentTurns + 4 * Environment.ProcessorCount + 8;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, completionPorts);
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The repository-root appsettings.json is copied next to the binary: that is the file loaded.
@@ -43,6 +55,7 @@ public static class BotHost
         // --- Reports and the chat engine (channel-neutral) ---
         builder.Services.AddCrmReports(config);
         builder.Services.AddChatEngine();
+        KeepThreadsForAcks(config.GetSection(ChatOptions.Section).Get<ChatOptions>() ?? new ChatOptions());
 
         // --- Channels: each owns its wire format, auth, renderer and sender ---
         // Both renderers link records to the CRM when Crm:RecordUrlTemplate is set.
