@@ -60,6 +60,8 @@ public static class TeamsEndpoint
         if (!auth.Succeeded)
         {
             log.LogWarning("Rejected a {Type} activity with {Status}: {Reason}", activity.Type, auth.StatusCode, auth.Failure);
+            if (auth.StatusCode == StatusCodes.Status503ServiceUnavailable)
+                http.Response.Headers.RetryAfter = "60"; // the keys are fetched again on the next request
             return Results.StatusCode(auth.StatusCode);
         }
 
