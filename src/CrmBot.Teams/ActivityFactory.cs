@@ -23,6 +23,20 @@ public static class ActivityFactory
         Attachments = [CardAttachment(SubmitFallback.IsNeededFor(inbound.ChannelId) ? SubmitFallback.Apply(card) : card)],
     };
 
+    /// <summary>A short text answering <paramref name="inbound"/> (a late "try again" to a card action).</summary>
+    public static Activity TextReply(Activity inbound, string text) => new()
+    {
+        Type = "message",
+        From = inbound.Recipient,
+        Recipient = inbound.From,
+        Conversation = new ConversationAccount { Id = inbound.Conversation?.Id },
+        ChannelId = inbound.ChannelId,
+        ServiceUrl = inbound.ServiceUrl,
+        ReplyToId = inbound.Id,
+        Locale = inbound.Locale,
+        Text = text,
+    };
+
     /// <summary>"Working on it" while a report runs.</summary>
     public static Activity Typing(Activity inbound) => new()
     {

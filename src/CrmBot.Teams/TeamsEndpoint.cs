@@ -60,6 +60,8 @@ public static class TeamsEndpoint
         if (!auth.Succeeded)
         {
             log.LogWarning("Rejected a {Type} activity with {Status}: {Reason}", activity.Type, auth.StatusCode, auth.Failure);
+            if (auth.StatusCode == StatusCodes.Status503ServiceUnavailable)
+                http.Response.Headers.RetryAfter = "60"; // the keys are fetched again on the next request
             return Results.StatusCode(auth.StatusCode);
         }
 
@@ -145,10 +147,14 @@ public static class TeamsEndpoint
         await using var _ = scope;
         try
         {
-            if ((await work).Card is not { } card)
-                return; // a private answer already went to the user's 1:1 chat
+            // The card, or the short message (sent privately; try again) that the caller would have seen in time.
+            var answer = await work;
+            var late = answer.Card is { } card ? ActivityFactory.CardReply(activity, card)
+                : answer.Message is { } message ? ActivityFactory.TextReply(activity, message) : null;
+            if (late is null)
+                return;
             var connector = scope.ServiceProvider.GetRequiredService<ConnectorClient>();
-            await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.CardReply(activity, card), stopping);
+            await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, late, stopping);
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {

@@ -52,13 +52,24 @@ public sealed class TeamsTurnHandler(
     /// </summary>
     public async Task<InvokeAnswer> HandleCardActionAsync(Activity activity, CardAction action, CancellationToken ct)
     {
-        var (asker, email) = await BeginTurnAsync(activity, ct);
-        if (asker is null)
-            return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email)), null);
-        var reply = await RunEngineAsync(activity, asker, null, action, ct);
-        if (reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct))
-            return new InvokeAnswer(null, Texts.SentPrivately(reply.Language).Text);
-        return new InvokeAnswer(renderer.Render(reply), null);
+        try
+        {
+            var (asker, email) = await BeginTurnAsync(activity, ct);
+            if (asker is null)
+                return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email)), null);
+            var reply = await RunEngineAsync(activity, asker, null, action, ct);
+            if (reply.Kind == ReplyKind.Error)
+                return new InvokeAnswer(null, reply.Text); // the card (and what was typed in it) stays
+            if (reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct))
+                return new InvokeAnswer(null, Texts.SentPrivately(reply.Language).Text);
+            return new InvokeAnswer(renderer.Render(reply), null);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // The database or the linker failed before the engine ran: a polite message; the card stays.
+            log.LogError(e, "A Teams card action {Verb} failed in conversation {Conversation}", action.Verb, activity.Conversation?.Id);
+            return new InvokeAnswer(null, Texts.Error(LanguageOf(activity, null)).Text);
+        }
     }
 
     /// <summary>The data of an Action.Execute, or null when the invoke value is malformed.</summary>
@@ -96,7 +107,8 @@ public sealed class TeamsTurnHandler(
         }
 
         var card = renderer.Render(reply);
-        if (isSubmit && activity.ReplyToId is not null && await TryReplaceCardAsync(activity, card, ct))
+        // An error never replaces the submitted card: the form, with what the user typed, stays to be sent again.
+        if (isSubmit && reply.Kind != ReplyKind.Error && activity.ReplyToId is not null && await TryReplaceCardAsync(activity, card, ct))
             return;
         await connector.ReplyToActivityAsync(activity.ServiceUrl, activity.Conversation.Id, activity.Id ?? "", ActivityFactory.CardReply(activity, card), ct);
     }

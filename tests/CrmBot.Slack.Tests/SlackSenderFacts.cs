@@ -1,5 +1,6 @@
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Scheduling;
 using CrmBot.Slack.Api;
 using CrmBot.Slack.Blocks;
 using CrmBot.Slack.Inbound;
@@ -8,6 +9,7 @@ using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CrmBot.Slack.Tests;
 
@@ -83,6 +85,44 @@ public sealed class SlackSenderFacts : IAsyncLifetime
         var result = await Sender(db).SendToUserAsync(1, Nudge, CancellationToken.None);
 
         Assert.Equal((SendStatus.Throttled, TimeSpan.FromSeconds(90)), (result.Status, result.RetryAfter));
+    }
+
+    [Fact]
+    public async Task Outbox_EndsA429StormWithARecordedFailure_AndSendsNothingTwice()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        var options = new NudgeOptions();
+        for (var i = 0; i < 3 * options.MaxAttempts; i++)
+            _slack.Script("chat.postMessage", 429, "", ("Retry-After", "90")); // longer than the API client waits itself
+        async Task<SendStatus?> TickAsync(bool first)
+        {
+            await using var db = _database.NewContext();
+            var outbox = new DeliveryOutbox(db, [Sender(db)], options, clock, NullLogger<DeliveryOutbox>.Instance);
+            if (!first)
+                return await outbox.RecoverAsync(CancellationToken.None) > 0 ? SendStatus.Sent : null;
+            var recorded = await outbox.TryRecordAsync(new Delivery
+            {
+                Key = "nudge:1:2026-11-27", Kind = DeliveryKind.Nudge, Platform = ChatPlatform.Slack, RecipientUserId = 1,
+                LocalDate = new DateOnly(2026, 11, 27), Status = DeliveryStatus.Pending,
+            }, Nudge, CancellationToken.None);
+            return await outbox.SendAsync(recorded!.Id, CancellationToken.None);
+        }
+
+        Assert.Equal(SendStatus.Throttled, await TickAsync(first: true));
+        for (var i = 0; i < 3 * options.MaxAttempts; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(89));
+            var calls = _slack.Calls("chat.postMessage").Count;
+            Assert.Null(await TickAsync(first: false));
+            Assert.Equal(calls, _slack.Calls("chat.postMessage").Count); // Retry-After honoured
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Null(await TickAsync(first: false));
+        }
+
+        await using var check = _database.NewContext();
+        var delivery = await check.Deliveries.SingleAsync();
+        Assert.Equal((DeliveryStatus.Failed, options.MaxAttempts), (delivery.Status, delivery.Attempts));
+        Assert.Equal(options.MaxAttempts, _slack.Calls("chat.postMessage").Count); // one post per attempt, none after giving up
     }
 
     [Fact]

@@ -16,11 +16,14 @@ public sealed class RunningBot : IAsyncDisposable
     {
         _app = app;
         _directory = directory;
+        DatabasePath = Path.Combine(directory, "crmbot.db");
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri Address { get; }
+    /// <summary>The SQLite file (fault tests lock, remove and restore it).</summary>
+    public string DatabasePath { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
 

@@ -23,6 +23,13 @@ public sealed class DatabaseOptions
 
     /// <summary>Seed of the demo data generator; the same seed and date give the same data.</summary>
     public int DemoSeed { get; set; } = 20171231;
+
+    /// <summary>
+    /// Bound of each database command. On SQLite it is also how long a command waits for a lock held by another
+    /// connection before it fails (the chat then answers "try again in a moment").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public static class DatabaseSetup
@@ -33,10 +40,10 @@ public static class DatabaseSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
+                services.AddDbContext<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
+                services.AddDbContext<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString, options.CommandTimeout));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Database:Provider must be Sqlite or SqlServer.");
@@ -44,13 +51,15 @@ public static class DatabaseSetup
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseSqlite(connectionString, s => s.CommandTimeout(30))
+    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString, TimeSpan? commandTimeout = null) =>
+        o.UseSqlite(connectionString, s => s.CommandTimeout(Seconds(commandTimeout)))
          .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
 
-    public static void ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseSqlServer(connectionString, s => s.CommandTimeout(30).EnableRetryOnFailure(3))
+    public static void ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString, TimeSpan? commandTimeout = null) =>
+        o.UseSqlServer(connectionString, s => s.CommandTimeout(Seconds(commandTimeout)).EnableRetryOnFailure(3))
          .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+
+    private static int Seconds(TimeSpan? timeout) => (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds);
 
     /// <summary>A context on a given SQLite connection string, outside DI (tests, CLI tools).</summary>
     public static CrmDbContext CreateSqlite(string connectionString)

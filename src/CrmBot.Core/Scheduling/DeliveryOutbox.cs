@@ -142,8 +142,9 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
         var (status, retryAt) = result.Status switch
         {
             SendStatus.Sent => (DeliveryStatus.Sent, (DateTime?)null),
-            // Rate limits pass: keep it pending until the channel's Retry-After (30 s when it gave none).
-            SendStatus.Throttled => (DeliveryStatus.Pending, now + (result.RetryAfter ?? FirstBackoff)),
+            // Rate limits pass: keep it pending until the channel's Retry-After (30 s when it gave none). A storm
+            // of 429s counts against MaxAttempts like any other failure, so it ends instead of looping forever.
+            SendStatus.Throttled when d.Attempts < options.MaxAttempts => (DeliveryStatus.Pending, now + (result.RetryAfter ?? FirstBackoff)),
             SendStatus.TransientFailure when d.Attempts < options.MaxAttempts => (DeliveryStatus.Pending, now + Backoff(d.Attempts)),
             SendStatus.Unreachable => (DeliveryStatus.Skipped, null),
             _ => (DeliveryStatus.Failed, null),

@@ -21,6 +21,7 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
     private static readonly TimeSpan KeepRows = TimeSpan.FromDays(1);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromHours(1);
     public const string KeyPrefix = "slack:";
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(1);
 
     private long _nextSweepTicks;
 
@@ -35,6 +36,8 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        // This runs before the 3-second ack: a locked database must not hold the answer to Slack for long.
+        db.Database.SetCommandTimeout(ClaimTimeout);
         db.ProcessedEvents.Add(new ProcessedEvent { Key = key, ReceivedAt = now.UtcDateTime });
         try
         {
@@ -42,13 +45,25 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
             await SweepOldRowsAsync(db, now, ct);
             return true;
         }
-        catch (DbUpdateException e)
+        catch (Exception e) when (e is DbUpdateException or DbException)
         {
             // A unique-key clash means another instance claimed it first; anything else is a database
-            // problem, and answering twice is better than not answering at all.
-            if (await db.ProcessedEvents.AnyAsync(p => p.Key == key, ct)) return false;
+            // problem (locked, unreachable), and answering twice is better than not answering at all.
+            if (await AlreadyClaimedAsync(db, key, ct)) return false;
             log.LogError(e, "Could not record Slack event {Key}; handling it anyway", key);
             return true;
+        }
+    }
+
+    private static async Task<bool> AlreadyClaimedAsync(CrmDbContext db, string key, CancellationToken ct)
+    {
+        try
+        {
+            return await db.ProcessedEvents.AnyAsync(p => p.Key == key, ct);
+        }
+        catch (DbException)
+        {
+            return false; // the database is down: the in-memory set is all we have
         }
     }
 

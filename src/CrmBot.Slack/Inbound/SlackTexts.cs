@@ -40,7 +40,7 @@ internal static partial class SlackTexts
         Language = language,
         Visibility = Visibility.Private,
         Title = language == TraditionalChinese ? "發生錯誤" : "Something went wrong",
-        Text = language == TraditionalChinese ? "抱歉，無法完成這個要求。請稍後再試。" : "Sorry, I couldn't answer that. Please try again later.",
+        Text = language == TraditionalChinese ? "抱歉，無法完成這個要求。請稍後再試。" : "Sorry, I couldn't answer that just now. Please try again in a moment.",
     };
 
     public static string SlackRefused(string language, string error) => language == TraditionalChinese

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace CrmBot.Teams.Auth;
 
-/// <summary>Whether an inbound activity may reach the bot: 200, or 401 / 403 with the reason (logged, never sent).</summary>
+/// <summary>Whether an inbound activity may reach the bot: 200, or 401 / 403 / 503 with the reason (logged, never sent).</summary>
 public sealed record AuthOutcome(int StatusCode, string? Failure, bool IsAnonymous = false)
 {
     public static readonly AuthOutcome Authenticated = new(StatusCodes.Status200OK, null);
@@ -15,6 +15,8 @@ public sealed record AuthOutcome(int StatusCode, string? Failure, bool IsAnonymo
     public bool Succeeded => StatusCode == StatusCodes.Status200OK;
     public static AuthOutcome Unauthorized(string why) => new(StatusCodes.Status401Unauthorized, why);
     public static AuthOutcome Forbidden(string why) => new(StatusCodes.Status403Forbidden, why);
+    /// <summary>We could not check the token (no signing keys): our outage, not the caller's fault; the channel may retry.</summary>
+    public static AuthOutcome Unavailable(string why) => new(StatusCodes.Status503ServiceUnavailable, why);
 }
 
 /// <summary>
@@ -66,7 +68,7 @@ public sealed class BotFrameworkAuthenticator(EndorsedKeyCache keys, IOptions<Te
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             log.LogError(e, "No Bot Framework signing keys available; refusing the request");
-            return AuthOutcome.Unauthorized("signing keys unavailable");
+            return AuthOutcome.Unavailable("signing keys unavailable");
         }
 
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters

@@ -13,6 +13,8 @@ public sealed record EndorsedKey(SecurityKey Key, IReadOnlySet<string> Endorseme
 /// which the stock OpenID configuration manager drops (BB EndorsementsRetriever reads them the same way).
 /// Refreshed every <see cref="RefreshInterval"/> (the doc asks for at least daily) and on demand when a
 /// token names an unknown key, at most once per <see cref="MinimumRefreshInterval"/>; one refresh at a time.
+/// While the metadata endpoint is unreachable the last keys keep working, until <see cref="KeysExpireAfter"/>
+/// since they were last fetched; with no keys at all, <see cref="GetKeysAsync"/> throws (the endpoint answers 503).
 /// </summary>
 public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOptions> options, TimeProvider time, ILogger<EndorsedKeyCache> log)
 {
@@ -20,6 +22,8 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromHours(24);
     // Stops a stream of tokens with made-up key ids from turning into a stream of metadata requests.
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromMinutes(5);
+    // Rides out a long metadata outage (a weekend), but does not trust keys that may have been rotated out for ever.
+    public static readonly TimeSpan KeysExpireAfter = TimeSpan.FromDays(3);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private IReadOnlyDictionary<string, EndorsedKey> _keys = new Dictionary<string, EndorsedKey>();
@@ -29,6 +33,7 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     /// <summary>The current keys; fetched when missing or older than a day, or (rate-limited) when <paramref name="kid"/> is unknown.</summary>
     public async Task<IReadOnlyDictionary<string, EndorsedKey>> GetKeysAsync(string? kid, CancellationToken ct)
     {
+        DropExpiredKeys();
         if (!RefreshDue(_keys, kid))
             return _keys;
 
@@ -56,6 +61,15 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
         {
             _refreshing.Release();
         }
+    }
+
+    private void DropExpiredKeys()
+    {
+        if (_keys.Count == 0 || time.GetUtcNow() - _fetchedAt < KeysExpireAfter)
+            return;
+        log.LogWarning("Bot Framework signing keys last fetched at {FetchedAt} have expired; refusing tokens until {Url} answers again",
+            _fetchedAt, options.Value.OpenIdMetadataUrl);
+        _keys = new Dictionary<string, EndorsedKey>();
     }
 
     private bool RefreshDue(IReadOnlyDictionary<string, EndorsedKey> keys, string? kid)

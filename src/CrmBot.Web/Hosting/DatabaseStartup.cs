@@ -1,7 +1,6 @@
 using CrmBot.Core.Data;
 using CrmBot.Core.Demo;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace CrmBot.Web.Hosting;
@@ -28,23 +27,6 @@ public static class DatabaseStartup
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup))
                 .LogInformation("Generated demo data for {Today}: {Rows} rows in {Seconds:F1} s (seed {Seed}; sign in as {Admin})",
                     today, result.Rows, result.Elapsed.TotalSeconds, options.DemoSeed, DemoDataGenerator.AdminEmail);
-        }
-    }
-}
-
-public sealed class DatabaseHealthCheck(CrmDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            return await db.Database.CanConnectAsync(ct)
-                ? HealthCheckResult.Healthy("database reachable")
-                : HealthCheckResult.Unhealthy("database unreachable");
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy("database unreachable", e);
         }
     }
 }

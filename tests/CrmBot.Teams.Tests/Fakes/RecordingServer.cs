@@ -37,10 +37,14 @@ public sealed class RecordingServer : IAsyncDisposable
     public Func<RecordedRequest, FakeResponse> Respond { get; set; } = _ => new FakeResponse(200, "{\"id\":\"1\"}");
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static async Task<RecordingServer> StartAsync(Func<RecordedRequest, FakeResponse>? respond = null)
+    /// <summary>Awaited before answering: a slow or hung server (it gets the request-aborted token).</summary>
+    public Func<RecordedRequest, CancellationToken, Task>? Stall { get; set; }
+
+    /// <param name="url">http://127.0.0.1:0 (any free port), or a fixed one to play a server that comes back.</param>
+    public static async Task<RecordingServer> StartAsync(Func<RecordedRequest, FakeResponse>? respond = null, string url = "http://127.0.0.1:0")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new RecordingServer(app);
@@ -58,6 +62,8 @@ public sealed class RecordingServer : IAsyncDisposable
         var request = new RecordedRequest(http.Request.Method, http.Features.Get<IHttpRequestFeature>()!.RawTarget, http.Request.Path.Value ?? "",
             http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
         _requests.Enqueue(request);
+        if (Stall is { } stall)
+            await stall(request, http.RequestAborted);
         var response = Respond(request);
         http.Response.StatusCode = response.Status;
         foreach (var (k, v) in response.Headers ?? new Dictionary<string, string>())
