@@ -48,7 +48,7 @@ public static class SlackEndpoints
         var body = await ReadVerifiedAsync(http);
         if (body is null) return Results.Unauthorized();
         if (ParseJson(body) is not { } envelope) return BadRequest(http);
-        var answer = await inbound.HandleEventAsync(envelope, http.RequestAborted);
+        var answer = inbound.HandleEvent(envelope);
         return answer is null ? Results.Ok() : Results.Json(answer);
     }
 

@@ -25,15 +25,26 @@ public sealed class SlackEventDeduplicatorFacts : IDisposable
         new(_services.GetRequiredService<IServiceScopeFactory>(), _clock, NullLogger<SlackEventDeduplicator>.Instance);
 
     [Fact]
-    public async Task TryClaim_IsTrueOnce_InOneInstanceAndAcrossInstances()
+    public void TryClaimHere_IsTrueOnce_PerInstance_WithoutTheDatabase()
+    {
+        var one = NewInstance();
+        _database.Dispose(); // the acknowledgement path must not need it
+
+        Assert.True(one.TryClaimHere("slack:event:E1"));
+        Assert.False(one.TryClaimHere("slack:event:E1"));
+        Assert.True(NewInstance().TryClaimHere("slack:event:E1"));
+    }
+
+    [Fact]
+    public async Task TryClaimEverywhere_IsTrueOnce_AcrossInstances()
     {
         var one = NewInstance();
         var two = NewInstance();
 
-        Assert.True(await one.TryClaimAsync("slack:event:E1", CancellationToken.None));
-        Assert.False(await one.TryClaimAsync("slack:event:E1", CancellationToken.None));
-        Assert.False(await two.TryClaimAsync("slack:event:E1", CancellationToken.None));
-        Assert.True(await two.TryClaimAsync("slack:event:E2", CancellationToken.None));
+        Assert.True(await one.TryClaimEverywhereAsync("slack:event:E1", CancellationToken.None));
+        Assert.False(await two.TryClaimEverywhereAsync("slack:event:E1", CancellationToken.None));
+        Assert.False(await one.TryClaimEverywhereAsync("slack:event:E1", CancellationToken.None));
+        Assert.True(await two.TryClaimEverywhereAsync("slack:event:E2", CancellationToken.None));
     }
 
     [Fact]
@@ -49,7 +60,7 @@ public sealed class SlackEventDeduplicatorFacts : IDisposable
             await db.SaveChangesAsync();
         }
 
-        Assert.True(await NewInstance().TryClaimAsync("slack:event:new", CancellationToken.None));
+        Assert.True(await NewInstance().TryClaimEverywhereAsync("slack:event:new", CancellationToken.None));
 
         await using var check = _database.NewContext();
         Assert.Equal(["slack:event:new", "slack:event:recent", "teams:activity:old"],

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace CrmBot.Slack.Inbound;
 
 /// <summary>
-/// "Have we handled this event already?" across retries and instances: an in-memory set answers the
-/// common case (the immediate retry hits the same instance), the ProcessedEvent table's unique key
-/// answers for every instance (insert-or-ignore: the first insert wins).
+/// "Have we handled this event already?" across retries and instances, in two steps: an in-memory set
+/// answers at acknowledgement time (the immediate retry hits the same instance; no database in the
+/// 3-second path), and the ProcessedEvent table's unique key answers for every instance just before
+/// the turn is answered (insert-or-ignore: the first insert wins).
 /// </summary>
 public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlackEventDeduplicator> log)
 {
@@ -21,23 +22,26 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
     private static readonly TimeSpan KeepRows = TimeSpan.FromDays(1);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromHours(1);
     public const string KeyPrefix = "slack:";
-    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(1);
 
     private long _nextSweepTicks;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
 
-    /// <summary>True for the first claim of <paramref name="key"/>; false for every repeat.</summary>
-    public async Task<bool> TryClaimAsync(string key, CancellationToken ct)
+    /// <summary>True for the first claim of <paramref name="key"/> on this instance; false for a repeat. No I/O.</summary>
+    public bool TryClaimHere(string key)
     {
         var now = clock.GetUtcNow();
         if (!_seen.TryAdd(key, now)) return false;
         if (_seen.Count > PruneAbove) Prune(now);
+        return true;
+    }
 
+    /// <summary>True for the first claim of <paramref name="key"/> by any instance sharing the database; false for a repeat.</summary>
+    public async Task<bool> TryClaimEverywhereAsync(string key, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        // This runs before the 3-second ack: a locked database must not hold the answer to Slack for long.
-        db.Database.SetCommandTimeout(ClaimTimeout);
         db.ProcessedEvents.Add(new ProcessedEvent { Key = key, ReceivedAt = now.UtcDateTime });
         try
         {

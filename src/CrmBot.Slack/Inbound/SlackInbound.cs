@@ -39,7 +39,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
     }
 
     /// <summary>An Events API envelope. Returns the body to answer with (the url_verification challenge) or null.</summary>
-    public async Task<JsonObject?> HandleEventAsync(JsonObject envelope, CancellationToken ct)
+    public JsonObject? HandleEvent(JsonObject envelope)
     {
         switch (Str(envelope, "type"))
         {
@@ -56,13 +56,15 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
         if (turn is null) return null;
 
         // Slack retries anything not acked in 3 s and delivers at least once: answer each event_id once.
+        // Here only this instance's memory is asked; the worker asks every instance (the database) before answering.
         var eventId = Str(envelope, "event_id");
-        if (eventId is not null && !await dedupe.TryClaimAsync(SlackEventDeduplicator.KeyPrefix + "event:" + eventId, ct))
+        var claimKey = eventId is null ? null : SlackEventDeduplicator.KeyPrefix + "event:" + eventId;
+        if (claimKey is not null && !dedupe.TryClaimHere(claimKey))
         {
             log.LogInformation("Slack event {EventId} already handled; ignoring the retry", eventId);
             return null;
         }
-        EnqueueOrLog(turn);
+        EnqueueOrLog(turn with { ClaimKey = claimKey });
         return null;
     }
 

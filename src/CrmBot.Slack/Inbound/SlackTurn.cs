@@ -11,6 +11,8 @@ public enum SlackTurnSource { SlashCommand, Event, BlockAction, ViewSubmission }
 public sealed record SlackTurn
 {
     public required SlackTurnSource Source { get; init; }
+    /// <summary>The event's key to claim across instances before answering (events only; Slack retries them).</summary>
+    public string? ClaimKey { get; init; }
     public required string TeamId { get; init; }
     public required string UserId { get; init; }
     /// <summary>Where the request came from; null for a modal opened without a channel.</summary>

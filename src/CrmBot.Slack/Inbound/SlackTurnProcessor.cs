@@ -16,10 +16,15 @@ namespace CrmBot.Slack.Inbound;
 /// Personal answers asked for in a channel are only ever shown to the asker.
 /// </summary>
 public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engine, SlackApiClient api, BlockKitRenderer renderer,
-    ChartImageRenderer charts, SlackConversations conversations, ILogger<SlackTurnProcessor> log)
+    ChartImageRenderer charts, SlackConversations conversations, SlackEventDeduplicator dedupe, ILogger<SlackTurnProcessor> log)
 {
     public async Task ProcessAsync(SlackTurn turn, CancellationToken ct)
     {
+        if (turn.ClaimKey is not null && !await dedupe.TryClaimEverywhereAsync(turn.ClaimKey, ct))
+        {
+            log.LogInformation("Slack event {Key} was answered by another instance; skipping it", turn.ClaimKey);
+            return;
+        }
         var language = SlackTexts.LanguageOf(turn.Text);
         Reply? reply;
         try

@@ -128,7 +128,7 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
         var payload = envelope["payload"] as JsonObject ?? [];
         JsonObject? answer = envelope["type"]?.GetValue<string>() switch
         {
-            "events_api" => await inbound.HandleEventAsync(payload, ct),
+            "events_api" => inbound.HandleEvent(payload),
             "slash_commands" => inbound.HandleCommand(payload),
             "interactive" => inbound.HandleInteraction(payload),
             var other => LogUnknown(other),

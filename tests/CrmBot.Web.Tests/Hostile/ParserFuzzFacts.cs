@@ -132,7 +132,7 @@ public sealed class ParserFuzzFacts
                         body = fuzz.Mutate(SlackSeeds[i % 3 == 1 ? (i / 3) % 3 : 0]);
                         if (SlackEndpoints.ParseJson(body) is { } envelope)
                         {
-                            await inbound.HandleEventAsync(envelope, CancellationToken.None);
+                            inbound.HandleEvent(envelope);
                             answered++;
                         }
                         break;
