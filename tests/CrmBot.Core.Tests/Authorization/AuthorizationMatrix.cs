@@ -38,12 +38,12 @@ public enum Place { Dm, TeamsChannel, SlackChannel }
 public sealed record MatrixRow(
     string Name, string Topic, Outcome Rep, Outcome Manager, Outcome Admin,
     string? Text = null, Func<AuthorizationOrg, CardAction>? Action = null, string? Verb = null,
-    IReadOnlyList<string>? Subject = null, Func<string, Outcome?>? InChannel = null)
+    IReadOnlyList<string>? Subject = null, Func<string, Place, Outcome?>? InChannel = null)
 {
     public Outcome For(string asker, Place place)
     {
         var outcome = asker switch { Ann => Rep, Mia => Manager, _ => Admin };
-        return place != Place.Dm && InChannel?.Invoke(asker) is { } inChannel ? inChannel : outcome;
+        return place != Place.Dm && InChannel?.Invoke(asker, place) is { } inChannel ? inChannel : outcome;
     }
 
     public override string ToString() => Name;
@@ -105,10 +105,12 @@ public static class AuthorizationMatrix
 
         // Section 7: managers (their teams) and admins set up a channel's scheduled posts, in that channel.
         rows.Add(new("subscribe", "subscribe", Refused, Error, Error, Text: "subscribe leaderboard weekly monday 9:00",
-            InChannel: a => a == Mia ? Done : a == Ada ? Error : null)); // Ada manages no team: she must name one
+            InChannel: (a, _) => a == Mia ? Done : a == Ada ? Error : null)); // Ada manages no team: she must name one
         rows.Add(new("subscribe another team", "subscribe", Refused, Error, Error, Text: "subscribe leaderboard weekly monday 9:00 for team South",
-            InChannel: a => a == Mia ? Refused : a == Ada ? Done : null));
-        rows.Add(new("unsubscribe", "subscribe", Refused, Error, Error, Text: "unsubscribe leaderboard", InChannel: a => a == Ann ? null : Listed));
+            InChannel: (a, _) => a == Mia ? Refused : a == Ada ? Done : null));
+        // The Slack channel carries South's leaderboard: Mia (North) has nothing there to stop, Ada stops it.
+        rows.Add(new("unsubscribe", "subscribe", Refused, Error, Error, Text: "unsubscribe leaderboard",
+            InChannel: (a, place) => a == Ann ? null : a == Ada && place == Place.SlackChannel ? Done : Listed));
         rows.Add(new("list subscriptions", "subscribe", Listed, Listed, Listed, Text: "subscriptions"));
 
         // Buttons: the data comes back from the client and can be edited.

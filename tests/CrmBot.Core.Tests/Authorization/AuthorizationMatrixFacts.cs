@@ -57,9 +57,9 @@ public sealed class AuthorizationMatrixFacts(AuthorizationMatrixFacts.Company co
         var after = await WritesAsync(world, asker.UserId);
         Assert.Equal(before.Others, after.Others); // nobody else's settings change, whatever the button says
         if (expected == Outcome.Done)
-            Assert.True(before.Own != after.Own, $"Confirmed but nothing written: {all}");
+            Assert.True(before.Written != after.Written, $"Confirmed but nothing written: {all}");
         else
-            Assert.Equal(before.Own, after.Own);
+            Assert.Equal(before.Written, after.Written);
         await AssertNewRowsAreTheAskersAsync(world, asker.UserId, before.MaxIds);
 
         if (expected == Outcome.NotFound)
@@ -121,18 +121,20 @@ public sealed class AuthorizationMatrixFacts(AuthorizationMatrixFacts.Company co
         Assert.All(await db.ChannelSubscriptions.Where(s => s.Id > maxIds.Subscription).ToListAsync(), s => Assert.Equal(askerId, s.CreatedByUserId));
     }
 
-    /// <summary>What chat can write, as text: the asker's own (records, settings) and everyone else's settings.</summary>
-    private static async Task<(string Own, string Others, (int, int, int) MaxIds)> WritesAsync(AuthorizationCase world, int askerId)
+    /// <summary>What chat can write, as text: activities, snoozes, nudge outcomes, subscriptions, links, the asker's settings; and everyone else's settings.</summary>
+    private static async Task<(string Written, string Others, (int, int, int) MaxIds)> WritesAsync(AuthorizationCase world, int askerId)
     {
         using var db = world.Database.NewContext();
         var users = await db.Users.OrderBy(u => u.Id)
             .Select(u => new { u.Id, u.NudgeTime, u.WorkingDaysMask, u.Language, u.StaleThresholdDays, u.NudgesEnabled }).ToListAsync();
-        var own = string.Join(",", await db.Activities.CountAsync(), await db.Snoozes.CountAsync(), await db.NudgeItems.CountAsync(),
-            await db.ChannelSubscriptions.CountAsync(s => s.IsActive), await db.ChatIdentities.CountAsync(), users.Single(u => u.Id == askerId));
+        var subscriptions = await db.ChannelSubscriptions.OrderBy(s => s.Id)
+            .Select(s => new { s.TeamId, s.ConversationId, s.DayOfWeek, s.TimeOfDay, s.IsActive }).ToListAsync();
+        var written = string.Join(",", await db.Activities.CountAsync(), await db.Snoozes.CountAsync(), await db.NudgeItems.CountAsync(),
+            string.Join("/", subscriptions), await db.ChatIdentities.CountAsync(), users.Single(u => u.Id == askerId));
         var others = string.Join(";", users.Where(u => u.Id != askerId));
         var maxIds = (await db.Activities.MaxAsync(a => (int?)a.Id) ?? 0, await db.Snoozes.MaxAsync(s => (int?)s.Id) ?? 0,
             await db.ChannelSubscriptions.MaxAsync(s => (int?)s.Id) ?? 0);
-        return (own, others, maxIds);
+        return (written, others, maxIds);
     }
 
     private static ReplyKind KindOf(Outcome outcome) => outcome switch
@@ -149,7 +151,7 @@ public sealed class AuthorizationMatrixFacts(AuthorizationMatrixFacts.Company co
     {
         Place.Dm => new ChatContext(ChatPlatform.Teams, "tenant-1", "a:dm-1", "29:asker", IsPersonal: true),
         Place.TeamsChannel => new ChatContext(ChatPlatform.Teams, "tenant-1", "19:sales@thread.tacv2", "29:asker", IsPersonal: false),
-        _ => new ChatContext(ChatPlatform.Slack, "T1", "C0SALES", "U0ASKER", IsPersonal: false),
+        _ => new ChatContext(ChatPlatform.Slack, SlackWorkspace, SlackChannel, "U0ASKER", IsPersonal: false),
     };
 
     private static readonly JsonSerializerOptions AllOfIt = new()
@@ -229,5 +231,18 @@ public sealed class AuthorizationMatrixFacts(AuthorizationMatrixFacts.Company co
         Assert.Null(asker);
         using var db = world.Database.NewContext();
         Assert.Equal(0, await db.ChatIdentities.CountAsync());
+    }
+
+    [Fact]
+    public async Task IdentityLinker_FindsNoOne_ForALinkedAccountWhoseCrmUserLeft()
+    {
+        using var world = company.Org.NewCase();
+        var place = Context(Place.TeamsChannel);
+        Assert.NotNull(await world.LinkAsync(place, company.Org.User(Ann).Email)); // linked on first contact
+
+        using (var db = world.Database.NewContext())
+            await db.Users.Where(u => u.Id == company.Org.Id(Ann)).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+
+        Assert.Null(await world.LinkAsync(place, company.Org.User(Ann).Email));
     }
 }

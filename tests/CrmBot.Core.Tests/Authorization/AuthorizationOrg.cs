@@ -67,8 +67,34 @@ public sealed class AuthorizationOrg : IDisposable
             crm.Activity(user, ActivityType.Meeting, due: CrmBuilder.Utc(2017, 10, 2), deal: renewal, subject: $"{word} meeting");
             ids[(owner, "deal")] = renewal.Id;
             ids[(owner, "account")] = account.Id;
+            NudgedAbout(crm, user, renewal);
         }
         RecordIds = ids;
+        // Sam's team posts its leaderboard to the Slack channel: a North manager may not stop it, the admin may.
+        using var db = _template.NewTrackingContext();
+        db.ChannelSubscriptions.Add(new ChannelSubscription
+        {
+            Platform = ChatPlatform.Slack, Workspace = SlackWorkspace, ConversationId = SlackChannel, Report = "Leaderboard", TeamId = south.Id,
+            Frequency = SubscriptionFrequency.Weekly, DayOfWeek = DayOfWeek.Friday, TimeOfDay = new TimeOnly(16, 0), TimeZone = "UTC",
+            CreatedByUserId = _users[Sam].Id, CreatedAt = CrmBuilder.DefaultCreated,
+        });
+        db.SaveChanges();
+    }
+
+    public const string SlackWorkspace = "T1", SlackChannel = "C0SALES";
+
+    /// <summary>Yesterday's nudge listed the deal, so `nudge stats` has a row per rep.</summary>
+    private void NudgedAbout(CrmBuilder crm, User user, Opportunity deal)
+    {
+        using var db = _template.NewTrackingContext();
+        var delivery = new Delivery
+        {
+            Key = $"nudge:{user.Id}:2017-09-29", Kind = DeliveryKind.Nudge, Platform = ChatPlatform.Teams, RecipientUserId = user.Id,
+            LocalDate = new DateOnly(2017, 9, 29), Status = DeliveryStatus.Sent, CreatedAt = CrmBuilder.Utc(2017, 9, 29, 9),
+        };
+        delivery.Items.Add(new NudgeItem { UserId = user.Id, OpportunityId = deal.Id, Reason = "stale", NudgedAt = CrmBuilder.Utc(2017, 9, 29, 9) });
+        db.Deliveries.Add(delivery);
+        db.SaveChanges();
     }
 
     public User User(string name) => _users[name];
