@@ -79,17 +79,20 @@ public sealed class AuthorizationEndpointFacts(AuthorizationEndpointFacts.Host h
 
     // --- Teams: conversationType tells a channel from a 1:1 chat ---
 
-    [Fact]
-    public async Task TeamsChannel_SendsAPersonalAnswerToTheAskersChat_AndTheChannelSeesNoRecord()
+    [Theory]
+    [InlineData("channel")]
+    [InlineData("groupChat")]
+    public async Task TeamsChannel_SendsAPersonalAnswerToTheAskersChat_AndTheChannelSeesNoRecord(string conversationType)
     {
         var ann = TeamsUser("Ann Able");
+        var earlier = host.Platforms.Requests.Count;
 
-        var (channelReply, _) = await TeamsMessageAsync(ann, "stale deals", inChannel: true);
+        var (channelReply, _) = await TeamsMessageAsync(ann, "stale deals", inChannel: true, conversationType);
 
         Assert.Contains("privately", channelReply, StringComparison.OrdinalIgnoreCase);
         AssertNoWord(channelReply, WordOf.Values);
         var dm = await host.Platforms.WaitForAsync(r => r.Method == "POST" && r.Path.StartsWith("/v3/conversations/a:dm-" + ann, StringComparison.Ordinal)
-            && r.Body.Contains("Aardvark", StringComparison.Ordinal), "Ann's stale deals to her 1:1 chat");
+            && r.Body.Contains("Aardvark", StringComparison.Ordinal), "Ann's stale deals to her 1:1 chat", earlier);
         AssertNoWord(dm.Body, ["Bumblebee", "Cassowary"]);
     }
 
@@ -234,24 +237,27 @@ public sealed class AuthorizationEndpointFacts(AuthorizationEndpointFacts.Host h
         return id;
     }
 
-    private static JsonObject Conversation(bool inChannel) => inChannel
-        ? new JsonObject { ["id"] = ChannelThread, ["conversationType"] = "channel", ["tenantId"] = Tenant, ["isGroup"] = true }
-        : new JsonObject { ["id"] = "a:personal-" + Guid.NewGuid().ToString("N")[..8], ["conversationType"] = "personal", ["tenantId"] = Tenant };
+    private static JsonObject Conversation(bool inChannel, string type) => (inChannel, type) switch
+    {
+        (true, "groupChat") => new JsonObject { ["id"] = "19:group-chat@thread.v2", ["conversationType"] = "groupChat", ["tenantId"] = Tenant, ["isGroup"] = true },
+        (true, _) => new JsonObject { ["id"] = ChannelThread, ["conversationType"] = "channel", ["tenantId"] = Tenant, ["isGroup"] = true },
+        _ => new JsonObject { ["id"] = "a:personal-" + Guid.NewGuid().ToString("N")[..8], ["conversationType"] = "personal", ["tenantId"] = Tenant },
+    };
 
-    private JsonObject TeamsActivity(string from, bool inChannel) => new()
+    private JsonObject TeamsActivity(string from, bool inChannel, string type = "channel") => new()
     {
         ["id"] = "m-" + Guid.NewGuid().ToString("N"), ["channelId"] = "msteams", ["serviceUrl"] = host.Platforms.Url, ["locale"] = "en-US",
         ["from"] = new JsonObject { ["id"] = from }, ["recipient"] = new JsonObject { ["id"] = "28:bot", ["name"] = "CrmBot" },
-        ["conversation"] = Conversation(inChannel),
-        ["channelData"] = inChannel
+        ["conversation"] = Conversation(inChannel, type),
+        ["channelData"] = inChannel && type == "channel"
             ? new JsonObject { ["tenant"] = new JsonObject { ["id"] = Tenant }, ["team"] = new JsonObject { ["id"] = "19:team-sales" }, ["channel"] = new JsonObject { ["id"] = "19:sales@thread.tacv2" } }
             : new JsonObject { ["tenant"] = new JsonObject { ["id"] = Tenant } },
     };
 
     /// <summary>Sends a message and returns the reply to it (the card posted in the same conversation), and the conversation id.</summary>
-    private async Task<(string Reply, string Conversation)> TeamsMessageAsync(string from, string text, bool inChannel)
+    private async Task<(string Reply, string Conversation)> TeamsMessageAsync(string from, string text, bool inChannel, string type = "channel")
     {
-        var activity = TeamsActivity(from, inChannel);
+        var activity = TeamsActivity(from, inChannel, type);
         activity["type"] = "message";
         activity["text"] = inChannel ? "<at>CrmBot</at> " + text : text;
         if (inChannel)

@@ -50,13 +50,16 @@ public sealed class FakeChatPlatforms : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>Waits until a request matches (the bot answers Teams messages and Slack requests in the background).</summary>
-    public async Task<Seen> WaitForAsync(Func<Seen, bool> match, string what)
+    /// <summary>
+    /// Waits until a request matches (the bot answers Teams messages and Slack requests in the background),
+    /// among those after the first <paramref name="after"/> requests.
+    /// </summary>
+    public async Task<Seen> WaitForAsync(Func<Seen, bool> match, string what, int after = 0)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!deadline.IsCancellationRequested)
         {
-            if (Requests.FirstOrDefault(match) is { } seen)
+            if (Requests.Skip(after).FirstOrDefault(match) is { } seen)
                 return seen;
             await Task.Delay(20, CancellationToken.None);
         }
