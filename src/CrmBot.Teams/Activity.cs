@@ -125,7 +125,14 @@ public sealed class ConversationParameters
 public sealed record ConversationResourceResponse(string? Id, string? ActivityId, string? ServiceUrl);
 
 /// <summary>GET member answer (Teams names the Entra id "objectId"); guests and anonymous users may lack an e-mail.</summary>
-public sealed record TeamsMember(string? Id, string? Name, string? ObjectId, string? Email, string? UserPrincipalName, string? TenantId);
+public sealed record TeamsMember(string? Id, string? Name, string? ObjectId, string? Email, string? UserPrincipalName, string? TenantId)
+{
+    /// <summary>"user", "guest" or "anonymous" (protocols.md section 3).</summary>
+    public string? UserRole { get; init; }
+
+    /// <summary>A guest or anonymous account: never linked to a CRM user by its e-mail (docs/hardening.md).</summary>
+    public bool IsGuest => UserRole is "guest" or "anonymous";
+}
 
 /// <summary>The wire JSON: camelCase, nulls omitted, unknown fields ignored.</summary>
 public static class BotJson

@@ -54,9 +54,9 @@ public sealed class TeamsTurnHandler(
     {
         try
         {
-            var (asker, email) = await BeginTurnAsync(activity, ct);
+            var (asker, email, guest) = await BeginTurnAsync(activity, ct);
             if (asker is null)
-                return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email)), null);
+                return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email, guest)), null);
             var reply = await RunEngineAsync(activity, asker, null, action, ct);
             if (reply.Kind == ReplyKind.Error)
                 return new InvokeAnswer(null, reply.Text); // the card (and what was typed in it) stays
@@ -115,9 +115,9 @@ public sealed class TeamsTurnHandler(
 
     private async Task<Reply> AnswerAsync(Activity activity, string? text, CardAction? action, CancellationToken ct)
     {
-        var (asker, email) = await BeginTurnAsync(activity, ct);
+        var (asker, email, guest) = await BeginTurnAsync(activity, ct);
         if (asker is null)
-            return Texts.NotLinked(LanguageOf(activity, null), email);
+            return Texts.NotLinked(LanguageOf(activity, null), email, guest);
 
         // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
         await SendTypingAsync(activity, ct);
@@ -139,15 +139,22 @@ public sealed class TeamsTurnHandler(
     }
 
     /// <summary>Stores the conversation and finds the CRM user (linking by e-mail from the members API on first contact).</summary>
-    private async Task<(Asker? Asker, string? Email)> BeginTurnAsync(Activity activity, CancellationToken ct)
+    private async Task<(Asker? Asker, string? Email, bool Guest)> BeginTurnAsync(Activity activity, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         string? email = null;
+        var guest = false;
         Asker? asker = null;
         if (activity.From?.Id is { Length: > 0 } fromId)
         {
             asker = await Linker.ResolveAsync(ChatPlatform.Teams, ConversationReferences.Workspace(activity), fromId,
-                activity.From.AadObjectId, async lookupCt => email = await LookUpEmailAsync(activity, fromId, lookupCt), ct);
+                activity.From.AadObjectId, async lookupCt =>
+                {
+                    var member = await LookUpMemberAsync(activity, fromId, lookupCt);
+                    guest = member is { IsGuest: true };
+                    // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
+                    return guest ? null : email = member?.Email ?? (member?.UserPrincipalName?.Contains('@') == true ? member.UserPrincipalName : null);
+                }, ct);
         }
         await ConversationReferences.SaveAsync(db, activity, asker?.UserId, now, ct);
         if (asker is not null)
@@ -156,10 +163,10 @@ public sealed class TeamsTurnHandler(
             await db.Users.Where(u => u.Id == asker.UserId && u.UnreachableSince != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, (DateTime?)null), ct);
         }
-        return (asker, email);
+        return (asker, email, guest);
     }
 
-    private async Task<string?> LookUpEmailAsync(Activity activity, string userId, CancellationToken ct)
+    private async Task<TeamsMember?> LookUpMemberAsync(Activity activity, string userId, CancellationToken ct)
     {
         // In a team the roster is the team's (BB TeamsInfo.GetMemberAsync); elsewhere the conversation's.
         var conversationId = activity.TeamId ?? activity.Conversation?.Id;
@@ -169,8 +176,7 @@ public sealed class TeamsTurnHandler(
         bounded.CancelAfter(options.Value.MemberLookupTimeout);
         try
         {
-            var member = await connector.GetMemberAsync(activity.ServiceUrl, conversationId, userId, bounded.Token);
-            return member?.Email ?? (member?.UserPrincipalName?.Contains('@') == true ? member.UserPrincipalName : null);
+            return await connector.GetMemberAsync(activity.ServiceUrl, conversationId, userId, bounded.Token);
         }
         catch (Exception e) when (e is ConnectorException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
@@ -265,7 +271,16 @@ public sealed class TeamsTurnHandler(
     /// <summary>The few replies the channel itself makes, in both languages.</summary>
     private static class Texts
     {
-        public static Reply NotLinked(string lang, string? email) => lang == "zh-TW"
+        public static Reply NotLinked(string lang, string? email, bool guest) => guest
+            ? new Reply
+            {
+                Kind = ReplyKind.NotLinked, Language = lang,
+                Title = lang == "zh-TW" ? "尚未連結 CRM 帳號" : "Your Teams account is not linked to the CRM",
+                Text = lang == "zh-TW"
+                    ? "訪客帳號不會自動連結 CRM 使用者。請 CRM 管理員為您連結帳號，然後再傳訊息給我。"
+                    : "Guest accounts are not linked to the CRM automatically. Ask your CRM admin to link your account, then write to me again.",
+            }
+            : lang == "zh-TW"
             ? new Reply
             {
                 Kind = ReplyKind.NotLinked, Language = lang, Title = "尚未連結 CRM 帳號",

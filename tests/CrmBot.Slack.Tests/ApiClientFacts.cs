@@ -48,7 +48,7 @@ public sealed class ApiClientFacts : IAsyncLifetime
         _slack.Emails["U1"] = "ann@example.com";
         var client = Client();
 
-        var email = await client.GetUserEmailAsync("U1", CancellationToken.None);
+        var email = (await client.GetUserProfileAsync("U1", CancellationToken.None)).Email;
         var found = await client.LookupUserByEmailAsync("ann@example.com", CancellationToken.None);
         var missing = await client.LookupUserByEmailAsync("nobody@example.com", CancellationToken.None);
 
@@ -143,7 +143,7 @@ public sealed class ApiClientFacts : IAsyncLifetime
         _slack.Script("users.info", async http => await release.Task.WaitAsync(TimeSpan.FromSeconds(10)));
 
         var e = await Assert.ThrowsAsync<SlackApiException>(() =>
-            Client(maxAttempts: 1, timeout: TimeSpan.FromMilliseconds(300)).GetUserEmailAsync("U1", CancellationToken.None));
+            Client(maxAttempts: 1, timeout: TimeSpan.FromMilliseconds(300)).GetUserProfileAsync("U1", CancellationToken.None));
         release.SetResult();
 
         Assert.Equal(("timeout", true), (e.Error, e.IsTransient));

@@ -12,13 +12,27 @@ public sealed class TestDatabase : IDisposable
 {
     private readonly SqliteConnection _keepAlive;
 
-    public TestDatabase()
+    public TestDatabase() : this(create: true)
+    {
+    }
+
+    private TestDatabase(bool create)
     {
         ConnectionString = $"Data Source=test-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
         _keepAlive = new SqliteConnection(ConnectionString);
         _keepAlive.Open();
+        if (!create)
+            return;
         using var db = NewContext();
         db.Database.EnsureCreated();
+    }
+
+    /// <summary>A new database with this one's schema and rows (SQLite backup): arrange a world once, give each case its own copy.</summary>
+    public TestDatabase Copy()
+    {
+        var copy = new TestDatabase(create: false);
+        _keepAlive.BackupDatabase(copy._keepAlive);
+        return copy;
     }
 
     public string ConnectionString { get; }

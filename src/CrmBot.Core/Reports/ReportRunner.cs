@@ -24,7 +24,9 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             return refusal;
 
         var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
-        return new ReportAnswered(await report.Run(db, input, ct));
+        var result = await report.Run(db, input, ct);
+        // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
+        return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
     }
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>

@@ -13,6 +13,9 @@ namespace CrmBot.Slack.Api;
 /// <summary>The channel posted to and the message timestamp Slack assigned.</summary>
 public sealed record SlackPostedMessage(string Channel, string Ts);
 
+/// <summary>What users.info tells about a user: their profile e-mail, and whether they are a guest (restricted) account.</summary>
+public sealed record SlackUserProfile(string? Email, bool IsGuest);
+
 /// <summary>
 /// The Slack Web API calls CrmBot makes, by hand (SlackNet is not available). Reads are form-encoded
 /// and writes are JSON (protocols.md §7); every call has a timeout; 429 pauses that method for its
@@ -49,13 +52,18 @@ public sealed class SlackApiClient(HttpClient http, SlackRateLimits limits, IOpt
         return result["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "missing_channel_id");
     }
 
-    /// <summary>users.info profile.email (needs users:read.email); null when the profile has none.</summary>
-    public async Task<string?> GetUserEmailAsync(string userId, CancellationToken ct)
+    /// <summary>users.info: profile.email (needs users:read.email; null when the profile has none) and whether the user is a guest.</summary>
+    public async Task<SlackUserProfile> GetUserProfileAsync(string userId, CancellationToken ct)
     {
         var result = await ReadAsync("users.info", [new("user", userId)], ct);
-        var email = result["user"]?["profile"]?["email"]?.GetValue<string>();
-        return string.IsNullOrWhiteSpace(email) ? null : email;
+        var user = result["user"];
+        var email = user?["profile"]?["email"]?.GetValue<string>();
+        // Multi-channel guests are is_restricted, single-channel guests is_ultra_restricted (protocols.md).
+        var guest = IsTrue(user?["is_restricted"]) || IsTrue(user?["is_ultra_restricted"]);
+        return new SlackUserProfile(string.IsNullOrWhiteSpace(email) ? null : email, guest);
     }
+
+    private static bool IsTrue(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
 
     /// <summary>The Slack user id with this e-mail, or null (users_not_found).</summary>
     public async Task<string?> LookupUserByEmailAsync(string email, CancellationToken ct)

@@ -51,9 +51,15 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
     private async Task<(SlackTurn Turn, Reply? Reply)> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
     {
         string? email = null;
-        var asker = await linker.ResolveAsync(ChatPlatform.Slack, turn.TeamId, turn.UserId, aadObjectId: null,
-            async c => email = await api.GetUserEmailAsync(turn.UserId, c), ct);
-        if (asker is null) return (turn, SlackTexts.NotLinked(language, email));
+        var guest = false;
+        var asker = await linker.ResolveAsync(ChatPlatform.Slack, turn.TeamId, turn.UserId, aadObjectId: null, async c =>
+        {
+            var profile = await api.GetUserProfileAsync(turn.UserId, c);
+            guest = profile.IsGuest;
+            // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
+            return guest ? null : email = profile.Email;
+        }, ct);
+        if (asker is null) return (turn, SlackTexts.NotLinked(language, email, guest));
 
         // Commands and buttons in a D… channel are private only in the asker's DM with the bot itself.
         var directChannel = await RememberDirectConversationAsync(turn, asker, ct);

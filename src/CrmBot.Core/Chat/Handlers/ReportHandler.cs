@@ -31,6 +31,7 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
             ReportRefused refused => new Reply
             {
                 Kind = ReplyKind.Refusal, Language = turn.Language, Title = turn.T("Not allowed", "無法查看"), Text = refused.Message,
+                Visibility = turn.PrivateInChannel, // like every refusal: for the asker, not the channel
             },
             SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
             SubjectNotFound notFound => turn.Error(
