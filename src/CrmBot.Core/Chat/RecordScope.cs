@@ -28,6 +28,13 @@ public sealed class RecordScope(CrmDbContext db)
         _ => db.Accounts.Where(a => a.OwnerId == asker.UserId),
     };
 
+    public IQueryable<Lead> Leads(Asker asker) => asker.Role switch
+    {
+        UserRole.Admin => db.Leads,
+        UserRole.Manager => db.Leads.Where(l => l.OwnerId == asker.UserId || (l.OwnerId != null && TeamMemberIds(asker).Contains(l.OwnerId.Value))),
+        _ => db.Leads.Where(l => l.OwnerId == asker.UserId),
+    };
+
     private IQueryable<int> TeamMemberIds(Asker asker)
     {
         var teams = asker.ManagedTeamIds.ToList();
@@ -88,6 +95,9 @@ public sealed class RecordScope(CrmDbContext db)
         if (data.TryGetValue("accountId", out var a) && int.TryParse(a, out var accountId))
             return await Accounts(asker).Where(x => x.Id == accountId)
                 .Select(x => new RecordRef(RecordKind.Account, x.Id, x.Name)).FirstOrDefaultAsync(ct);
+        if (data.TryGetValue("leadId", out var l) && int.TryParse(l, out var leadId))
+            return await Leads(asker).Where(x => x.Id == leadId)
+                .Select(x => new RecordRef(RecordKind.Lead, x.Id, x.Name)).FirstOrDefaultAsync(ct);
         return null;
     }
 

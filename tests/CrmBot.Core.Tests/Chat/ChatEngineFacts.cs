@@ -152,6 +152,34 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(ChatTestWorld.Now.UtcDateTime, activity.CompletedAt);
     }
 
+    /// <summary>The leads report gives a lead's owner Log call / Log email: the call lands on the lead, for its owner only.</summary>
+    [Fact]
+    public async Task HandleAction_LogsACallOnTheAskersOwnLead_AndRefusesSomeoneElses()
+    {
+        int rexLead, olaLead;
+        using (var db = _world.Database.NewTrackingContext())
+        {
+            var mine = new Lead { Name = "Initech lead", Source = "Web", Status = "Not Contacted", OwnerId = _world.Rex };
+            var theirs = new Lead { Name = "Umbrella lead", Source = "Web", Status = "Not Contacted", OwnerId = _world.Ola };
+            db.Leads.AddRange(mine, theirs);
+            db.SaveChanges();
+            (rexLead, olaLead) = (mine.Id, theirs.Id);
+        }
+
+        var logged = await _world.PressAsync(_world.RepRex(), CardVerbs.LogActivity,
+            new() { ["type"] = "call", ["leadId"] = rexLead.ToString(), ["notes"] = "left a voicemail" });
+        var refused = await _world.PressAsync(_world.RepRex(), CardVerbs.LogActivity,
+            new() { ["type"] = "call", ["leadId"] = olaLead.ToString(), ["notes"] = "sneaky" });
+        var snoozed = await _world.PressAsync(_world.RepRex(), CardVerbs.Snooze, new() { ["leadId"] = rexLead.ToString(), ["days"] = "7" });
+
+        Assert.Equal((ReplyKind.Confirmation, ReplyKind.Refusal, ReplyKind.Refusal), (logged.Kind, refused.Kind, snoozed.Kind));
+        using var check = _world.Database.NewContext();
+        var activity = await check.Activities.SingleAsync();
+        Assert.Equal((rexLead, (int?)null, (int?)null, _world.Rex, "left a voicemail"),
+            (activity.LeadId!.Value, activity.OpportunityId, activity.AccountId, activity.OwnerId, activity.Notes));
+        Assert.Empty(await check.Snoozes.ToListAsync());
+    }
+
     [Fact]
     public async Task HandleText_AsksWhichRecord_WhenTheNameMatchesSeveral()
     {

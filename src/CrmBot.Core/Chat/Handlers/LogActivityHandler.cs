@@ -29,16 +29,19 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
             return turn.Error("That button no longer works.", "這個按鈕已失效。");
         var record = await scope.ResolveAsync(turn.Asker, action.Data, ct);
         if (record is null)
-            return turn.Refusal("You can only log activities on your own accounts and deals (or your team's).", "你只能在自己（或所管理團隊）的客戶與商機上記錄活動。");
+            return turn.Refusal("You can only log activities on your own accounts, deals and leads (or your team's).", "你只能在自己（或所管理團隊）的客戶、商機與潛在客戶上記錄活動。");
         return await WriteAsync(record, type, action.Data.GetValueOrDefault("notes"), turn, ct);
     }
 
     private async Task<Reply> WriteAsync(RecordRef record, ActivityType type, string? notes, ChatTurn turn, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        int? accountId = record.Kind == RecordKind.Account
-            ? record.Id
-            : await db.Opportunities.Where(o => o.Id == record.Id).Select(o => o.AccountId).FirstOrDefaultAsync(ct);
+        int? accountId = record.Kind switch
+        {
+            RecordKind.Account => record.Id,
+            RecordKind.Opportunity => await db.Opportunities.Where(o => o.Id == record.Id).Select(o => o.AccountId).FirstOrDefaultAsync(ct),
+            _ => null, // a lead belongs to no account yet
+        };
         notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
         if (notes is { Length: > MaxNotesLength })
             notes = notes[..MaxNotesLength];
@@ -49,6 +52,7 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
             OwnerId = turn.Asker.UserId,
             AccountId = accountId,
             OpportunityId = record.Kind == RecordKind.Opportunity ? record.Id : null,
+            LeadId = record.Kind == RecordKind.Lead ? record.Id : null,
             Subject = TypeName(type, turn) + " · " + record.Name,
             Notes = notes,
             CreatedAt = now,

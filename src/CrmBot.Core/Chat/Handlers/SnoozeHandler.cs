@@ -30,7 +30,7 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
         int? days = int.TryParse(action.Data.GetValueOrDefault("days"), out var d) ? d : null;
         DateOnly? until = DateOnly.TryParseExact(action.Data.GetValueOrDefault("until"), "yyyy-MM-dd", out var u) ? u : null;
         var record = await scope.ResolveAsync(turn.Asker, action.Data, ct);
-        if (record is null)
+        if (record is null or { Kind: RecordKind.Lead }) // nudges are about deals and customers; leads are not snoozed
             return turn.Refusal("You can only snooze reminders about your own accounts and deals (or your team's).", "你只能延後自己（或所管理團隊）的客戶與商機提醒。");
         return await WriteAsync(record, days, until, action.Data.GetValueOrDefault("reason"), turn, ct);
     }
