@@ -106,9 +106,12 @@ public static class LastTouch
     {
         var completed = db.Activities.Where(a => a.Status == ActivityStatus.Completed);
         return rows.ExecuteUpdateAsync(s => s.SetProperty(a => a.LastContactAt, a =>
-            completed.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.CompletedAt).Select(c => c.CompletedAt).Take(1)
-                .Concat(completed.Join(db.Opportunities.Where(o => o.AccountId == a.Id), c => c.OpportunityId, o => (int?)o.Id, (c, o) => c.CompletedAt)
-                    .OrderByDescending(t => t).Take(1))
+            // The deals' part is a plain join under MAX (deals by account, then activities by deal): with ORDER BY … LIMIT 1
+            // SQLite prefers walking the (Status, CompletedAt) index over every activity to avoid a sort.
+            completed.Where(c => c.AccountId == a.Id).Select(c => c.CompletedAt)
+                .Concat(from o in db.Opportunities where o.AccountId == a.Id
+                        from c in completed where c.OpportunityId == o.Id
+                        select c.CompletedAt)
                 .Max()), ct);
     }
 

@@ -43,6 +43,7 @@ public static class DemoSeeder
             await LastTouch.RecomputeAllAsync(db, ct);
             await db.Database.UseTransactionAsync(null, ct);
             await transaction.CommitAsync(ct);
+            await SqliteStatistics.RefreshAsync(db, ct);
             return new SeedResult(writer.RowsWritten, clock.Elapsed);
         }
         finally

@@ -36,12 +36,14 @@ public static class NeglectedCustomers
                 Account = a,
                 // The stored last contact (LastTouch keeps it) is the answer unless it is later than now, which only a
                 // report run "as of" a past moment sees; for those rows only, the activities are searched again up to
-                // the clock: the account's and its deals' (through a join), one MAX over a UNION ALL of index seeks.
+                // the clock: the account's and its deals', one MAX over a UNION ALL of index seeks. No ORDER BY … LIMIT 1 on
+                // the join: SQLite would then walk the (Status, CompletedAt) index over every activity to avoid a sort.
                 LastContact = a.LastContactAt == null || a.LastContactAt <= nowUtc
                     ? a.LastContactAt
-                    : completed.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.CompletedAt).Select(c => c.CompletedAt).Take(1)
-                        .Concat(completed.Join(opportunities.Where(o => o.AccountId == a.Id), c => c.OpportunityId, o => (int?)o.Id, (c, o) => c.CompletedAt)
-                            .OrderByDescending(t => t).Take(1))
+                    : completed.Where(c => c.AccountId == a.Id).Select(c => c.CompletedAt)
+                        .Concat(from o in opportunities where o.AccountId == a.Id
+                                from c in completed where c.OpportunityId == o.Id
+                                select c.CompletedAt)
                         .Max(),
             })
             .Select(x => new { x.Account, x.LastContact, Since = x.LastContact ?? x.Account.CreatedAt })
