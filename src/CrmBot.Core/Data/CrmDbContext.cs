@@ -153,8 +153,6 @@ public class CrmDbContext : DbContext
             e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
             // Leads created in a period by source and status, converted or not, from the index alone.
             e.HasIndex(x => new { x.CreatedAt, x.Source, x.Status, x.ConvertedAt, x.ConvertedOpportunityId });
-            // Open (unconverted) leads newest first: a backwards walk that stops after a page.
-            e.HasIndex(x => new { x.ConvertedOpportunityId, x.ConvertedAt, x.CreatedAt });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.ConvertedOpportunityId).OnDelete(DeleteBehavior.SetNull);
             Imported(e);

@@ -16,10 +16,6 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 table: "Opportunities");
 
             migrationBuilder.DropIndex(
-                name: "IX_Leads_ConvertedOpportunityId",
-                table: "Leads");
-
-            migrationBuilder.DropIndex(
                 name: "IX_Leads_CreatedAt_Source_Status",
                 table: "Leads");
 
@@ -72,11 +68,6 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 columns: new[] { "Stage", "OwnerId", "Currency", "AmountCents", "Probability" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt",
-                table: "Leads",
-                columns: new[] { "ConvertedOpportunityId", "ConvertedAt", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Leads_CreatedAt_Source_Status_ConvertedAt_ConvertedOpportunityId",
                 table: "Leads",
                 columns: new[] { "CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId" });
@@ -107,10 +98,6 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 table: "Opportunities");
 
             migrationBuilder.DropIndex(
-                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt",
-                table: "Leads");
-
-            migrationBuilder.DropIndex(
                 name: "IX_Leads_CreatedAt_Source_Status_ConvertedAt_ConvertedOpportunityId",
                 table: "Leads");
 
@@ -130,11 +117,6 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 name: "IX_Opportunities_Stage_ClosedAt",
                 table: "Opportunities",
                 columns: new[] { "Stage", "ClosedAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Leads_ConvertedOpportunityId",
-                table: "Leads",
-                column: "ConvertedOpportunityId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Leads_CreatedAt_Source_Status",
