@@ -498,11 +498,11 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConvertedOpportunityId");
-
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CrmBot.Core.Data.Migrations.SqlServer
+namespace CrmBot.Core.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class LastTouchAndReportIndexes : Migration
@@ -16,36 +16,39 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                 table: "Opportunities");
 
             migrationBuilder.DropIndex(
+                name: "IX_Leads_ConvertedOpportunityId",
+                table: "Leads");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Leads_CreatedAt_Source_Status",
                 table: "Leads");
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastTouchAt",
                 table: "Opportunities",
-                type: "datetime2",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastContactAt",
                 table: "Accounts",
-                type: "datetime2",
+                type: "TEXT",
                 nullable: true);
 
             // Fill the derived columns from the existing activities (the same definitions as LastTouch.RecomputeAllAsync;
             // SaveChanges keeps them from here on). Status 1 = Completed.
             migrationBuilder.Sql("""
-                UPDATE o SET [LastTouchAt] = (SELECT MAX(v.t) FROM (VALUES (o.[LastModifiedAt]),
-                    ((SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[OpportunityId] = o.[Id] AND a.[Status] = 1)),
-                    ((SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[AccountId] = o.[AccountId] AND a.[Status] = 1))) AS v(t))
-                FROM [Opportunities] AS o;
+                UPDATE "Opportunities" SET "LastTouchAt" = max("LastModifiedAt",
+                    coalesce((SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."OpportunityId" = "Opportunities"."Id" AND a."Status" = 1), "LastModifiedAt"),
+                    coalesce((SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."AccountId" = "Opportunities"."AccountId" AND a."Status" = 1), "LastModifiedAt"));
                 """);
             migrationBuilder.Sql("""
-                UPDATE c SET [LastContactAt] = (SELECT MAX(v.t) FROM (VALUES
-                    ((SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[AccountId] = c.[Id] AND a.[Status] = 1)),
-                    ((SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a JOIN [Opportunities] AS o ON a.[OpportunityId] = o.[Id]
-                      WHERE o.[AccountId] = c.[Id] AND a.[Status] = 1))) AS v(t))
-                FROM [Accounts] AS c;
+                UPDATE "Accounts" SET "LastContactAt" = (SELECT max(t) FROM (
+                    SELECT max(a."CompletedAt") AS t FROM "Activities" AS a WHERE a."AccountId" = "Accounts"."Id" AND a."Status" = 1
+                    UNION ALL
+                    SELECT max(a."CompletedAt") FROM "Activities" AS a JOIN "Opportunities" AS o ON a."OpportunityId" = o."Id"
+                    WHERE o."AccountId" = "Accounts"."Id" AND a."Status" = 1));
                 """);
 
             migrationBuilder.CreateIndex(
@@ -67,6 +70,11 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                 name: "IX_Opportunities_Stage_OwnerId_Currency_AmountCents_Probability",
                 table: "Opportunities",
                 columns: new[] { "Stage", "OwnerId", "Currency", "AmountCents", "Probability" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_ConvertedOpportunityId_OwnerId_CreatedAt",
+                table: "Leads",
+                columns: new[] { "ConvertedOpportunityId", "OwnerId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Leads_CreatedAt_Source_Status_ConvertedAt_ConvertedOpportunityId",
@@ -99,6 +107,10 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                 table: "Opportunities");
 
             migrationBuilder.DropIndex(
+                name: "IX_Leads_ConvertedOpportunityId_OwnerId_CreatedAt",
+                table: "Leads");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Leads_CreatedAt_Source_Status_ConvertedAt_ConvertedOpportunityId",
                 table: "Leads");
 
@@ -118,6 +130,11 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                 name: "IX_Opportunities_Stage_ClosedAt",
                 table: "Opportunities",
                 columns: new[] { "Stage", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_ConvertedOpportunityId",
+                table: "Leads",
+                column: "ConvertedOpportunityId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Leads_CreatedAt_Source_Status",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrmBot.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261127041903_LastTouchAndReportIndexes")]
+    [Migration("20261127043004_LastTouchAndReportIndexes")]
     partial class LastTouchAndReportIndexes
     {
         /// <inheritdoc />
@@ -501,11 +501,11 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConvertedOpportunityId");
-
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrmBot.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCrmDbContext))]
-    [Migration("20261127041912_LastTouchAndReportIndexes")]
+    [Migration("20261127043008_LastTouchAndReportIndexes")]
     partial class LastTouchAndReportIndexes
     {
         /// <inheritdoc />
@@ -522,11 +522,11 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConvertedOpportunityId");
-
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 
