@@ -5,6 +5,7 @@ namespace CrmBot.Core.Data;
 
 public enum UserRole { Rep = 0, Manager = 1, Admin = 2 }
 
+/// <summary>Open stages come before the closed ones: reports select open deals as Stage &lt; ClosedWon, a range an index can seek.</summary>
 public enum OpportunityStage
 {
     Prospecting = 0, Qualification = 1, NeedsAnalysis = 2, Proposal = 3, Negotiation = 4,
@@ -112,6 +113,12 @@ public sealed class Account : IImported
     /// <summary>Annual revenue in whole currency units, where known.</summary>
     public long? AnnualRevenue { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// Derived, maintained by <see cref="LastTouch"/>: the latest completed activity on the account or on any of its
+    /// opportunities (null = never contacted). Stored so that "neglected customers" reads one column per account
+    /// instead of searching a million activities.
+    /// </summary>
+    public DateTime? LastContactAt { get; set; }
     public string? ExternalSource { get; set; }
     public string? ExternalId { get; set; }
 }
@@ -188,6 +195,11 @@ public sealed class Opportunity : IImported
     public BantFlags BantFlags { get; set; }
     public string? NextStep { get; set; }
     public DateTime LastModifiedAt { get; set; }
+    /// <summary>
+    /// Derived, maintained by <see cref="LastTouch"/>: the later of <see cref="LastModifiedAt"/> and the latest
+    /// completed activity linked to the opportunity or to its account (design.md section 4, stale deals).
+    /// </summary>
+    public DateTime LastTouchAt { get; set; }
     public List<OpportunityLineItem> LineItems { get; set; } = [];
     public string? ExternalSource { get; set; }
     public string? ExternalId { get; set; }

@@ -34,6 +34,55 @@ public class CrmDbContext : DbContext
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
     public DbSet<BotSetting> BotSettings => Set<BotSetting>();
 
+    // Every save that changes activities (or what a deal's last touch depends on) also recomputes the derived
+    // last-touch columns of the records it touched, in the same transaction: see LastTouch.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var touched = LastTouch.Collect(ChangeTracker);
+        if (touched.IsEmpty)
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is not null)
+        {
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            touched.Apply(this);
+            return saved;
+        }
+        return Database.CreateExecutionStrategy().Execute(() =>
+        {
+            using var transaction = Database.BeginTransaction();
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess: false);
+            touched.Apply(this);
+            transaction.Commit();
+            if (acceptAllChangesOnSuccess)
+                ChangeTracker.AcceptAllChanges();
+            return saved;
+        });
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var touched = LastTouch.Collect(ChangeTracker);
+        if (touched.IsEmpty)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await touched.ApplyAsync(this, cancellationToken);
+            return saved;
+        }
+        // The retrying execution strategy (SQL Server) requires a user transaction to run inside it, whole.
+        return await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            await touched.ApplyAsync(this, ct);
+            await transaction.CommitAsync(ct);
+            if (acceptAllChangesOnSuccess)
+                ChangeTracker.AcceptAllChanges();
+            return saved;
+        }, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<Team>(e =>
@@ -102,7 +151,12 @@ public class CrmDbContext : DbContext
             e.Property(x => x.Source).HasMaxLength(100);
             e.Property(x => x.Status).HasMaxLength(100);
             e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
-            e.HasIndex(x => new { x.CreatedAt, x.Source, x.Status });
+            // Leads created in a period by source and status, converted or not, from the index alone.
+            e.HasIndex(x => new { x.CreatedAt, x.Source, x.Status, x.ConvertedAt, x.ConvertedOpportunityId });
+            // Also the foreign key's index. SQLite's statistics count each NULL as its own value, so the planner takes
+            // "ConvertedOpportunityId IS NULL" (every open lead) for a one-row seek; with the owner next in the same
+            // index, one rep's open leads are still a narrow seek.
+            e.HasIndex(x => new { x.ConvertedOpportunityId, x.OwnerId, x.CreatedAt });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.ConvertedOpportunityId).OnDelete(DeleteBehavior.SetNull);
             Imported(e);
@@ -127,7 +181,14 @@ public class CrmDbContext : DbContext
             // Report access paths: by owner and stage (pipeline, stale), by owner and close time
             // (won/lost in a period), by account (neglected customers), by expected close (forecast).
             e.HasIndex(x => new { x.OwnerId, x.Stage, x.ClosedAt });
-            e.HasIndex(x => new { x.Stage, x.ClosedAt });
+            // Company-wide aggregates (win rate, leaderboard, trends, lost deals, pipeline) read only these indexes:
+            // the columns they group and sum are in the index, so SQLite never visits the table rows.
+            e.HasIndex(x => new { x.Stage, x.ClosedAt, x.OwnerId, x.Currency, x.AmountCents, x.Type });
+            e.HasIndex(x => new { x.Stage, x.OwnerId, x.Currency, x.AmountCents, x.Probability });
+            // Stale deals: open deals by stored last touch (a range, oldest first).
+            e.HasIndex(x => new { x.Stage, x.LastTouchAt });
+            // Forecast: open deals expected to close in the quarter.
+            e.HasIndex(x => new { x.ExpectedCloseDate, x.Stage });
             e.HasIndex(x => new { x.OwnerId, x.ExpectedCloseDate });
             e.HasIndex(x => new { x.AccountId, x.Stage });
             e.HasIndex(x => new { x.PartnerId, x.Stage });
@@ -157,6 +218,8 @@ public class CrmDbContext : DbContext
             e.HasIndex(x => new { x.LeadId, x.Status });
             e.HasIndex(x => new { x.OwnerId, x.Status, x.CompletedAt });
             e.HasIndex(x => new { x.OwnerId, x.Status, x.DueAt });
+            // Activity matrix at company scope: completed activities in a period, counted by owner and type from the index.
+            e.HasIndex(x => new { x.Status, x.CompletedAt, x.OwnerId, x.Type });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(x => x.Opportunity).WithMany().HasForeignKey(x => x.OpportunityId).OnDelete(DeleteBehavior.Restrict);

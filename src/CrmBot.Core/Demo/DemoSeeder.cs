@@ -38,7 +38,12 @@ public static class DemoSeeder
             }
             using var writer = new BulkWriter(db, transaction);
             new DemoDataGenerator(options).Generate(writer);
+            // The bulk insert bypassed SaveChanges, so the derived last-touch columns are computed once here.
+            await db.Database.UseTransactionAsync(transaction, ct);
+            await LastTouch.RecomputeAllAsync(db, ct);
+            await db.Database.UseTransactionAsync(null, ct);
             await transaction.CommitAsync(ct);
+            await SqliteStatistics.RefreshAsync(db, ct);
             return new SeedResult(writer.RowsWritten, clock.Elapsed);
         }
         finally

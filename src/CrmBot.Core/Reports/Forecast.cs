@@ -42,7 +42,7 @@ public static class Forecast
         DateOnly first = quarter.FirstDay, after = quarter.EndDay;
         return db.Opportunities.InScope(scope)
             .Where(o => (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start && o.ClosedAt < end)
-                || (o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost && o.ExpectedCloseDate >= first && o.ExpectedCloseDate < after))
+                || (o.Stage < OpportunityStage.ClosedWon && o.ExpectedCloseDate >= first && o.ExpectedCloseDate < after)) // open stages
             .GroupBy(o => new { o.OwnerId, o.Currency })
             .Select(g => new OwnerFigures
             {

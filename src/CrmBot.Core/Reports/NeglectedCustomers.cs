@@ -31,22 +31,27 @@ public static class NeglectedCustomers
         var opportunities = db.Opportunities;
         var completed = db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc);
         return db.Accounts.InScope(opportunities, scope)
-            .Where(a => opportunities.Any(o => o.AccountId == a.Id
-                && (o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost
-                    || o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince && o.ClosedAt <= nowUtc)))
             .Select(a => new
             {
                 Account = a,
-                // Activities on the account, and on its deals through a join, as one MAX over a UNION ALL: both parts are
-                // index seeks (one OR over every activity would scan them all for each account).
-                // Each part takes only its latest row (ORDER BY … LIMIT 1 walks the index backwards once).
-                LastContact = completed.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.CompletedAt).Select(c => c.CompletedAt).Take(1)
-                    .Concat(completed.Join(opportunities.Where(o => o.AccountId == a.Id), c => c.OpportunityId, o => (int?)o.Id, (c, o) => c.CompletedAt)
-                        .OrderByDescending(t => t).Take(1))
-                    .Max(),
+                // The stored last contact (LastTouch keeps it) is the answer unless it is later than now, which only a
+                // report run "as of" a past moment sees; for those rows only, the activities are searched again up to
+                // the clock: the account's and its deals', one MAX over a UNION ALL of index seeks. No ORDER BY … LIMIT 1 on
+                // the join: SQLite would then walk the (Status, CompletedAt) index over every activity to avoid a sort.
+                LastContact = a.LastContactAt == null || a.LastContactAt <= nowUtc
+                    ? a.LastContactAt
+                    : completed.Where(c => c.AccountId == a.Id).Select(c => c.CompletedAt)
+                        .Concat(from o in opportunities where o.AccountId == a.Id
+                                from c in completed where c.OpportunityId == o.Id
+                                select c.CompletedAt)
+                        .Max(),
             })
             .Select(x => new { x.Account, x.LastContact, Since = x.LastContact ?? x.Account.CreatedAt })
+            // The cheap column test first: only accounts not contacted lately are checked for being active.
             .Where(x => x.Since < cutoff)
+            .Where(x => opportunities.Any(o => o.AccountId == x.Account.Id
+                && (o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost
+                    || o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince && o.ClosedAt <= nowUtc)))
             .OrderBy(x => x.Since).ThenBy(x => x.Account.Name).ThenBy(x => x.Account.Id)
             .Select(x => new Item
             {

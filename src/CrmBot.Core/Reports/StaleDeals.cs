@@ -37,18 +37,20 @@ public static class StaleDeals
         var activities = db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc);
         var planned = db.Activities.Where(a => a.Status == ActivityStatus.Planned && a.DueAt >= nowUtc);
         return db.Opportunities.InScope(scope)
-            .Where(o => o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost)
+            .Where(o => o.Stage < OpportunityStage.ClosedWon) // the open stages, as a range the (Stage, LastTouchAt) index seeks
             .Select(o => new
             {
                 Deal = o,
-                // One MAX over a UNION ALL of the deal's activities, its account's activities and its own last-modified
-                // time: each part is an index seek, and the value is computed once (an OR, or CASEs over two maxima,
-                // scan or repeat subqueries per row).
-                // Each part takes only its latest row (ORDER BY … LIMIT 1 walks the index backwards once).
-                LastTouch = activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
-                    .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
-                    .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
-                    .Max()!.Value,
+                // The stored last touch (LastTouch keeps it) is the answer whenever it is not later than now. Only a
+                // report run "as of" a past moment can see a later one (an activity completed after its clock), and
+                // only for those rows does it search the activities again, bounded by the clock: the deal's own, its
+                // account's and its last-modified time, as one MAX over a UNION ALL of index seeks.
+                LastTouch = o.LastTouchAt <= nowUtc
+                    ? o.LastTouchAt
+                    : activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
+                        .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
+                        .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
+                        .Max()!.Value,
                 // Two scalar subqueries rather than one row: SQLite has no APPLY.
                 NextAt = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => a.DueAt).FirstOrDefault(),
                 NextType = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => (ActivityType?)a.Type).FirstOrDefault(),

@@ -28,5 +28,6 @@ public static class DatabaseStartup
                 .LogInformation("Generated demo data for {Today}: {Rows} rows in {Seconds:F1} s (seed {Seed}; sign in as {Admin})",
                     today, result.Rows, result.Elapsed.TotalSeconds, options.DemoSeed, DemoDataGenerator.AdminEmail);
         }
+        await SqliteStatistics.RefreshAsync(db, ct);
     }
 }

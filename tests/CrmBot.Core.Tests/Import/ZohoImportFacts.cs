@@ -25,6 +25,36 @@ public sealed class ZohoImportFacts(ZohoImportFacts.Imported zoho) : IClassFixtu
     }
 
     [Fact]
+    public async Task RunAsync_FillsTheStoredLastTouch_FromTheImportedActivities()
+    {
+        // The oracle is design.md section 4 evaluated in memory over the imported rows, independent of LastTouch's SQL.
+        await using var db = zoho.Database.NewContext();
+        var completed = await db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt != null)
+            .Select(a => new { a.OpportunityId, a.AccountId, CompletedAt = a.CompletedAt!.Value }).ToListAsync();
+        var deals = await db.Opportunities.Select(o => new { o.Id, o.AccountId, o.LastModifiedAt, o.LastTouchAt }).ToListAsync();
+        var accounts = await db.Accounts.Select(a => new { a.Id, a.LastContactAt }).ToListAsync();
+        var latestByDeal = completed.Where(a => a.OpportunityId != null).GroupBy(a => a.OpportunityId!.Value).ToDictionary(g => g.Key, g => g.Max(a => a.CompletedAt));
+        var latestByAccount = completed.Where(a => a.AccountId != null).GroupBy(a => a.AccountId!.Value).ToDictionary(g => g.Key, g => g.Max(a => a.CompletedAt));
+        var dealAccount = deals.ToDictionary(d => d.Id, d => d.AccountId);
+
+        // Zoho links activities to accounts, not deals: the deals' values must come from their accounts' activities.
+        Assert.Contains(deals, d => d.LastTouchAt > d.LastModifiedAt);
+        foreach (var deal in deals)
+        {
+            var expected = new[] { deal.LastModifiedAt, latestByDeal.GetValueOrDefault(deal.Id),
+                deal.AccountId is { } account ? latestByAccount.GetValueOrDefault(account) : default }.Max();
+            Assert.Equal(expected, deal.LastTouchAt);
+        }
+        var contactByAccount = completed
+            .SelectMany(a => new[] { a.AccountId, a.OpportunityId is { } o ? dealAccount.GetValueOrDefault(o) : null }.Distinct()
+                .Where(id => id is not null).Select(id => (Account: id!.Value, a.CompletedAt)))
+            .GroupBy(x => x.Account).ToDictionary(g => g.Key, g => g.Max(x => x.CompletedAt));
+        Assert.NotEmpty(contactByAccount);
+        foreach (var account in accounts)
+            Assert.Equal(contactByAccount.TryGetValue(account.Id, out var at) ? at : null, account.LastContactAt);
+    }
+
+    [Fact]
     public async Task RunAsync_YieldsTheDataSetsCounts_WhenImportingTheZohoExport()
     {
         var result = zoho.Result;

@@ -51,6 +51,9 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Location")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -153,6 +156,8 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                     b.HasIndex("OwnerId", "Status", "CompletedAt");
 
                     b.HasIndex("OwnerId", "Status", "DueAt");
+
+                    b.HasIndex("Status", "CompletedAt", "OwnerId", "Type");
 
                     b.ToTable("Activities");
                 });
@@ -514,13 +519,13 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConvertedOpportunityId");
-
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
-                    b.HasIndex("CreatedAt", "Source", "Status");
+                    b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
+
+                    b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 
                     b.ToTable("Leads");
                 });
@@ -615,6 +620,9 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                     b.Property<DateTime>("LastModifiedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<DateTime>("LastTouchAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("LossNotes")
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
@@ -655,15 +663,21 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("AccountId", "Stage");
 
+                    b.HasIndex("ExpectedCloseDate", "Stage");
+
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "ExpectedCloseDate");
 
                     b.HasIndex("PartnerId", "Stage");
 
-                    b.HasIndex("Stage", "ClosedAt");
+                    b.HasIndex("Stage", "LastTouchAt");
 
                     b.HasIndex("OwnerId", "Stage", "ClosedAt");
+
+                    b.HasIndex("Stage", "OwnerId", "Currency", "AmountCents", "Probability");
+
+                    b.HasIndex("Stage", "ClosedAt", "OwnerId", "Currency", "AmountCents", "Type");
 
                     b.ToTable("Opportunities");
                 });

@@ -44,6 +44,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Location")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -144,6 +147,8 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                     b.HasIndex("OwnerId", "Status", "CompletedAt");
 
                     b.HasIndex("OwnerId", "Status", "DueAt");
+
+                    b.HasIndex("Status", "CompletedAt", "OwnerId", "Type");
 
                     b.ToTable("Activities");
                 });
@@ -493,13 +498,13 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConvertedOpportunityId");
-
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
-                    b.HasIndex("CreatedAt", "Source", "Status");
+                    b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
+
+                    b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 
                     b.ToTable("Leads");
                 });
@@ -590,6 +595,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                     b.Property<DateTime>("LastModifiedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("LastTouchAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LossNotes")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -630,15 +638,21 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId", "Stage");
 
+                    b.HasIndex("ExpectedCloseDate", "Stage");
+
                     b.HasIndex("ExternalSource", "ExternalId");
 
                     b.HasIndex("OwnerId", "ExpectedCloseDate");
 
                     b.HasIndex("PartnerId", "Stage");
 
-                    b.HasIndex("Stage", "ClosedAt");
+                    b.HasIndex("Stage", "LastTouchAt");
 
                     b.HasIndex("OwnerId", "Stage", "ClosedAt");
+
+                    b.HasIndex("Stage", "OwnerId", "Currency", "AmountCents", "Probability");
+
+                    b.HasIndex("Stage", "ClosedAt", "OwnerId", "Currency", "AmountCents", "Type");
 
                     b.ToTable("Opportunities");
                 });
