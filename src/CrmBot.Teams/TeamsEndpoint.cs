@@ -133,14 +133,19 @@ public static class TeamsEndpoint
         }
 
         _ = PostLateCardAsync(activity, work, scope, log, stopping);
-        var zh = activity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true;
         return Results.Json(new JsonObject
         {
             ["statusCode"] = 200,
             ["type"] = "application/vnd.microsoft.activity.message",
-            ["value"] = zh ? "處理中，結果稍後會出現在這個對話。" : "Working on it; the answer will follow in this chat.",
+            ["value"] = WorkingOnIt(activity.Locale),
         });
     }
+
+    /// <summary>The invoke's answer when the card will follow as a new message (past the invoke budget).</summary>
+    public static string WorkingOnIt(string? locale) =>
+        locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true
+            ? "處理中，結果稍後會出現在這個對話。"
+            : "Working on it; the answer will follow in this chat.";
 
     private static async Task PostLateCardAsync(Activity activity, Task<InvokeAnswer> work, AsyncServiceScope scope, ILogger log, CancellationToken stopping)
     {

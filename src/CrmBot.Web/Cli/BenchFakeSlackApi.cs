@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace CrmBot.Web.Cli;
 
 /// <summary>
-/// A tiny stand-in for slack.com on 127.0.0.1 (Web API methods and response_url): answers every POST with
-/// {"ok":true} so the bot's background Slack work completes during `bench http`; counts response_url posts.
+/// A tiny stand-in for slack.com on 127.0.0.1 (Web API methods, response_url, file uploads): answers what the
+/// bot's background Slack work needs (a DM channel, an upload URL, otherwise {"ok":true}) so it completes
+/// during `bench http`; counts response_url posts.
 /// </summary>
 public sealed class BenchFakeSlackApi : IAsyncDisposable
 {
@@ -35,8 +36,15 @@ public sealed class BenchFakeSlackApi : IAsyncDisposable
         {
             if (http.Request.Path.StartsWithSegments(ResponsePath.TrimEnd('/')))
                 Interlocked.Increment(ref fake!._responses);
+            await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted); // chart uploads
             http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync("""{"ok":true}""", http.RequestAborted);
+            var answer = http.Request.Path.Value switch
+            {
+                "/api/conversations.open" => """{"ok":true,"channel":{"id":"DBENCH"}}""",
+                "/api/files.getUploadURLExternal" => $$"""{"ok":true,"upload_url":"{{fake!.Address}}upload/FBENCH","file_id":"FBENCH"}""",
+                _ => """{"ok":true}""",
+            };
+            await http.Response.WriteAsync(answer, http.RequestAborted);
         });
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

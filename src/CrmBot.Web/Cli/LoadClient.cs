@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Slack.Http;
 using CrmBot.Slack.Inbound;
+using CrmBot.Teams;
 
 namespace CrmBot.Web.Cli;
 
@@ -116,7 +117,10 @@ public sealed class LoadClient(HttpClient http, LoadFakeChannels fake, string sl
             return new LoadSample(kind, null, null, $"invoke answered {Shorten(sent.Body)}");
         if (LoadFakeChannels.ErrorText(response["value"]) is { } error)
             return new LoadSample(kind, null, null, $"error reply: {error}");
-        if (type == "application/vnd.microsoft.card.adaptive")
+        // A card, or a short message that is the answer itself (an error that keeps the clicked card, "sent to you
+        // privately"); only "working on it" means the card follows through the connector.
+        var text = response["value"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        if (type == "application/vnd.microsoft.card.adaptive" || text != TeamsEndpoint.WorkingOnIt(activity["locale"]?.GetValue<string>()))
             return new LoadSample(kind, sent.AckMs, null, null);
         return await AnsweredAsync(kind, late, sent.StartedAt, null, ct);   // past the invoke budget: the card follows
     }
