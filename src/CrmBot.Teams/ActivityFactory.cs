@@ -10,21 +10,22 @@ public static class ActivityFactory
     public static Attachment CardAttachment(JsonObject card) => new() { ContentType = Attachment.AdaptiveCardType, Content = card };
 
     /// <summary>A card answering <paramref name="inbound"/> in its conversation (its thread, in a channel).</summary>
-    public static Activity CardReply(Activity inbound, JsonObject card) => new()
+    public static Activity CardReply(Activity inbound, JsonObject card)
     {
-        Type = "message",
-        From = inbound.Recipient,
-        Recipient = inbound.From,
-        Conversation = new ConversationAccount { Id = inbound.Conversation?.Id },
-        ChannelId = inbound.ChannelId,
-        ServiceUrl = inbound.ServiceUrl,
-        ReplyToId = inbound.Id,
-        Locale = inbound.Locale,
-        Attachments = [CardAttachment(SubmitFallback.IsNeededFor(inbound.ChannelId) ? SubmitFallback.Apply(card) : card)],
-    };
+        var reply = MessageReply(inbound);
+        reply.Attachments = [CardAttachment(SubmitFallback.IsNeededFor(inbound.ChannelId) ? SubmitFallback.Apply(card) : card)];
+        return reply;
+    }
 
     /// <summary>A short text answering <paramref name="inbound"/> (a late "try again" to a card action).</summary>
-    public static Activity TextReply(Activity inbound, string text) => new()
+    public static Activity TextReply(Activity inbound, string text)
+    {
+        var reply = MessageReply(inbound);
+        reply.Text = text;
+        return reply;
+    }
+
+    private static Activity MessageReply(Activity inbound) => new()
     {
         Type = "message",
         From = inbound.Recipient,
@@ -34,7 +35,6 @@ public static class ActivityFactory
         ServiceUrl = inbound.ServiceUrl,
         ReplyToId = inbound.Id,
         Locale = inbound.Locale,
-        Text = text,
     };
 
     /// <summary>"Working on it" while a report runs.</summary>

@@ -70,22 +70,10 @@ public static class BenchHttpVerb
         var outPath = args.Option("out") ?? Path.Combine("artifacts", "bench.md");
 
         await using var fakeSlack = await BenchFakeSlackApi.StartAsync(CancellationToken.None);
-        var hostArgs = new List<string>
-        {
-            "--urls=http://127.0.0.1:0",
-            "--Jobs:RunServer=false",
-            "--Logging:LogLevel:Default=Warning",
-            "--Teams:MicrosoftAppId=",
-            "--Slack:BotToken=xoxb-bench",
-            $"--Slack:SigningSecret={SlackSigningSecret}",
-            "--Slack:SocketMode=false",
-            $"--Slack:ApiBaseUrl={fakeSlack.Address}api/",
-        };
-        if (args.Option(CliDatabase.ConnectionOption) is { } connection)
-            hostArgs.Add($"--Database:ConnectionString={connection}");
+        var hostArgs = MeasuredHost.Arguments($"{fakeSlack.Address}api/", SlackSigningSecret, args.Option(CliDatabase.ConnectionOption));
 
         using var recorder = new SqlCommandRecorder();   // before the host: EF's listener is created with it
-        var app = BotHost.Build(hostArgs.ToArray());
+        var app = BotHost.Build(hostArgs);
         await using var _ = app;
         await BotHost.StartAsync(app, CancellationToken.None);
         try

@@ -50,21 +50,9 @@ public static class LoadVerb
         var outPath = args.Option("out") ?? Path.Combine("artifacts", "load.md");
 
         await using var fake = await LoadFakeChannels.StartAsync(CancellationToken.None);
-        var hostArgs = new List<string>
-        {
-            "--urls=http://127.0.0.1:0",
-            "--Jobs:RunServer=false",
-            "--Logging:LogLevel:Default=Warning",
-            "--Teams:MicrosoftAppId=",
-            "--Slack:BotToken=xoxb-load",
-            $"--Slack:SigningSecret={SlackSigningSecret}",
-            "--Slack:SocketMode=false",
-            $"--Slack:ApiBaseUrl={fake.SlackApi}",
-        };
-        if (args.Option(CliDatabase.ConnectionOption) is { } connection)
-            hostArgs.Add($"--Database:ConnectionString={connection}");
+        var hostArgs = MeasuredHost.Arguments(fake.SlackApi.ToString(), SlackSigningSecret, args.Option(CliDatabase.ConnectionOption));
 
-        var app = BotHost.Build(hostArgs.ToArray());
+        var app = BotHost.Build(hostArgs);
         await using var _ = app;
         await BotHost.StartAsync(app, CancellationToken.None);
         try
