@@ -69,7 +69,8 @@ test("a rep asks 本季失去的機會 and gets a zh-TW answer for this quarter;
   await page.screenshot({ path: path.join(screenshots, "playground-lost-zh-TW.png") });
 
   const turns = await page.locator(".turn").count();
-  const button = turn.locator(".teams .card button, .teams .card .ac-pushButton").first();
+  // A button that acts at once (not one that opens a form inside the card, marked "expandable").
+  const button = turn.locator(".teams .card .ac-pushButton:not(.expandable)").first();
   assert.ok(await button.count() > 0, "the card offers at least one action");
   await button.click();
   await page.waitForFunction(n => {
