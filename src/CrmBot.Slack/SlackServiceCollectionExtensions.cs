@@ -35,7 +35,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackInbound>();
         services.AddScoped<SlackConversations>();
         services.AddScoped<SlackTurnProcessor>();
-        services.AddHostedService<SlackTurnWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackTurnQueue>());
         services.AddSingleton<SocketModeClient>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeClient>());
 

@@ -1,40 +1,21 @@
-using System.Threading.Channels;
+using CrmBot.Core.Chat;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CrmBot.Teams;
 
 /// <summary>
-/// Ack first, then work: /api/messages queues the activity and answers 200 at once (Teams gives a channel
-/// 10–15 s, offline-directline's Web Chat 20 s); a few workers answer through the connector. The queue is
-/// bounded: when it is full the endpoint answers 503 and the channel retries, instead of memory growing.
+/// /api/messages queues the activity and answers 200 at once (Teams gives a channel 10–15 s,
+/// offline-directline's Web Chat 20 s); <see cref="TeamsOptions.ReplyWorkers"/> workers answer through the
+/// connector. When the queue is full the endpoint answers 503 and the channel retries (see <see cref="TurnQueue{T}"/>).
 /// </summary>
-public sealed class TeamsTurnQueue(IServiceScopeFactory scopes, IOptions<TeamsOptions> options, ILogger<TeamsTurnQueue> log) : BackgroundService
+public sealed class TeamsTurnQueue(IServiceScopeFactory scopes, IOptions<TeamsOptions> options, ILogger<TeamsTurnQueue> log)
+    : TurnQueue<Activity>(scopes, options.Value.ReplyQueueCapacity, options.Value.ReplyWorkers, log)
 {
-    private readonly Channel<Activity> _activities = Channel.CreateBounded<Activity>(
-        new BoundedChannelOptions(options.Value.ReplyQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+    protected override Task AnswerAsync(IServiceProvider services, Activity activity, CancellationToken ct) =>
+        services.GetRequiredService<TeamsTurnHandler>().HandleAsync(activity, ct);
 
-    /// <summary>False when the queue is full.</summary>
-    public bool TryEnqueue(Activity activity) => _activities.Writer.TryWrite(activity);
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.ReplyWorkers).Select(_ => WorkAsync(stoppingToken)));
-
-    private async Task WorkAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var activity in _activities.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TeamsTurnHandler>().HandleAsync(activity, stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogError(e, "Teams {Type} activity {Id} in conversation {Conversation} failed", activity.Type, activity.Id, activity.Conversation?.Id);
-            }
-        }
-    }
+    protected override string Describe(Activity activity) =>
+        $"Teams {activity.Type} activity {activity.Id} in conversation {activity.Conversation?.Id}";
 }

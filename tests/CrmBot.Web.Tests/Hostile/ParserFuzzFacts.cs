@@ -110,8 +110,9 @@ public sealed class ParserFuzzFacts
         using var database = new TestDatabase();
         var services = new ServiceCollection().AddScoped(_ => database.NewContext()).BuildServiceProvider();
         var options = Options.Create(new SlackOptions { QueueCapacity = 100_000 });
-        var inbound = new SlackInbound(new SlackTurnQueue(options),
-            new SlackEventDeduplicator(services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<SlackEventDeduplicator>.Instance),
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var inbound = new SlackInbound(new SlackTurnQueue(scopes, options, NullLogger<SlackTurnQueue>.Instance),
+            new SlackEventDeduplicator(scopes, TimeProvider.System, NullLogger<SlackEventDeduplicator>.Instance),
             NullLogger<SlackInbound>.Instance);
         var fuzz = new FuzzInputs(seed: 31);
         var answered = 0;
