@@ -24,17 +24,24 @@ public sealed class ChatOptions
 /// </summary>
 public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> options, TurnGate gate, ILogger<ChatEngine> logger) : IChatEngine
 {
-    public Task<Reply> HandleTextAsync(Asker asker, ChatContext context, string text, CancellationToken ct) =>
-        HandleCommandAsync(CommandParser.Parse(text, new ParseContext(options.Value.BotName)), asker, context, ct);
+    public Task<Reply> HandleTextAsync(Asker asker, ChatContext context, string text, CancellationToken ct)
+    {
+        var command = CommandParser.Parse(text, new ParseContext(options.Value.BotName));
+        return gate.RunAsync(() => AnswerCommandAsync(command, asker, context, ct), ct);
+    }
 
-    public Task<Reply> HandleCommandAsync(Command command, Asker asker, ChatContext context, CancellationToken ct)
+    /// <summary>
+    /// A command inside a turn that already holds its <see cref="TurnGate"/> slot (a "run" button runs its
+    /// command this way): waiting for a second slot could wait for ever once every slot is held so.
+    /// </summary>
+    internal Task<Reply> AnswerCommandAsync(Command command, Asker asker, ChatContext context, CancellationToken ct)
     {
         var turn = new ChatTurn(asker, context, Formats.Normalize(command.Language ?? asker.Language));
         var route = ChatRoutes.Commands.FirstOrDefault(r => r.Command == command.GetType());
         if (route.Handler is null)
             throw new InvalidOperationException($"No handler is registered in ChatRoutes for {command.GetType().Name}.");
         var handler = (ICommandHandler)services.GetRequiredService(route.Handler);
-        return gate.RunAsync(() => GuardAsync(turn, () => handler.HandleAsync(command, turn, ct), command.GetType().Name), ct);
+        return GuardAsync(turn, () => handler.HandleAsync(command, turn, ct), command.GetType().Name);
     }
 
     public Task<Reply> HandleActionAsync(Asker asker, ChatContext context, CardAction action, CancellationToken ct)

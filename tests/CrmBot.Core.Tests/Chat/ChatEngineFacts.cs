@@ -90,6 +90,21 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(next, _world.Runner.Calls[0].Request);
     }
 
+    /// <summary>
+    /// A "run" button runs its command inside the button's own turn: with one slot (Chat:MaxConcurrentTurns)
+    /// held by that turn, waiting for a second would wait for ever.
+    /// </summary>
+    [Fact]
+    public async Task HandleAction_RunsTheButtonsCommand_WhenTheButtonsTurnHoldsTheOnlySlot()
+    {
+        using var world = new ChatTestWorld(new Dictionary<string, string?> { ["Chat:MaxConcurrentTurns"] = "1" });
+
+        var press = world.PressAsync(world.RepRex(), CardVerbs.Run, new() { ["command"] = "my stale deals" });
+
+        Assert.Same(press, await Task.WhenAny(press, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(ReplyKind.Report, (await press).Kind);
+    }
+
     [Fact]
     public async Task HandleAction_ExplainsPolitely_WhenThePayloadIsGarbage()
     {

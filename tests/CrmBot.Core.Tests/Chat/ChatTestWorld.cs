@@ -24,7 +24,7 @@ public sealed class ChatTestWorld : IDisposable
 
     public int Mia, Rex, Ola, North, South, Acme, Globex, AcmeRenewal, AcmeUpsell, GlobexExpansion, AcmeLost;
 
-    public ChatTestWorld()
+    public ChatTestWorld(IDictionary<string, string?>? settings = null)
     {
         using (var db = Database.NewTrackingContext())
         {
@@ -53,7 +53,7 @@ public sealed class ChatTestWorld : IDisposable
         }
 
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddScoped(_ => Database.NewContext());

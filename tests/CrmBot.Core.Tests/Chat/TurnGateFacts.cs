@@ -31,27 +31,6 @@ public sealed class TurnGateFacts
         Assert.Equal(2, mostAtOnce);
     }
 
-    /// <summary>A "run" button runs its command through the engine again: with every slot taken by such turns, none may wait for ever.</summary>
-    [Fact]
-    public async Task RunAsync_LetsATurnRunAnotherInside_WhenEverySlotIsTaken()
-    {
-        using var gate = new TurnGate(Options.Create(new ChatOptions { MaxConcurrentTurns = 2 }));
-        var bothInside = new TaskCompletionSource();
-        var entered = 0;
-        async Task<int> Outer()
-        {
-            if (Interlocked.Increment(ref entered) == 2) bothInside.SetResult();
-            await bothInside.Task;
-            return await gate.RunAsync(() => Task.FromResult(1), CancellationToken.None);
-        }
-
-        var outers = Task.WhenAll(gate.RunAsync(Outer, CancellationToken.None), gate.RunAsync(Outer, CancellationToken.None));
-
-        Assert.Same(outers, await Task.WhenAny(outers, Task.Delay(TimeSpan.FromSeconds(10))));
-        var results = await outers;
-        Assert.Equal(new[] { 1, 1 }, results);
-    }
-
     [Fact]
     public async Task RunAsync_GivesUpWaiting_WhenTheCallerCancels()
     {

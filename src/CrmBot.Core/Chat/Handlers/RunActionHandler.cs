@@ -16,7 +16,7 @@ public sealed class RunActionHandler(ChatEngine engine, ReportHandler reports) :
                 : Task.FromResult(turn.Error("That button no longer works. Please ask again.", "這個按鈕已失效，請重新詢問。"));
         var text = action.Data.GetValueOrDefault("command") ?? "";
         var command = CommandParser.Parse(text);
-        // A button keeps the language of the card it was on.
-        return engine.HandleCommandAsync(command with { Language = command.Language ?? turn.Language }, turn.Asker, turn.Context, ct);
+        // A button keeps the language of the card it was on; the button's turn already holds its slot.
+        return engine.AnswerCommandAsync(command with { Language = command.Language ?? turn.Language }, turn.Asker, turn.Context, ct);
     }
 }
