@@ -153,6 +153,11 @@ public sealed class Lead : IImported
     public DateTime CreatedAt { get; set; }
     public DateTime? ConvertedAt { get; set; }
     public int? ConvertedOpportunityId { get; set; }
+    /// <summary>
+    /// Derived, maintained by <see cref="LastTouch"/>: the latest completed activity on the lead (null = never worked).
+    /// Stored so that "untouched open leads" reads one column per lead instead of searching the activities.
+    /// </summary>
+    public DateTime? LastTouchAt { get; set; }
     public string? ExternalSource { get; set; }
     public string? ExternalId { get; set; }
 }

@@ -126,6 +126,8 @@ public class CrmDbContext : DbContext
             e.HasIndex(x => x.Name);
             e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
             e.HasIndex(x => x.PartnerId);
+            // Neglected customers: contacted before a cutoff, or never contacted (NULL) and created before it.
+            e.HasIndex(x => new { x.LastContactAt, x.CreatedAt });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(x => x.Partner).WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.ParentAccountId).OnDelete(DeleteBehavior.Restrict);
@@ -157,6 +159,9 @@ public class CrmDbContext : DbContext
             // "ConvertedOpportunityId IS NULL" (every open lead) for a one-row seek; with the owner next in the same
             // index, one rep's open leads are still a narrow seek.
             e.HasIndex(x => new { x.ConvertedOpportunityId, x.OwnerId, x.CreatedAt });
+            // Open leads (not converted) by age and by "worked": the ages, the untouched count and the newest untouched
+            // page read this index alone.
+            e.HasIndex(x => new { x.ConvertedOpportunityId, x.ConvertedAt, x.CreatedAt, x.Status, x.LastTouchAt });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.ConvertedOpportunityId).OnDelete(DeleteBehavior.SetNull);
             Imported(e);
@@ -185,12 +190,14 @@ public class CrmDbContext : DbContext
             // the columns they group and sum are in the index, so SQLite never visits the table rows.
             e.HasIndex(x => new { x.Stage, x.ClosedAt, x.OwnerId, x.Currency, x.AmountCents, x.Type });
             e.HasIndex(x => new { x.Stage, x.OwnerId, x.Currency, x.AmountCents, x.Probability });
-            // Stale deals: open deals by stored last touch (a range, oldest first).
-            e.HasIndex(x => new { x.Stage, x.LastTouchAt });
-            // Forecast: open deals expected to close in the quarter.
-            e.HasIndex(x => new { x.ExpectedCloseDate, x.Stage });
-            e.HasIndex(x => new { x.OwnerId, x.ExpectedCloseDate });
-            e.HasIndex(x => new { x.AccountId, x.Stage });
+            // Stale deals: per open stage, the range of stored last touches before the cutoff; covering, so counting,
+            // totalling and ordering them never reads a deal's row.
+            e.HasIndex(x => new { x.Stage, x.LastTouchAt, x.OwnerId, x.Currency, x.AmountCents });
+            // Forecast: open deals expected to close in the quarter, per owner; covering, so the quarter's figures never read
+            // a deal's row (company-wide, SQLite skip-scans it owner by owner).
+            e.HasIndex(x => new { x.OwnerId, x.ExpectedCloseDate, x.Stage, x.Currency, x.AmountCents, x.ForecastCategory, x.Probability });
+            // An account's deals; with the close time, "active account" (an open deal or one won lately) reads only this.
+            e.HasIndex(x => new { x.AccountId, x.Stage, x.ClosedAt });
             e.HasIndex(x => new { x.PartnerId, x.Stage });
             e.HasOne(x => x.Account).WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);

@@ -4,9 +4,9 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace CrmBot.Core.Data;
 
 /// <summary>
-/// Keeps the derived columns <see cref="Opportunity.LastTouchAt"/> and <see cref="Account.LastContactAt"/> right.
-/// They exist for speed (stale deals and neglected customers would otherwise search a million activities per
-/// request), so they must never drift: <see cref="CrmDbContext"/> calls <see cref="Collect"/> and
+/// Keeps the derived columns <see cref="Opportunity.LastTouchAt"/>, <see cref="Account.LastContactAt"/> and
+/// <see cref="Lead.LastTouchAt"/> right. They exist for speed (stale deals, neglected customers and untouched leads would
+/// otherwise search a million activities per request), so they must never drift: <see cref="CrmDbContext"/> calls <see cref="Collect"/> and
 /// <see cref="Changes.ApplyAsync"/> around every SaveChanges that adds, changes or deletes an activity or changes
 /// what a deal's last touch depends on, in the same transaction. Rows written around EF (the demo generator's bulk
 /// insert, a migration) call <see cref="RecomputeAllAsync"/>. Every update recomputes from the activities
@@ -19,23 +19,34 @@ public static class LastTouch
     {
         internal HashSet<int> OpportunityIds { get; } = [];
         internal HashSet<int> AccountIds { get; } = [];
+        internal HashSet<int> LeadIds { get; } = [];
         internal List<EntityEntry<Opportunity>> AddedOpportunities { get; } = [];
+        /// <summary>References to records added in the same save: their keys exist only after it.</summary>
+        internal List<Action> ResolveAfterSave { get; } = [];
 
-        public bool IsEmpty => OpportunityIds.Count == 0 && AccountIds.Count == 0 && AddedOpportunities.Count == 0;
+        public bool IsEmpty => OpportunityIds.Count == 0 && AccountIds.Count == 0 && LeadIds.Count == 0 && AddedOpportunities.Count == 0
+            && ResolveAfterSave.Count == 0;
 
         /// <summary>Recomputes the affected rows; call after the save (new deals have their ids by then).</summary>
-        public Task ApplyAsync(CrmDbContext db, CancellationToken ct)
+        public async Task ApplyAsync(CrmDbContext db, CancellationToken ct)
         {
             // The entry, not the entity: before the changes are accepted, a generated key lives only in the entry.
             foreach (var added in AddedOpportunities)
                 OpportunityIds.Add(added.Property(o => o.Id).CurrentValue);
-            return RecomputeAsync(db, OpportunityIds.ToList(), AccountIds.ToList(), ct);
+            foreach (var resolve in ResolveAfterSave)
+                resolve();
+            await RecomputeAsync(db, OpportunityIds.ToList(), AccountIds.ToList(), ct);
+            if (LeadIds.Count > 0)
+            {
+                var leads = LeadIds.ToList();
+                await UpdateLeads(db, db.Leads.Where(l => leads.Contains(l.Id)), ct);
+            }
         }
 
         public void Apply(CrmDbContext db) => ApplyAsync(db, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    /// <summary>What the tracked changes touch: both the old and the new deal/account of every changed activity.</summary>
+    /// <summary>What the tracked changes touch: both the old and the new deal/account/lead of every changed activity.</summary>
     public static Changes Collect(ChangeTracker tracker)
     {
         var changes = new Changes();
@@ -43,8 +54,9 @@ public static class LastTouch
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
                 continue;
-            AddIds(changes.OpportunityIds, entry.Property(a => a.OpportunityId));
-            AddIds(changes.AccountIds, entry.Property(a => a.AccountId));
+            AddIds(changes, changes.OpportunityIds, entry.Property(a => a.OpportunityId));
+            AddIds(changes, changes.AccountIds, entry.Property(a => a.AccountId));
+            AddIds(changes, changes.LeadIds, entry.Property(a => a.LeadId));
         }
         foreach (var entry in tracker.Entries<Opportunity>())
         {
@@ -54,7 +66,7 @@ public static class LastTouch
             {
                 var account = entry.Property(o => o.AccountId);
                 if (account.IsModified)
-                    AddIds(changes.AccountIds, account);
+                    AddIds(changes, changes.AccountIds, account);
                 if (account.IsModified || entry.Property(o => o.LastModifiedAt).IsModified || entry.Property(o => o.LastTouchAt).IsModified)
                     changes.OpportunityIds.Add(entry.Entity.Id);
             }
@@ -62,6 +74,9 @@ public static class LastTouch
         foreach (var entry in tracker.Entries<Account>())
             if (entry.State == EntityState.Modified && entry.Property(a => a.LastContactAt).IsModified)
                 changes.AccountIds.Add(entry.Entity.Id);
+        foreach (var entry in tracker.Entries<Lead>())
+            if (entry.State == EntityState.Modified && entry.Property(l => l.LastTouchAt).IsModified)
+                changes.LeadIds.Add(entry.Entity.Id);
         return changes;
     }
 
@@ -87,6 +102,7 @@ public static class LastTouch
     {
         await UpdateOpportunities(db, db.Opportunities, ct);
         await UpdateAccounts(db, db.Accounts, ct);
+        await UpdateLeads(db, db.Leads, ct);
     }
 
     // The definitions of design.md section 4 without a clock (every completed activity counts). Reports that run
@@ -115,9 +131,18 @@ public static class LastTouch
                 .Max()), ct);
     }
 
-    private static void AddIds<TEntity>(HashSet<int> ids, PropertyEntry<TEntity, int?> property) where TEntity : class
+    private static Task<int> UpdateLeads(CrmDbContext db, IQueryable<Lead> rows, CancellationToken ct)
     {
-        if (property.CurrentValue is { } current)
+        var completed = db.Activities.Where(a => a.Status == ActivityStatus.Completed);
+        return rows.ExecuteUpdateAsync(s => s.SetProperty(l => l.LastTouchAt, l =>
+            completed.Where(a => a.LeadId == l.Id).Max(a => a.CompletedAt)), ct);
+    }
+
+    private static void AddIds<TEntity>(Changes changes, HashSet<int> ids, PropertyEntry<TEntity, int?> property) where TEntity : class
+    {
+        if (property.IsTemporary) // a record added in this save: read its key once the save has made it
+            changes.ResolveAfterSave.Add(() => { if (property.CurrentValue is { } saved) ids.Add(saved); });
+        else if (property.CurrentValue is { } current)
             ids.Add(current);
         if (property.EntityEntry.State != EntityState.Added && property.OriginalValue is { } original)
             ids.Add(original);

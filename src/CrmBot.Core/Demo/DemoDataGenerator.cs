@@ -6,7 +6,12 @@ namespace CrmBot.Core.Demo;
 
 /// <param name="Seed">The same seed and date give the same data, row for row.</param>
 /// <param name="Today">"Today" in the users' calendar; every date is placed relative to it.</param>
-public sealed record DemoOptions(int Seed, DateOnly Today, DemoScale Scale, int FiscalYearStartMonth = 1);
+/// <param name="NowUtc">
+/// The moment of generation, when generating for the real today: nothing is placed after it. Reps west of the machine
+/// may still be on the day before <paramref name="Today"/>, and an activity completed "today" in their zone would
+/// otherwise lie in the future.
+/// </param>
+public sealed record DemoOptions(int Seed, DateOnly Today, DemoScale Scale, int FiscalYearStartMonth = 1, DateTime? NowUtc = null);
 
 /// <summary>
 /// Generates the demo CRM of the embedded default (design.md section 11): teams with managers, reps, an
@@ -187,7 +192,8 @@ public sealed class DemoDataGenerator
         {
             var day = g._today.AddDays(-daysAgo);
             var minute = daysAgo == 0 ? _r.Next(0, 60) : _r.Next(8 * 60, 18 * 60);
-            return TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue).AddMinutes(minute), zone);
+            var at = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue).AddMinutes(minute), zone);
+            return g._options.NowUtc is { } now && at > now ? now.AddMinutes(-1 - minute % 60) : at;
         }
 
         private DateTime Ahead(int days) =>

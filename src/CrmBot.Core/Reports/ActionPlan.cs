@@ -77,7 +77,7 @@ public static class ActionPlan
         [
             ..Forecast.Queries(db, input with { Scope = person }),
             planned, PlannedPage(planned, input.Offset), withoutPlan, DealPage(withoutPlan), StaleThreshold(db, person),
-            StaleDeals.Query(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
+            StaleDeals.Keys(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
             Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc),
         ];
     }
@@ -94,7 +94,7 @@ public static class ActionPlan
         var withoutPlanCount = await withoutPlan.CountAsync(ct);
         var withoutPlanPage = await DealPage(withoutPlan).ToListAsync(ct);
         var threshold = input.Request.ThresholdDays ?? await StaleThreshold(db, person).FirstOrDefaultAsync(ct) ?? StaleDeals.DefaultThresholdDays;
-        var staleCount = await StaleDeals.Query(db, person, input.NowUtc, threshold).CountAsync(ct);
+        var staleCount = await StaleDeals.Keys(db, person, input.NowUtc, threshold).CountAsync(ct);
         var newLeads = await Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc).CountAsync(ct);
 
         var currency = forecast?.Currency ?? input.Options.DefaultCurrency;

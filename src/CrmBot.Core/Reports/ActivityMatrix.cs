@@ -46,10 +46,11 @@ public static class ActivityMatrix
             reps.AddRange(await Leaderboard.OwnerNames(db, missing).ToListAsync(ct));
 
         int Column(ActivityType t) => Array.IndexOf(Columns, t) is var i and >= 0 ? i : Columns.Length - 1;
+        var countsByOwner = counts.ToLookup(c => c.OwnerId); // a company has thousands of reps: no scan per rep
         var matrix = reps.Select(r =>
         {
             var values = new int[Columns.Length];
-            foreach (var c in counts.Where(c => c.OwnerId == r.Id))
+            foreach (var c in countsByOwner[r.Id])
                 values[Column(c.Type)] += c.Count;
             return (Rep: r, Values: values, Total: values.Sum());
         }).OrderByDescending(x => x.Total).ThenBy(x => x.Rep.Name, StringComparer.Ordinal).ThenBy(x => x.Rep.Id).ToList();

@@ -36,24 +36,34 @@ public static class Forecast
         return (input.Time.Quarter(fy, q), fy, q);
     }
 
+    /// <summary>
+    /// The quarter's figures per owner and currency, as two parts that each read only a covering index: deals won in the
+    /// quarter (by close time) and open deals expected to close in it (by expected date). An owner and currency can
+    /// appear in both parts; <see cref="ForecastAsync"/> adds them up.
+    /// </summary>
     public static IQueryable<OwnerFigures> Figures(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter)
     {
         DateTime start = quarter.StartUtc, end = quarter.EndUtc;
         DateOnly first = quarter.FirstDay, after = quarter.EndDay;
-        return db.Opportunities.InScope(scope)
-            .Where(o => (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start && o.ClosedAt < end)
-                || (o.Stage < OpportunityStage.ClosedWon && o.ExpectedCloseDate >= first && o.ExpectedCloseDate < after)) // open stages
+        var deals = db.Opportunities.InScope(scope);
+        var won = deals.Where(o => o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= start && o.ClosedAt < end)
             .GroupBy(o => new { o.OwnerId, o.Currency })
             .Select(g => new OwnerFigures
             {
-                OwnerId = g.Key.OwnerId, Currency = g.Key.Currency,
-                WonCents = g.Sum(o => o.Stage == OpportunityStage.ClosedWon ? o.AmountCents ?? 0 : 0),
-                CommitCents = g.Sum(o => o.Stage != OpportunityStage.ClosedWon && o.ForecastCategory == ForecastCategory.Commit ? o.AmountCents ?? 0 : 0),
-                BestCaseCents = g.Sum(o => o.Stage != OpportunityStage.ClosedWon
-                    && (o.ForecastCategory == ForecastCategory.Commit || o.ForecastCategory == ForecastCategory.BestCase) ? o.AmountCents ?? 0 : 0),
-                WeightedCentPercent = g.Sum(o => o.Stage != OpportunityStage.ClosedWon ? (o.AmountCents ?? 0) * o.Probability : 0),
-                OpenDeals = g.Count(o => o.Stage != OpportunityStage.ClosedWon),
+                OwnerId = g.Key.OwnerId, Currency = g.Key.Currency, WonCents = g.Sum(o => o.AmountCents ?? 0),
+                CommitCents = 0, BestCaseCents = 0, WeightedCentPercent = 0, OpenDeals = 0, // set operations need the same columns
             });
+        var open = deals.Where(o => o.Stage < OpportunityStage.ClosedWon && o.ExpectedCloseDate >= first && o.ExpectedCloseDate < after) // open stages
+            .GroupBy(o => new { o.OwnerId, o.Currency })
+            .Select(g => new OwnerFigures
+            {
+                OwnerId = g.Key.OwnerId, Currency = g.Key.Currency, WonCents = 0,
+                CommitCents = g.Sum(o => o.ForecastCategory == ForecastCategory.Commit ? o.AmountCents ?? 0 : 0),
+                BestCaseCents = g.Sum(o => o.ForecastCategory == ForecastCategory.Commit || o.ForecastCategory == ForecastCategory.BestCase ? o.AmountCents ?? 0 : 0),
+                WeightedCentPercent = g.Sum(o => (o.AmountCents ?? 0) * o.Probability),
+                OpenDeals = g.Count(),
+            });
+        return won.Concat(open);
     }
 
     /// <summary>Reps of the scope with their default quota (a single person: whatever their role).</summary>
@@ -87,7 +97,14 @@ public static class Forecast
 
     public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct)
     {
-        var figures = await Figures(db, scope, quarter).ToListAsync(ct);
+        var figures = (await Figures(db, scope, quarter).ToListAsync(ct))
+            .GroupBy(f => (f.OwnerId, f.Currency))
+            .Select(g => new OwnerFigures
+            {
+                OwnerId = g.Key.OwnerId, Currency = g.Key.Currency, WonCents = g.Sum(f => f.WonCents), CommitCents = g.Sum(f => f.CommitCents),
+                BestCaseCents = g.Sum(f => f.BestCaseCents), WeightedCentPercent = g.Sum(f => f.WeightedCentPercent), OpenDeals = g.Sum(f => f.OpenDeals),
+            }).ToList();
+        var figuresByOwner = figures.ToLookup(f => f.OwnerId);
         var reps = await Reps(db, scope).ToListAsync(ct);
         var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
         if (missing.Count > 0)
@@ -100,10 +117,10 @@ public static class Forecast
         return reps.Select(r =>
         {
             var (quota, currency) = quotas.TryGetValue(r.Id, out var set) ? (set.AmountCents, set.Currency) : (r.DefaultQuotaCents, r.Currency);
-            var mine = figures.Where(f => f.OwnerId == r.Id && f.Currency == currency).ToList();
+            var mine = figuresByOwner[r.Id].Where(f => f.Currency == currency).ToList();
             return new RepForecast(r.Id, r.Name, currency, quota, mine.Sum(f => f.WonCents), mine.Sum(f => f.CommitCents),
                 mine.Sum(f => f.BestCaseCents), mine.Sum(f => f.WeightedCentPercent) / 100, mine.Sum(f => f.OpenDeals),
-                figures.Where(f => f.OwnerId == r.Id && f.Currency != currency).ToList());
+                figuresByOwner[r.Id].Where(f => f.Currency != currency).ToList());
         }).OrderByDescending(r => r.WonCents).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 

@@ -15,7 +15,7 @@ public static class Leads
 
     public sealed record SourceStatus(string Source, string Status, int Count, int Converted);
 
-    public sealed record AgeBuckets(int UpTo7, int UpTo30, int UpTo90, int Older);
+    public sealed record AgeBuckets(int UpTo7, int UpTo30, int UpTo90, int Older, int Untouched);
 
     public sealed record Untouched
     {
@@ -44,38 +44,63 @@ public static class Leads
             .Where(l => l.CreatedAt <= nowUtc && l.ConvertedAt == null && l.ConvertedOpportunityId == null && !closed.Contains(l.Status));
     }
 
-    public static IQueryable<AgeBuckets> Ages(IQueryable<Lead> open, DateTime nowUtc)
+    /// <summary>Open leads by age, and how many of them are untouched: one pass over the open-leads index.</summary>
+    public static IQueryable<AgeBuckets> Ages(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc)
     {
         // Age in whole days: 0–7 means created less than 8 days ago, and so on.
         var d8 = nowUtc.AddDays(-8);
         var d31 = nowUtc.AddDays(-31);
         var d91 = nowUtc.AddDays(-91);
+        var completed = CompletedBy(db, nowUtc);
         return open.GroupBy(l => 1).Select(g => new AgeBuckets(
             g.Count(l => l.CreatedAt > d8),
             g.Count(l => l.CreatedAt <= d8 && l.CreatedAt > d31),
             g.Count(l => l.CreatedAt <= d31 && l.CreatedAt > d91),
-            g.Count(l => l.CreatedAt <= d91)));
+            g.Count(l => l.CreatedAt <= d91),
+            g.Count(l => l.LastTouchAt == null || (l.LastTouchAt > nowUtc && !completed.Any(a => a.LeadId == l.Id)))));
     }
 
-    public static IQueryable<Lead> UntouchedLeads(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc) =>
-        open.Where(l => !db.Activities.Any(a => a.LeadId == l.Id && a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc));
+    /// <summary>
+    /// Open leads with no completed activity by now. The stored last touch (LastTouch keeps it) answers for every lead
+    /// but those stored later than now, which only a report "as of" an earlier clock sees: only these search the activities.
+    /// </summary>
+    public static IQueryable<Lead> UntouchedLeads(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc)
+    {
+        var completed = CompletedBy(db, nowUtc);
+        return open.Where(l => l.LastTouchAt == null || (l.LastTouchAt > nowUtc && !completed.Any(a => a.LeadId == l.Id)));
+    }
 
-    public static IQueryable<Untouched> Page(IQueryable<Lead> untouched, int offset) =>
-        untouched.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(offset).Take(ReportInput.PageSize)
+    private static IQueryable<Activity> CompletedBy(CrmDbContext db, DateTime nowUtc) =>
+        db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc);
+
+    /// <summary>
+    /// The newest untouched leads. Each of the two disjoint parts is cut to the page's end in its own index order before
+    /// they are merged, so a page never sorts every untouched lead.
+    /// </summary>
+    public static IQueryable<Untouched> Page(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc, int offset)
+    {
+        var end = offset + ReportInput.PageSize;
+        var completed = CompletedBy(db, nowUtc);
+        var neverWorked = open.Where(l => l.LastTouchAt == null)
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(end);
+        var workedAfterClock = open.Where(l => l.LastTouchAt > nowUtc && !completed.Any(a => a.LeadId == l.Id))
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(end);
+        return neverWorked.Concat(workedAfterClock)
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(offset).Take(ReportInput.PageSize)
             .Select(l => new Untouched
             {
                 Id = l.Id, Name = l.Name, Company = l.Company, Source = l.Source, Status = l.Status,
                 OwnerId = l.OwnerId, Owner = l.Owner!.Name, CreatedAt = l.CreatedAt,
             });
+    }
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
         var open = Open(db, input.Scope, input.NowUtc);
-        var untouched = UntouchedLeads(db, open, input.NowUtc);
         return
         [
             BySourceAndStatus(db, input.Scope, input.Period.StartUtc, input.Period.EndUtc, input.NowUtc),
-            Ages(open, input.NowUtc), Page(untouched, input.Offset), untouched,
+            Ages(db, open, input.NowUtc), Page(db, open, input.NowUtc, input.Offset),
         ];
     }
 
@@ -83,10 +108,9 @@ public static class Leads
     {
         var grid = await BySourceAndStatus(db, input.Scope, input.Period.StartUtc, input.Period.EndUtc, input.NowUtc).ToListAsync(ct);
         var open = Open(db, input.Scope, input.NowUtc);
-        var ages = await Ages(open, input.NowUtc).FirstOrDefaultAsync(ct) ?? new AgeBuckets(0, 0, 0, 0);
-        var untouched = UntouchedLeads(db, open, input.NowUtc);
-        var page = await Page(untouched, input.Offset).ToListAsync(ct);
-        var untouchedCount = await untouched.CountAsync(ct);
+        var ages = await Ages(db, open, input.NowUtc).FirstOrDefaultAsync(ct) ?? new AgeBuckets(0, 0, 0, 0, 0);
+        var page = await Page(db, open, input.NowUtc, input.Offset).ToListAsync(ct);
+        var untouchedCount = ages.Untouched;
 
         var sources = grid.GroupBy(g => g.Source)
             .Select(g => new { Source = g.Key, Count = g.Sum(x => x.Count), Converted = g.Sum(x => x.Converted) })

@@ -24,56 +24,93 @@ public static class NeglectedCustomers
 
     public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays ?? DefaultThresholdDays);
 
-    public static IQueryable<Item> Query(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays)
+    /// <summary>What counting and ordering neglected customers needs.</summary>
+    public sealed record Key
+    {
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public DateTime? LastContact { get; init; }
+        public DateTime Since { get; init; }
+    }
+
+    /// <summary>
+    /// Neglected customers of the scope as three disjoint parts, each a seek in the (LastContactAt, CreatedAt) index:
+    /// <list type="bullet">
+    /// <item>contacted before the cutoff: a stored last contact (LastTouch keeps it) not later than now is the answer;</item>
+    /// <item>never contacted and created before the cutoff: they count from their creation;</item>
+    /// <item>a stored value later than now, seen only by a report "as of" an earlier clock: only these rows search the
+    /// activities again, bounded by the clock (the account's and its deals', one MAX over a UNION ALL of index seeks; no
+    /// ORDER BY … LIMIT 1 on the join: SQLite would then walk the (Status, CompletedAt) index over every activity).</item>
+    /// </list>
+    /// Only the accounts not contacted lately are then checked for being active.
+    /// </summary>
+    private static IQueryable<Key>[] Parts(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays)
     {
         var cutoff = nowUtc.AddDays(-thresholdDays);
         var wonSince = nowUtc.AddDays(-365);
         var opportunities = db.Opportunities;
         var completed = db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc);
-        return db.Accounts.InScope(opportunities, scope)
+        var accounts = db.Accounts.InScope(opportunities, scope)
+            .Where(a => opportunities.Any(o => o.AccountId == a.Id
+                && (o.Stage < OpportunityStage.ClosedWon // open stages
+                    || o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince && o.ClosedAt <= nowUtc)));
+        var contacted = accounts.Where(a => a.LastContactAt < cutoff)
+            .Select(a => new Key { Id = a.Id, Name = a.Name, LastContact = a.LastContactAt, Since = a.LastContactAt!.Value });
+        var never = accounts.Where(a => a.LastContactAt == null && a.CreatedAt < cutoff)
+            .Select(a => new Key { Id = a.Id, Name = a.Name, LastContact = null, Since = a.CreatedAt });
+        var asOfEarlierClock = accounts.Where(a => a.LastContactAt > nowUtc)
             .Select(a => new
             {
-                Account = a,
-                // The stored last contact (LastTouch keeps it) is the answer unless it is later than now, which only a
-                // report run "as of" a past moment sees; for those rows only, the activities are searched again up to
-                // the clock: the account's and its deals', one MAX over a UNION ALL of index seeks. No ORDER BY … LIMIT 1 on
-                // the join: SQLite would then walk the (Status, CompletedAt) index over every activity to avoid a sort.
-                LastContact = a.LastContactAt == null || a.LastContactAt <= nowUtc
-                    ? a.LastContactAt
-                    : completed.Where(c => c.AccountId == a.Id).Select(c => c.CompletedAt)
-                        .Concat(from o in opportunities where o.AccountId == a.Id
-                                from c in completed where c.OpportunityId == o.Id
-                                select c.CompletedAt)
-                        .Max(),
+                a.Id, a.Name, a.CreatedAt,
+                LastContact = completed.Where(c => c.AccountId == a.Id).Select(c => c.CompletedAt)
+                    .Concat(from o in opportunities where o.AccountId == a.Id
+                            from c in completed where c.OpportunityId == o.Id
+                            select c.CompletedAt)
+                    .Max(),
             })
-            .Select(x => new { x.Account, x.LastContact, Since = x.LastContact ?? x.Account.CreatedAt })
-            // The cheap column test first: only accounts not contacted lately are checked for being active.
-            .Where(x => x.Since < cutoff)
-            .Where(x => opportunities.Any(o => o.AccountId == x.Account.Id
-                && (o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost
-                    || o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince && o.ClosedAt <= nowUtc)))
-            .OrderBy(x => x.Since).ThenBy(x => x.Account.Name).ThenBy(x => x.Account.Id)
+            .Select(x => new Key { Id = x.Id, Name = x.Name, LastContact = x.LastContact, Since = x.LastContact ?? x.CreatedAt })
+            .Where(k => k.Since < cutoff);
+        return [contacted, never, asOfEarlierClock];
+    }
+
+    /// <summary>The neglected customers' ids (to count): without the name, each part reads its index alone.</summary>
+    public static IQueryable<int> Ids(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays)
+    {
+        var parts = Parts(db, scope, nowUtc, thresholdDays).Select(part => part.Select(k => k.Id)).ToArray();
+        return parts[0].Concat(parts[1]).Concat(parts[2]);
+    }
+
+    /// <summary>
+    /// One page, longest without contact first. Each part is cut to the page's end in its own order before the parts are
+    /// merged, so a page never sorts every neglected customer.
+    /// </summary>
+    public static IQueryable<Item> Page(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays, int offset)
+    {
+        var end = offset + ReportInput.PageSize;
+        var parts = Parts(db, scope, nowUtc, thresholdDays)
+            .Select(part => part.OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Take(end)).ToArray();
+        return parts[0].Concat(parts[1]).Concat(parts[2])
+            .OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Skip(offset).Take(ReportInput.PageSize)
+            .Join(db.Accounts, k => k.Id, a => a.Id, (k, a) => new { k, a })
+            .OrderBy(x => x.k.Since).ThenBy(x => x.k.Name).ThenBy(x => x.k.Id)
             .Select(x => new Item
             {
-                Id = x.Account.Id, Name = x.Account.Name, OwnerId = x.Account.OwnerId, Owner = x.Account.Owner!.Name,
-                LastContact = x.LastContact, Since = x.Since,
-                OpenDeals = opportunities.Count(o => o.AccountId == x.Account.Id
-                    && o.Stage != OpportunityStage.ClosedWon && o.Stage != OpportunityStage.ClosedLost),
+                Id = x.a.Id, Name = x.a.Name, OwnerId = x.a.OwnerId, Owner = x.a.Owner!.Name, LastContact = x.k.LastContact, Since = x.k.Since,
+                OpenDeals = db.Opportunities.Count(o => o.AccountId == x.a.Id && o.Stage < OpportunityStage.ClosedWon),
             });
     }
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
-        var items = Query(db, input.Scope, input.NowUtc, Threshold(input));
-        return [items.Skip(input.Offset).Take(ReportInput.PageSize), items];
+        var threshold = Threshold(input);
+        return [Page(db, input.Scope, input.NowUtc, threshold, input.Offset), Ids(db, input.Scope, input.NowUtc, threshold)];
     }
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var threshold = Threshold(input);
-        var items = Query(db, input.Scope, input.NowUtc, threshold);
-        var page = await items.Skip(input.Offset).Take(ReportInput.PageSize).ToListAsync(ct);
-        var total = await items.CountAsync(ct);
+        var page = await Page(db, input.Scope, input.NowUtc, threshold, input.Offset).ToListAsync(ct);
+        var total = await Ids(db, input.Scope, input.NowUtc, threshold).CountAsync(ct);
         var never = input.T("never", "從未");
 
         var rows = page.Select(i =>

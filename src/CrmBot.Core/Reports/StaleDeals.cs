@@ -30,56 +30,81 @@ public static class StaleDeals
 
     public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays ?? DefaultThresholdDays);
 
-    /// <summary>Stale deals of the scope, most neglected first; the shared base of this report, the action plan and nudges.</summary>
-    public static IQueryable<Item> Query(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays)
+    /// <summary>What counting, totalling and ordering stale deals needs: all of it in the (Stage, LastTouchAt, …) index.</summary>
+    public sealed record Key
+    {
+        public int Id { get; init; }
+        public int OwnerId { get; init; }
+        public long? AmountCents { get; init; }
+        public string Currency { get; init; } = "";
+        public DateTime LastTouch { get; init; }
+    }
+
+    /// <summary>
+    /// Stale deals of the scope; the shared base of this report and the action plan. Two disjoint parts:
+    /// <list type="bullet">
+    /// <item>a stored last touch (LastTouch keeps it) not later than now is the answer, so these deals are stale when
+    /// <c>LastTouchAt &lt; cutoff</c>, a seek per open stage in the covering index, never reading a deal's row;</item>
+    /// <item>a stored value later than now is seen only by a report "as of" an earlier clock (an activity completed after
+    /// it); only those rows search the activities again, bounded by the clock: the deal's own, its account's and its
+    /// last-modified time, as one MAX over a UNION ALL of index seeks.</item>
+    /// </list>
+    /// The open stages are a list, not a range, so that the index seeks each stage's stale range.
+    /// </summary>
+    public static IQueryable<Key> Keys(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays)
     {
         var cutoff = nowUtc.AddDays(-thresholdDays);
         var activities = db.Activities.Where(a => a.Status == ActivityStatus.Completed && a.CompletedAt <= nowUtc);
-        var planned = db.Activities.Where(a => a.Status == ActivityStatus.Planned && a.DueAt >= nowUtc);
-        return db.Opportunities.InScope(scope)
-            .Where(o => o.Stage < OpportunityStage.ClosedWon) // the open stages, as a range the (Stage, LastTouchAt) index seeks
-            .Select(o => new
+        var open = db.Opportunities.InScope(scope)
+            .Where(o => new[] { OpportunityStage.Prospecting, OpportunityStage.Qualification, OpportunityStage.NeedsAnalysis,
+                OpportunityStage.Proposal, OpportunityStage.Negotiation }.Contains(o.Stage));
+        var stored = open.Where(o => o.LastTouchAt < cutoff)
+            .Select(o => new Key { Id = o.Id, OwnerId = o.OwnerId, AmountCents = o.AmountCents, Currency = o.Currency, LastTouch = o.LastTouchAt });
+        var asOfEarlierClock = open.Where(o => o.LastTouchAt > nowUtc)
+            .Select(o => new Key
             {
-                Deal = o,
-                // The stored last touch (LastTouch keeps it) is the answer whenever it is not later than now. Only a
-                // report run "as of" a past moment can see a later one (an activity completed after its clock), and
-                // only for those rows does it search the activities again, bounded by the clock: the deal's own, its
-                // account's and its last-modified time, as one MAX over a UNION ALL of index seeks.
-                LastTouch = o.LastTouchAt <= nowUtc
-                    ? o.LastTouchAt
-                    : activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
-                        .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
-                        .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
-                        .Max()!.Value,
-                // Two scalar subqueries rather than one row: SQLite has no APPLY.
-                NextAt = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => a.DueAt).FirstOrDefault(),
-                NextType = planned.Where(a => a.OpportunityId == o.Id).OrderBy(a => a.DueAt).Select(a => (ActivityType?)a.Type).FirstOrDefault(),
+                Id = o.Id, OwnerId = o.OwnerId, AmountCents = o.AmountCents, Currency = o.Currency,
+                LastTouch = activities.Where(a => a.OpportunityId == o.Id).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1)
+                    .Concat(activities.Where(a => o.AccountId != null && a.AccountId == o.AccountId).OrderByDescending(a => a.CompletedAt).Select(a => a.CompletedAt).Take(1))
+                    .Concat(db.Opportunities.Where(self => self.Id == o.Id).Select(self => (DateTime?)self.LastModifiedAt))
+                    .Max()!.Value,
             })
-            .Where(x => x.LastTouch < cutoff)
-            .OrderBy(x => x.LastTouch).ThenByDescending(x => x.Deal.AmountCents).ThenBy(x => x.Deal.Id)
+            .Where(k => k.LastTouch < cutoff);
+        return stored.Concat(asOfEarlierClock);
+    }
+
+    /// <summary>One page of stale deals, most neglected first: ordered and cut on the keys, then the page's rows are read.</summary>
+    public static IQueryable<Item> Page(CrmDbContext db, IQueryable<Key> keys, DateTime nowUtc, int offset)
+    {
+        var planned = db.Activities.Where(a => a.Status == ActivityStatus.Planned && a.DueAt >= nowUtc);
+        return keys.OrderBy(k => k.LastTouch).ThenByDescending(k => k.AmountCents).ThenBy(k => k.Id).Skip(offset).Take(ReportInput.PageSize)
+            .Join(db.Opportunities, k => k.Id, o => o.Id, (k, o) => new { k, o })
+            .OrderBy(x => x.k.LastTouch).ThenByDescending(x => x.k.AmountCents).ThenBy(x => x.k.Id)
             .Select(x => new Item
             {
-                Id = x.Deal.Id, Name = x.Deal.Name, Account = x.Deal.Account!.Name, OwnerId = x.Deal.OwnerId, Owner = x.Deal.Owner!.Name,
-                Stage = x.Deal.Stage, AmountCents = x.Deal.AmountCents, Currency = x.Deal.Currency, LastTouch = x.LastTouch,
-                NextPlannedAt = x.NextAt, NextPlannedType = x.NextType,
+                Id = x.o.Id, Name = x.o.Name, Account = x.o.Account!.Name, OwnerId = x.o.OwnerId, Owner = x.o.Owner!.Name,
+                Stage = x.o.Stage, AmountCents = x.o.AmountCents, Currency = x.o.Currency, LastTouch = x.k.LastTouch,
+                // Two scalar subqueries rather than one row: SQLite has no APPLY.
+                NextPlannedAt = planned.Where(a => a.OpportunityId == x.o.Id).OrderBy(a => a.DueAt).Select(a => a.DueAt).FirstOrDefault(),
+                NextPlannedType = planned.Where(a => a.OpportunityId == x.o.Id).OrderBy(a => a.DueAt).Select(a => (ActivityType?)a.Type).FirstOrDefault(),
             });
     }
 
-    public static IQueryable<TotalByCurrency> Totals(IQueryable<Item> items) =>
-        items.GroupBy(i => i.Currency).Select(g => new TotalByCurrency(g.Key, g.Count(), g.Sum(i => i.AmountCents ?? 0)));
+    public static IQueryable<TotalByCurrency> Totals(IQueryable<Key> keys) =>
+        keys.GroupBy(k => k.Currency).Select(g => new TotalByCurrency(g.Key, g.Count(), g.Sum(k => k.AmountCents ?? 0)));
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
-        var items = Query(db, input.Scope, input.NowUtc, Threshold(input));
-        return [items.Skip(input.Offset).Take(ReportInput.PageSize), Totals(items)];
+        var keys = Keys(db, input.Scope, input.NowUtc, Threshold(input));
+        return [Page(db, keys, input.NowUtc, input.Offset), Totals(keys)];
     }
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var threshold = Threshold(input);
-        var items = Query(db, input.Scope, input.NowUtc, threshold);
-        var page = await items.Skip(input.Offset).Take(ReportInput.PageSize).ToListAsync(ct);
-        var totals = await Totals(items).ToListAsync(ct);
+        var keys = Keys(db, input.Scope, input.NowUtc, threshold);
+        var page = await Page(db, keys, input.NowUtc, input.Offset).ToListAsync(ct);
+        var totals = await Totals(keys).ToListAsync(ct);
         var total = totals.Sum(t => t.Count);
 
         var rows = page.Select(i =>

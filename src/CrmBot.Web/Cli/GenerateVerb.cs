@@ -41,7 +41,9 @@ public static class GenerateVerb
             return 1;
         }
         console.WriteLine($"Generating {scale.Reps:N0} reps' data for {today:yyyy-MM-dd} (seed {seed})...");
-        var result = await DemoSeeder.SeedAsync(db, new DemoOptions(seed, today, scale), CancellationToken.None);
+        // Generating for the real today: nothing after this moment (an explicit --date places the whole day).
+        DateTime? nowUtc = args.Option("date") is null ? TimeProvider.System.GetUtcNow().UtcDateTime : null;
+        var result = await DemoSeeder.SeedAsync(db, new DemoOptions(seed, today, scale, NowUtc: nowUtc), CancellationToken.None);
         console.WriteLine($"Wrote {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s). Admin: {DemoDataGenerator.AdminEmail}");
         return 0;
     }

@@ -21,9 +21,11 @@ public static class DatabaseStartup
         await db.Database.MigrateAsync(ct);
         if (options.SeedDemoData && await DemoSeeder.IsEmptyAsync(db, ct))
         {
-            var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetLocalNow().DateTime);
+            var clock = services.GetRequiredService<TimeProvider>();
+            var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
             var result = await DemoSeeder.SeedAsync(db, new DemoOptions(options.DemoSeed, today, DemoScale.Demo,
-                services.GetRequiredService<IOptions<CrmBot.Core.Reports.CrmOptions>>().Value.FiscalYearStartMonth), ct);
+                services.GetRequiredService<IOptions<CrmBot.Core.Reports.CrmOptions>>().Value.FiscalYearStartMonth,
+                clock.GetUtcNow().UtcDateTime), ct);
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup))
                 .LogInformation("Generated demo data for {Today}: {Rows} rows in {Seconds:F1} s (seed {Seed}; sign in as {Admin})",
                     today, result.Rows, result.Elapsed.TotalSeconds, options.DemoSeed, DemoDataGenerator.AdminEmail);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Tests.Data;
 
-// The stored last-touch columns (Opportunity.LastTouchAt, Account.LastContactAt) must follow every write that
+// The stored last-touch columns (Opportunity.LastTouchAt, Account.LastContactAt, Lead.LastTouchAt) must follow every write that
 // goes through SaveChanges; each expected value below follows from design.md section 4, not from the code.
 public sealed class LastTouchFacts : IDisposable
 {
@@ -34,6 +34,12 @@ public sealed class LastTouchFacts : IDisposable
     {
         using var db = _db.NewContext();
         return db.Accounts.Where(a => a.Id == account.Id).Select(a => a.LastContactAt).Single();
+    }
+
+    private DateTime? LeadTouch(Lead lead)
+    {
+        using var db = _db.NewContext();
+        return db.Leads.Where(l => l.Id == lead.Id).Select(l => l.LastTouchAt).Single();
     }
 
     [Fact]
@@ -164,5 +170,68 @@ public sealed class LastTouchFacts : IDisposable
         Assert.Null(LastContact(from));
         Assert.Equal(NowUtc.AddDays(-1), LastContact(to));
         Assert.Equal(NowUtc.AddDays(-1), LastTouch(deal));
+    }
+
+    [Fact]
+    public async Task WorkingALead_MovesItOutOfUntouchedLeads_AndCancellingMovesItBack()
+    {
+        var rep = _crm.Rep("Ann");
+        var lead = _crm.Lead(rep, "Web", "New", NowUtc.AddDays(-3), name: "Kim");
+        var request = new ReportRequest(ReportKind.Leads);
+        Assert.Null(LeadTouch(lead));
+        Assert.Equal(["Kim"], (await _crm.AnswerAsync(request, rep, Now)).Tables[0].Rows.Select(r => r.Cells[0].Text));
+
+        _crm.Activity(rep, completed: NowUtc.AddDays(-2), lead: lead);
+        var latest = _crm.Activity(rep, completed: NowUtc.AddHours(-1), lead: lead);
+        _crm.Activity(rep, due: NowUtc.AddDays(1), lead: lead); // planned: not a touch
+
+        Assert.Equal(NowUtc.AddHours(-1), LeadTouch(lead));
+        Assert.Empty((await _crm.AnswerAsync(request, rep, Now)).Tables[0].Rows);
+
+        await using (var db = _db.NewContext())
+        {
+            (await db.Activities.AsTracking().SingleAsync(a => a.Id == latest.Id)).Status = ActivityStatus.Cancelled;
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(NowUtc.AddDays(-2), LeadTouch(lead));
+
+        await using (var db = _db.NewContext())
+        {
+            db.Activities.RemoveRange(db.Activities.AsTracking().Where(a => a.LeadId == lead.Id && a.Status == ActivityStatus.Completed));
+            await db.SaveChangesAsync();
+        }
+        Assert.Null(LeadTouch(lead));
+        Assert.Equal(["Kim"], (await _crm.AnswerAsync(request, rep, Now)).Tables[0].Rows.Select(r => r.Cells[0].Text));
+    }
+
+    [Fact]
+    public async Task RecordsAddedInTheSameSaveAsTheirActivity_GetTheirValues()
+    {
+        var rep = _crm.Rep("Ann");
+        var account = new Account { Name = "Acme", OwnerId = rep.Id, CreatedAt = NowUtc.AddDays(-90) };
+        var other = new Account { Name = "Other", OwnerId = rep.Id, CreatedAt = NowUtc.AddDays(-90) };
+        var deal = new Opportunity
+        {
+            Name = "Renewal", Account = other, OwnerId = rep.Id, Stage = OpportunityStage.Proposal, Currency = "USD",
+            CreatedAt = NowUtc.AddDays(-60), LastModifiedAt = NowUtc.AddDays(-40),
+        };
+        await using (var db = _db.NewContext())
+        {
+            db.Activities.Add(new Activity
+            {
+                Type = ActivityType.Email, Status = ActivityStatus.Completed, OwnerId = rep.Id, Account = account,
+                CreatedAt = NowUtc.AddHours(-3), CompletedAt = NowUtc.AddHours(-3),
+            });
+            db.Activities.Add(new Activity
+            {
+                Type = ActivityType.Call, Status = ActivityStatus.Completed, OwnerId = rep.Id, Opportunity = deal,
+                CreatedAt = NowUtc.AddHours(-2), CompletedAt = NowUtc.AddHours(-2),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(NowUtc.AddHours(-3), LastContact(account));
+        Assert.Equal(NowUtc.AddHours(-2), LastContact(other));
+        Assert.Equal(NowUtc.AddHours(-2), LastTouch(deal));
     }
 }

@@ -42,6 +42,26 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
     }
 
     [Fact]
+    public async Task Generate_PlacesNothingDoneAfterTheMomentOfGeneration()
+    {
+        // 05:50 UTC on "today": reps in the Americas are still on the day before, so "today" in their zone lies ahead.
+        var nowUtc = new DateTime(2026, 11, 27, 5, 50, 0, DateTimeKind.Utc);
+        using var database = new TestDatabase();
+        await using (var seeding = database.NewContext())
+            await DemoSeeder.SeedAsync(seeding, new DemoOptions(42, Today, DemoScale.Demo, NowUtc: nowUtc), CancellationToken.None);
+
+        await using var db = database.NewContext();
+        Assert.True(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed));
+        Assert.False(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CompletedAt > nowUtc));
+        Assert.False(await db.Opportunities.AnyAsync(o => o.ClosedAt > nowUtc || o.LastModifiedAt > nowUtc || o.CreatedAt > nowUtc));
+        Assert.False(await db.Leads.AnyAsync(l => l.CreatedAt > nowUtc || l.ConvertedAt > nowUtc));
+        Assert.False(await db.Accounts.AnyAsync(a => a.LastContactAt > nowUtc));
+        // Without the moment (an explicit date), the day is placed whole: the same data does reach past 05:50 UTC.
+        await using var whole = demo.Database.NewContext();
+        Assert.True(await whole.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CompletedAt > nowUtc));
+    }
+
+    [Fact]
     public async Task Generate_HasTheIssuesVolumes_AtDemoScale()
     {
         await using var db = demo.Database.NewContext();

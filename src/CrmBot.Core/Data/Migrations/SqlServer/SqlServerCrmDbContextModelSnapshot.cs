@@ -82,6 +82,8 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
+                    b.HasIndex("LastContactAt", "CreatedAt");
+
                     b.HasIndex("OwnerId", "CreatedAt");
 
                     b.ToTable("Accounts");
@@ -499,6 +501,9 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<DateTime?>("LastTouchAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -524,6 +529,8 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                     b.HasIndex("OwnerId", "CreatedAt");
 
                     b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
+
+                    b.HasIndex("ConvertedOpportunityId", "ConvertedAt", "CreatedAt", "Status", "LastTouchAt");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 
@@ -661,23 +668,21 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "Stage");
-
-                    b.HasIndex("ExpectedCloseDate", "Stage");
-
                     b.HasIndex("ExternalSource", "ExternalId");
-
-                    b.HasIndex("OwnerId", "ExpectedCloseDate");
 
                     b.HasIndex("PartnerId", "Stage");
 
-                    b.HasIndex("Stage", "LastTouchAt");
+                    b.HasIndex("AccountId", "Stage", "ClosedAt");
 
                     b.HasIndex("OwnerId", "Stage", "ClosedAt");
+
+                    b.HasIndex("Stage", "LastTouchAt", "OwnerId", "Currency", "AmountCents");
 
                     b.HasIndex("Stage", "OwnerId", "Currency", "AmountCents", "Probability");
 
                     b.HasIndex("Stage", "ClosedAt", "OwnerId", "Currency", "AmountCents", "Type");
+
+                    b.HasIndex("OwnerId", "ExpectedCloseDate", "Stage", "Currency", "AmountCents", "ForecastCategory", "Probability");
 
                     b.ToTable("Opportunities");
                 });

@@ -75,6 +75,8 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
+                    b.HasIndex("LastContactAt", "CreatedAt");
+
                     b.HasIndex("OwnerId", "CreatedAt");
 
                     b.ToTable("Accounts");
@@ -478,6 +480,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastTouchAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -503,6 +508,8 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                     b.HasIndex("OwnerId", "CreatedAt");
 
                     b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
+
+                    b.HasIndex("ConvertedOpportunityId", "ConvertedAt", "CreatedAt", "Status", "LastTouchAt");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 
@@ -636,23 +643,21 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "Stage");
-
-                    b.HasIndex("ExpectedCloseDate", "Stage");
-
                     b.HasIndex("ExternalSource", "ExternalId");
-
-                    b.HasIndex("OwnerId", "ExpectedCloseDate");
 
                     b.HasIndex("PartnerId", "Stage");
 
-                    b.HasIndex("Stage", "LastTouchAt");
+                    b.HasIndex("AccountId", "Stage", "ClosedAt");
 
                     b.HasIndex("OwnerId", "Stage", "ClosedAt");
+
+                    b.HasIndex("Stage", "LastTouchAt", "OwnerId", "Currency", "AmountCents");
 
                     b.HasIndex("Stage", "OwnerId", "Currency", "AmountCents", "Probability");
 
                     b.HasIndex("Stage", "ClosedAt", "OwnerId", "Currency", "AmountCents", "Type");
+
+                    b.HasIndex("OwnerId", "ExpectedCloseDate", "Stage", "Currency", "AmountCents", "ForecastCategory", "Probability");
 
                     b.ToTable("Opportunities");
                 });

@@ -1,0 +1,117 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CrmBot.Core.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class LeadLastTouchAndCoveringIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_AccountId_Stage",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_ExpectedCloseDate_Stage",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_OwnerId_ExpectedCloseDate",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_Stage_LastTouchAt",
+                table: "Opportunities");
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LastTouchAt",
+                table: "Leads",
+                type: "datetime2",
+                nullable: true);
+
+            // Backfill the new derived column from the existing activities; from now on LastTouch keeps it.
+            migrationBuilder.Sql("""
+                UPDATE l SET [LastTouchAt] =
+                    (SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[LeadId] = l.[Id] AND a.[Status] = 1)
+                FROM [Leads] AS l;
+                """);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_AccountId_Stage_ClosedAt",
+                table: "Opportunities",
+                columns: new[] { "AccountId", "Stage", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_OwnerId_ExpectedCloseDate_Stage_Currency_AmountCents_ForecastCategory_Probability",
+                table: "Opportunities",
+                columns: new[] { "OwnerId", "ExpectedCloseDate", "Stage", "Currency", "AmountCents", "ForecastCategory", "Probability" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_Stage_LastTouchAt_OwnerId_Currency_AmountCents",
+                table: "Opportunities",
+                columns: new[] { "Stage", "LastTouchAt", "OwnerId", "Currency", "AmountCents" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt_Status_LastTouchAt",
+                table: "Leads",
+                columns: new[] { "ConvertedOpportunityId", "ConvertedAt", "CreatedAt", "Status", "LastTouchAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accounts_LastContactAt_CreatedAt",
+                table: "Accounts",
+                columns: new[] { "LastContactAt", "CreatedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_AccountId_Stage_ClosedAt",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_OwnerId_ExpectedCloseDate_Stage_Currency_AmountCents_ForecastCategory_Probability",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Opportunities_Stage_LastTouchAt_OwnerId_Currency_AmountCents",
+                table: "Opportunities");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt_Status_LastTouchAt",
+                table: "Leads");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Accounts_LastContactAt_CreatedAt",
+                table: "Accounts");
+
+            migrationBuilder.DropColumn(
+                name: "LastTouchAt",
+                table: "Leads");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_AccountId_Stage",
+                table: "Opportunities",
+                columns: new[] { "AccountId", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_ExpectedCloseDate_Stage",
+                table: "Opportunities",
+                columns: new[] { "ExpectedCloseDate", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_OwnerId_ExpectedCloseDate",
+                table: "Opportunities",
+                columns: new[] { "OwnerId", "ExpectedCloseDate" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Opportunities_Stage_LastTouchAt",
+                table: "Opportunities",
+                columns: new[] { "Stage", "LastTouchAt" });
+        }
+    }
+}
