@@ -234,4 +234,34 @@ public sealed class LastTouchFacts : IDisposable
         Assert.Equal(NowUtc.AddHours(-2), LastContact(other));
         Assert.Equal(NowUtc.AddHours(-2), LastTouch(deal));
     }
+
+    [Fact]
+    public async Task AReportAsOfAnEarlierMoment_DoesNotCountWorkDoneAfterIt()
+    {
+        // Stored values include an activity completed a day after the report's clock; the reports must answer as of
+        // their clock (design.md section 4: completed by now), through their "stored later than now" parts.
+        var rep = _crm.Rep("Ann");
+        var account = _crm.Account("Acme", rep, created: NowUtc.AddDays(-400));
+        _crm.Deal(rep, account: account, name: "Renewal", modified: NowUtc.AddDays(-40));
+        var lead = _crm.Lead(rep, "Web", "New", NowUtc.AddDays(-3), name: "Kim");
+        _crm.Activity(rep, completed: NowUtc.AddDays(-35), account: account);
+        _crm.Activity(rep, completed: NowUtc.AddDays(1), account: account);
+        _crm.Activity(rep, completed: NowUtc.AddDays(1), lead: lead);
+
+        var stale = await _crm.AnswerAsync(new ReportRequest(ReportKind.StaleDeals), rep, Now);
+        Assert.Equal(["Renewal"], stale.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal("1", stale.Facts[0].Value.Text);
+        var neglected = await _crm.AnswerAsync(new ReportRequest(ReportKind.NeglectedCustomers), rep, Now);
+        Assert.Equal(["Acme"], neglected.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal("1", neglected.Facts[0].Value.Text);
+        var leads = await _crm.AnswerAsync(new ReportRequest(ReportKind.Leads), rep, Now);
+        Assert.Equal(["Kim"], leads.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal("1", leads.Facts[3].Value.Text);
+
+        // Two days later the same work counts.
+        var later = Now.AddDays(2);
+        Assert.Empty((await _crm.AnswerAsync(new ReportRequest(ReportKind.StaleDeals), rep, later)).Tables[0].Rows);
+        Assert.Empty((await _crm.AnswerAsync(new ReportRequest(ReportKind.NeglectedCustomers), rep, later)).Tables[0].Rows);
+        Assert.Empty((await _crm.AnswerAsync(new ReportRequest(ReportKind.Leads), rep, later)).Tables[0].Rows);
+    }
 }
