@@ -19,6 +19,9 @@ public static class ConversationReferences
         return thread < 0 ? conversationId : conversationId[..thread];
     }
 
+    /// <summary>How stale the "last used" time (which picks a user's most recent personal conversation) may get.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
+
     public static async Task SaveAsync(CrmDbContext db, Activity a, int? crmUserId, DateTime nowUtc, CancellationToken ct)
     {
         if (a.Conversation?.Id is not { Length: > 0 } rawId || a.ServiceUrl is null)
@@ -45,6 +48,11 @@ public static class ConversationReferences
                 row.PlatformUserId = a.From?.Id ?? row.PlatformUserId;
                 row.UserId = crmUserId ?? row.UserId;
             }
+            // Most activities repeat what is stored: then only a stale "last used" time is worth a write (a write is a
+            // transaction and a sync on SQLite, on every message otherwise).
+            db.ChangeTracker.DetectChanges();
+            if (db.Entry(row).State == EntityState.Unchanged && nowUtc - row.UpdatedAt < LastUsedResolution)
+                break;
             row.UpdatedAt = nowUtc;
             try
             {
