@@ -159,9 +159,9 @@ public class CrmDbContext : DbContext
             // "ConvertedOpportunityId IS NULL" (every open lead) for a one-row seek; with the owner next in the same
             // index, one rep's open leads are still a narrow seek.
             e.HasIndex(x => new { x.ConvertedOpportunityId, x.OwnerId, x.CreatedAt });
-            // Open leads (not converted) by age and by "worked": the ages, the untouched count and the newest untouched
-            // page read this index alone.
-            e.HasIndex(x => new { x.ConvertedOpportunityId, x.ConvertedAt, x.CreatedAt, x.Status, x.LastTouchAt });
+            // Open leads (not converted): their ages read this index alone, and the untouched ones (LastTouchAt NULL) are
+            // a seek in creation order, so the newest untouched page stops after its rows.
+            e.HasIndex(x => new { x.ConvertedOpportunityId, x.ConvertedAt, x.LastTouchAt, x.CreatedAt, x.Status });
             e.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Opportunity>().WithMany().HasForeignKey(x => x.ConvertedOpportunityId).OnDelete(DeleteBehavior.SetNull);
             Imported(e);
@@ -222,7 +222,8 @@ public class CrmDbContext : DbContext
             // Last touch per deal / per account, activity matrix per owner and period, plans per owner.
             e.HasIndex(x => new { x.OpportunityId, x.Status, x.CompletedAt });
             e.HasIndex(x => new { x.AccountId, x.Status, x.CompletedAt });
-            e.HasIndex(x => new { x.LeadId, x.Status });
+            // A lead's latest completed activity is one seek (without the time, SQLite may walk (Status, CompletedAt) instead).
+            e.HasIndex(x => new { x.LeadId, x.Status, x.CompletedAt });
             e.HasIndex(x => new { x.OwnerId, x.Status, x.CompletedAt });
             e.HasIndex(x => new { x.OwnerId, x.Status, x.DueAt });
             // Activity matrix at company scope: completed activities in a period, counted by owner and type from the index.

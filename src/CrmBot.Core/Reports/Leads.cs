@@ -52,7 +52,9 @@ public static class Leads
         var d31 = nowUtc.AddDays(-31);
         var d91 = nowUtc.AddDays(-91);
         var completed = CompletedBy(db, nowUtc);
-        return open.GroupBy(l => 1).Select(g => new AgeBuckets(
+        // Every open lead has a NULL ConvertedOpportunityId: grouping by it is the one group, in index order. A constant
+        // key (GroupBy(l => 1)) makes SQLite sort every open lead first.
+        return open.GroupBy(l => l.ConvertedOpportunityId).Select(g => new AgeBuckets(
             g.Count(l => l.CreatedAt > d8),
             g.Count(l => l.CreatedAt <= d8 && l.CreatedAt > d31),
             g.Count(l => l.CreatedAt <= d31 && l.CreatedAt > d91),

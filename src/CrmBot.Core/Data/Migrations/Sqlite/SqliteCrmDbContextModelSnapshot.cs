@@ -140,9 +140,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
-                    b.HasIndex("LeadId", "Status");
-
                     b.HasIndex("AccountId", "Status", "CompletedAt");
+
+                    b.HasIndex("LeadId", "Status", "CompletedAt");
 
                     b.HasIndex("OpportunityId", "Status", "CompletedAt");
 
@@ -509,7 +509,7 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ConvertedOpportunityId", "OwnerId", "CreatedAt");
 
-                    b.HasIndex("ConvertedOpportunityId", "ConvertedAt", "CreatedAt", "Status", "LastTouchAt");
+                    b.HasIndex("ConvertedOpportunityId", "ConvertedAt", "LastTouchAt", "CreatedAt", "Status");
 
                     b.HasIndex("CreatedAt", "Source", "Status", "ConvertedAt", "ConvertedOpportunityId");
 

@@ -27,17 +27,15 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 name: "IX_Opportunities_Stage_LastTouchAt",
                 table: "Opportunities");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Activities_LeadId_Status",
+                table: "Activities");
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastTouchAt",
                 table: "Leads",
                 type: "TEXT",
                 nullable: true);
-
-            // Backfill the new derived column from the existing activities; from now on LastTouch keeps it.
-            migrationBuilder.Sql("""
-                UPDATE "Leads" SET "LastTouchAt" =
-                    (SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."LeadId" = "Leads"."Id" AND a."Status" = 1);
-                """);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Opportunities_AccountId_Stage_ClosedAt",
@@ -55,9 +53,20 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 columns: new[] { "Stage", "LastTouchAt", "OwnerId", "Currency", "AmountCents" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt_Status_LastTouchAt",
+                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_LastTouchAt_CreatedAt_Status",
                 table: "Leads",
-                columns: new[] { "ConvertedOpportunityId", "ConvertedAt", "CreatedAt", "Status", "LastTouchAt" });
+                columns: new[] { "ConvertedOpportunityId", "ConvertedAt", "LastTouchAt", "CreatedAt", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_LeadId_Status_CompletedAt",
+                table: "Activities",
+                columns: new[] { "LeadId", "Status", "CompletedAt" });
+
+            // Backfill the new derived column (after the index it seeks in); from now on LastTouch keeps it.
+            migrationBuilder.Sql("""
+                UPDATE "Leads" SET "LastTouchAt" =
+                    (SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."LeadId" = "Leads"."Id" AND a."Status" = 1);
+                """);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Accounts_LastContactAt_CreatedAt",
@@ -81,8 +90,12 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 table: "Opportunities");
 
             migrationBuilder.DropIndex(
-                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_CreatedAt_Status_LastTouchAt",
+                name: "IX_Leads_ConvertedOpportunityId_ConvertedAt_LastTouchAt_CreatedAt_Status",
                 table: "Leads");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Activities_LeadId_Status_CompletedAt",
+                table: "Activities");
 
             migrationBuilder.DropIndex(
                 name: "IX_Accounts_LastContactAt_CreatedAt",
@@ -111,6 +124,11 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 name: "IX_Opportunities_Stage_LastTouchAt",
                 table: "Opportunities",
                 columns: new[] { "Stage", "LastTouchAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_LeadId_Status",
+                table: "Activities",
+                columns: new[] { "LeadId", "Status" });
         }
     }
 }
