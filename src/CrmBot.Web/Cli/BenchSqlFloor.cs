@@ -104,7 +104,7 @@ public static class BareSqlReplay
     /// <summary>The commands as a script to study (EXPLAIN QUERY PLAN): each with its parameter values as comments.</summary>
     public static string Script(IEnumerable<RecordedCommand> commands) =>
         string.Join("\n", commands.Select(c =>
-            string.Concat(c.Parameters.Select(p => $"-- {p.ParameterName} = {(p.Value is DateTime d ? d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : p.Value)}\n")) + c.Text.TrimEnd() + ";\n"));
+            string.Concat(c.Parameters.Select(p => $"-- {p.ParameterName} = {Literal(p.Value)}\n")) + c.Text.TrimEnd() + ";\n"));
 
     private static async Task<long> ReadAllAsync(SqliteConnection connection, RecordedCommand recorded, CancellationToken ct)
     {
@@ -123,4 +123,12 @@ public static class BareSqlReplay
         }
         return rows;
     }
+
+    // As SQLite stores them (EF Core's formats), so that the file can be replayed as written.
+    private static object? Literal(object? value) => value switch
+    {
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        _ => value,
+    };
 }
