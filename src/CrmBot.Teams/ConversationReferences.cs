@@ -19,9 +19,6 @@ public static class ConversationReferences
         return thread < 0 ? conversationId : conversationId[..thread];
     }
 
-    /// <summary>How stale the "last used" time (which picks a user's most recent personal conversation) may get.</summary>
-    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
-
     public static async Task SaveAsync(CrmDbContext db, Activity a, int? crmUserId, DateTime nowUtc, CancellationToken ct)
     {
         if (a.Conversation?.Id is not { Length: > 0 } rawId || a.ServiceUrl is null)
@@ -30,6 +27,7 @@ public static class ConversationReferences
         var conversationId = ChannelConversationId(rawId);
         var type = a.Conversation.ConversationType ?? "personal";
 
+        var serviceUrlChanged = false;
         for (var attempt = 0; ; attempt++)
         {
             var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
@@ -39,6 +37,7 @@ public static class ConversationReferences
                 row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };
                 db.ConversationRefs.Add(row);
             }
+            serviceUrlChanged = row.ServiceUrl != a.ServiceUrl;
             row.ConversationType = type;
             row.ServiceUrl = a.ServiceUrl;
             row.ChannelId = a.ChannelId;
@@ -48,11 +47,9 @@ public static class ConversationReferences
                 row.PlatformUserId = a.From?.Id ?? row.PlatformUserId;
                 row.UserId = crmUserId ?? row.UserId;
             }
-            // Most activities repeat what is stored: then only a stale "last used" time is worth a write (a write is a
-            // transaction and a sync on SQLite, on every message otherwise).
             db.ChangeTracker.DetectChanges();
-            if (db.Entry(row).State == EntityState.Unchanged && nowUtc - row.UpdatedAt < LastUsedResolution)
-                break;
+            if (db.Entry(row).State == EntityState.Unchanged && row.LastUsedIsFresh(nowUtc))
+                break; // nothing new to store
             row.UpdatedAt = nowUtc;
             try
             {
@@ -66,6 +63,10 @@ public static class ConversationReferences
             }
         }
 
+        // A tenant's serviceUrl changes for all its conversations at once, so a change seen here (or a new conversation)
+        // is the moment to refresh the others; otherwise there is nothing to write.
+        if (!serviceUrlChanged)
+            return;
         await db.ConversationRefs
             .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ServiceUrl != a.ServiceUrl)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ServiceUrl, a.ServiceUrl).SetProperty(r => r.UpdatedAt, nowUtc), ct);

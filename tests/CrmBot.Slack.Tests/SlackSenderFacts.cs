@@ -135,4 +135,30 @@ public sealed class SlackSenderFacts : IAsyncLifetime
         Assert.Equal(SendStatus.PermanentFailure, result.Status);
         Assert.Empty(_slack.AllCalls);
     }
+
+    [Fact]
+    public async Task RememberingTheSameDm_WritesOnlyWhenSomethingChangedOrTheLastUsedTimeIsStale()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        var api = new SlackApiClient(new HttpClient(), new SlackRateLimits(),
+            Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
+            TimeProvider.System, NullLogger<SlackApiClient>.Instance);
+        int userId;
+        await using (var db = _database.NewContext())
+            userId = await db.Users.Select(u => u.Id).SingleAsync();
+        async Task<DateTime> RememberAsync(string slackUserId)
+        {
+            await using (var db = _database.NewContext())
+                await new SlackConversations(db, api, clock).RememberDirectAsync("T1", userId, slackUserId, "D1", CancellationToken.None);
+            await using var read = _database.NewContext();
+            return await read.ConversationRefs.Where(c => c.ConversationId == "D1").Select(c => c.UpdatedAt).SingleAsync();
+        }
+
+        var first = await RememberAsync("U1");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(first, await RememberAsync("U1"));
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, await RememberAsync("U1-renamed"));
+        clock.Advance(ConversationRef.LastUsedResolution);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, await RememberAsync("U1-renamed"));
+    }
 }

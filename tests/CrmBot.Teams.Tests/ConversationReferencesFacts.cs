@@ -13,11 +13,11 @@ public sealed class ConversationReferencesFacts : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private static Activity Message(string serviceUrl) => new()
+    private static Activity Message(string serviceUrl, string conversationId = "a:1") => new()
     {
         Type = "message", ChannelId = "msteams", ServiceUrl = serviceUrl,
         From = new ChannelAccount { Id = "29:ada" }, Recipient = new ChannelAccount { Id = "28:bot" },
-        Conversation = new ConversationAccount { Id = "a:1", ConversationType = "personal" },
+        Conversation = new ConversationAccount { Id = conversationId, ConversationType = "personal", TenantId = "tenant-1" },
     };
 
     private async Task SaveAsync(Activity activity, DateTime at)
@@ -26,10 +26,10 @@ public sealed class ConversationReferencesFacts : IDisposable
         await ConversationReferences.SaveAsync(db, activity, crmUserId: null, at, CancellationToken.None);
     }
 
-    private ConversationRef Stored()
+    private ConversationRef Stored(string conversationId = "a:1")
     {
         using var db = _db.NewContext();
-        return db.ConversationRefs.Single();
+        return db.ConversationRefs.Single(r => r.ConversationId == conversationId);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ConversationReferencesFacts : IDisposable
         await SaveAsync(Message("https://smba.example/amer/"), Now.AddMinutes(1));
         Assert.Equal(Now, Stored().UpdatedAt);
 
-        var stale = Now + ConversationReferences.LastUsedResolution + TimeSpan.FromSeconds(1);
+        var stale = Now + ConversationRef.LastUsedResolution + TimeSpan.FromSeconds(1);
         await SaveAsync(Message("https://smba.example/amer/"), stale);
         Assert.Equal(stale, Stored().UpdatedAt);
     }
@@ -55,5 +55,18 @@ public sealed class ConversationReferencesFacts : IDisposable
         var stored = Stored();
         Assert.Equal("https://smba.example/emea/", stored.ServiceUrl);
         Assert.Equal(Now.AddMinutes(1), stored.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task AServiceUrlChangeSeenInOneConversation_MovesTheTenantsOtherConversations()
+    {
+        await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now);
+        await SaveAsync(Message("https://smba.example/amer/", "a:2"), Now);
+        await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now.AddMinutes(1)); // unchanged: nothing moves
+        Assert.Equal("https://smba.example/amer/", Stored("a:2").ServiceUrl);
+
+        await SaveAsync(Message("https://smba.example/emea/", "a:1"), Now.AddMinutes(2));
+
+        Assert.Equal("https://smba.example/emea/", Stored("a:2").ServiceUrl);
     }
 }

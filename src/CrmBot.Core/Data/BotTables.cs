@@ -34,7 +34,16 @@ public sealed class ConversationRef
     /// <summary>The CRM user of a 1:1 conversation.</summary>
     public int? UserId { get; set; }
     public string? PlatformUserId { get; set; }
+    /// <summary>Last used: picks a user's most recent conversation. Refreshed at most every <see cref="LastUsedResolution"/>.</summary>
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// How stale <see cref="UpdatedAt"/> may get. Most activities repeat what is stored, and a write on every message
+    /// (a transaction and a sync on SQLite) would cost more than the answer to a small report.
+    /// </summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
+
+    public bool LastUsedIsFresh(DateTime nowUtc) => nowUtc - UpdatedAt < LastUsedResolution;
 }
 
 public enum SubscriptionFrequency { Daily = 0, Weekly = 1, Monthly = 2 }

@@ -29,7 +29,11 @@ public sealed class SlackConversations(CrmDbContext db, SlackApiClient api, Time
         }
         existing.UserId = crmUserId;
         existing.PlatformUserId = slackUserId;
-        existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.DetectChanges();
+        if (db.Entry(existing).State == EntityState.Unchanged && existing.LastUsedIsFresh(now))
+            return; // nothing new to store
+        existing.UpdatedAt = now;
         try
         {
             await db.SaveChangesAsync(ct);
