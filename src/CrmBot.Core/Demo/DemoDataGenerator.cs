@@ -8,8 +8,8 @@ namespace CrmBot.Core.Demo;
 /// <param name="Today">"Today" in the users' calendar; every date is placed relative to it.</param>
 /// <param name="NowUtc">
 /// The moment of generation, when generating for the real today: nothing is placed after it. Reps west of the machine
-/// may still be on the day before <paramref name="Today"/>, and an activity completed "today" in their zone would
-/// otherwise lie in the future.
+/// may still be on the day before <paramref name="Today"/>: their today is their own. The same seed, date and moment
+/// give the same data.
 /// </param>
 public sealed record DemoOptions(int Seed, DateOnly Today, DemoScale Scale, int FiscalYearStartMonth = 1, DateTime? NowUtc = null);
 
@@ -170,6 +170,8 @@ public sealed class DemoDataGenerator
         private sealed record DealPlan(Opportunity Deal, AccountPlan Account, int CreatedAgo, int ClosedAgo, bool MayPlan);
 
         private readonly Random _r = g._random;
+        // "Today" in the rep's zone at the moment of generation: a rep west of the machine may still be on the day before.
+        private readonly DateOnly _today = TodayIn(g, zone);
         private readonly List<AccountPlan> _accounts = [];
         private readonly List<DealPlan> _deals = [];
         private readonly List<(Lead Lead, int CreatedAgo)> _workedLeads = [];
@@ -183,6 +185,14 @@ public sealed class DemoDataGenerator
             WriteActivities(sink);
         }
 
+        private static DateOnly TodayIn(DemoDataGenerator g, TimeZoneInfo zone)
+        {
+            if (g._options.NowUtc is not { } now)
+                return g._today;
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone));
+            return local < g._today ? local : g._today;
+        }
+
         private int Between(int min, int max) => _r.Next(min, max + 1);
 
         private T Pick<T>(IReadOnlyList<T> items) => items[_r.Next(items.Count)];
@@ -190,14 +200,16 @@ public sealed class DemoDataGenerator
         /// <summary>An instant on the local day <paramref name="daysAgo"/> before today: business hours, or just after midnight for today (so it is already past).</summary>
         private DateTime Ago(int daysAgo)
         {
-            var day = g._today.AddDays(-daysAgo);
-            var minute = daysAgo == 0 ? _r.Next(0, 60) : _r.Next(8 * 60, 18 * 60);
-            var at = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue).AddMinutes(minute), zone);
-            return g._options.NowUtc is { } now && at > now ? now.AddMinutes(-1 - minute % 60) : at;
+            var midnight = _today.AddDays(-daysAgo).ToDateTime(TimeOnly.MinValue);
+            double minutes = daysAgo == 0 ? _r.Next(0, 60) : _r.Next(8 * 60, 18 * 60);
+            if (daysAgo == 0 && g._options.NowUtc is { } now
+                && (TimeZoneInfo.ConvertTimeFromUtc(now, zone) - midnight).TotalMinutes is var passed and < 60)
+                minutes = minutes * Math.Max(0, passed) / 60; // today's first hour has not all passed: squeeze it, keeping order
+            return TimeZoneInfo.ConvertTimeToUtc(midnight.AddMinutes(minutes), zone);
         }
 
         private DateTime Ahead(int days) =>
-            TimeZoneInfo.ConvertTimeToUtc(g._today.AddDays(days).ToDateTime(TimeOnly.MinValue).AddMinutes(_r.Next(8 * 60, 18 * 60)), zone);
+            TimeZoneInfo.ConvertTimeToUtc(_today.AddDays(days).ToDateTime(TimeOnly.MinValue).AddMinutes(_r.Next(8 * 60, 18 * 60)), zone);
 
         private void WriteQuotas(IRowSink sink)
         {
@@ -354,7 +366,8 @@ public sealed class DemoDataGenerator
                 lead.Email = PredictableEmail.For(lead.Name, "example.com");
                 if (status == "Converted")
                 {
-                    lead.ConvertedAt = Ago(Math.Max(0, createdAgo - Between(1, 30)));
+                    var converted = Ago(Math.Max(0, createdAgo - Between(1, 30)));
+                    lead.ConvertedAt = converted < lead.CreatedAt ? lead.CreatedAt : converted; // the same day: not before its creation
                     lead.ConvertedOpportunityId = Pick(_deals).Deal.Id;
                 }
                 sink.Add(lead);
@@ -458,9 +471,11 @@ public sealed class DemoDataGenerator
             activity.Status = ActivityStatus.Completed;
             activity.AccountId = account?.Account.Id;
             activity.OpportunityId = deal?.Id;
-            activity.CompletedAt = Ago(daysAgo);
-            activity.DueAt = activity.CompletedAt;
-            activity.CreatedAt = Ago(daysAgo + Between(0, 5));
+            var completed = Ago(daysAgo);
+            var created = Ago(daysAgo + Between(0, 5));
+            activity.CompletedAt = completed;
+            activity.DueAt = completed;
+            activity.CreatedAt = created > completed ? completed : created; // the same day: not after its completion
         }
 
         private void Planned(Activity activity, DealPlan deal, int daysAhead)

@@ -41,21 +41,28 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
         Assert.NotEqual(snapshot, DatabaseSnapshot.Take(third));
     }
 
-    [Fact]
-    public async Task Generate_PlacesNothingDoneAfterTheMomentOfGeneration()
+    // 05:50 UTC: reps in the Americas are still on the day before. 08:30 UTC: it is 00:30 in California, so only half
+    // of "today's first hour" there has passed.
+    [Theory]
+    [InlineData(5, 50)]
+    [InlineData(8, 30)]
+    public async Task Generate_PlacesNothingDoneAfterTheMomentOfGeneration_AndKeepsEachRecordInOrder(int hour, int minute)
     {
-        // 05:50 UTC on "today": reps in the Americas are still on the day before, so "today" in their zone lies ahead.
-        var nowUtc = new DateTime(2026, 11, 27, 5, 50, 0, DateTimeKind.Utc);
+        var nowUtc = new DateTime(2026, 11, 27, hour, minute, 0, DateTimeKind.Utc);
         using var database = new TestDatabase();
         await using (var seeding = database.NewContext())
             await DemoSeeder.SeedAsync(seeding, new DemoOptions(42, Today, DemoScale.Demo, NowUtc: nowUtc), CancellationToken.None);
 
         await using var db = database.NewContext();
-        Assert.True(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed));
+        Assert.True(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CompletedAt > nowUtc.AddHours(-2)));
         Assert.False(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CompletedAt > nowUtc));
         Assert.False(await db.Opportunities.AnyAsync(o => o.ClosedAt > nowUtc || o.LastModifiedAt > nowUtc || o.CreatedAt > nowUtc));
         Assert.False(await db.Leads.AnyAsync(l => l.CreatedAt > nowUtc || l.ConvertedAt > nowUtc));
         Assert.False(await db.Accounts.AnyAsync(a => a.LastContactAt > nowUtc));
+        // Each record's own times in order: created, then completed / converted / closed.
+        Assert.False(await db.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CreatedAt > a.CompletedAt));
+        Assert.False(await db.Leads.AnyAsync(l => l.ConvertedAt < l.CreatedAt));
+        Assert.False(await db.Opportunities.AnyAsync(o => o.ClosedAt < o.CreatedAt));
         // Without the moment (an explicit date), the day is placed whole: the same data does reach past 05:50 UTC.
         await using var whole = demo.Database.NewContext();
         Assert.True(await whole.Activities.AnyAsync(a => a.Status == ActivityStatus.Completed && a.CompletedAt > nowUtc));
