@@ -28,6 +28,7 @@ public static class ConversationReferences
         var type = a.Conversation.ConversationType ?? "personal";
 
         var serviceUrlChanged = false;
+        var written = false;
         for (var attempt = 0; ; attempt++)
         {
             var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
@@ -54,6 +55,7 @@ public static class ConversationReferences
             try
             {
                 await db.SaveChangesAsync(ct);
+                written = true;
                 break;
             }
             catch (DbUpdateException) when (attempt == 0)
@@ -64,8 +66,9 @@ public static class ConversationReferences
         }
 
         // A tenant's serviceUrl changes for all its conversations at once, so a change seen here (or a new conversation)
-        // is the moment to refresh the others; otherwise there is nothing to write.
-        if (!serviceUrlChanged)
+        // is the moment to refresh the others. Repeated whenever this row is written anyway (at most every few minutes
+        // per conversation), so a refresh that failed is repaired; otherwise there is nothing to write.
+        if (!serviceUrlChanged && !written)
             return;
         await db.ConversationRefs
             .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ServiceUrl != a.ServiceUrl)

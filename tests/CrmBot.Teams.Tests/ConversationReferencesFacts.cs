@@ -69,4 +69,21 @@ public sealed class ConversationReferencesFacts : IDisposable
 
         Assert.Equal("https://smba.example/emea/", Stored("a:2").ServiceUrl);
     }
+
+    [Fact]
+    public async Task ARefreshThatDidNotHappen_IsRepairedWhenTheConversationIsNextWritten()
+    {
+        await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now);
+        await SaveAsync(Message("https://smba.example/amer/", "a:2"), Now);
+        // As if a:1 had stored the new serviceUrl and the tenant-wide refresh had then failed.
+        await using (var db = _db.NewContext())
+            await db.ConversationRefs.Where(r => r.ConversationId == "a:1")
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ServiceUrl, "https://smba.example/emea/"));
+
+        await SaveAsync(Message("https://smba.example/emea/", "a:1"), Now.AddMinutes(1)); // nothing new: no write
+        Assert.Equal("https://smba.example/amer/", Stored("a:2").ServiceUrl);
+
+        await SaveAsync(Message("https://smba.example/emea/", "a:1"), Now + ConversationRef.LastUsedResolution + TimeSpan.FromMinutes(1));
+        Assert.Equal("https://smba.example/emea/", Stored("a:2").ServiceUrl);
+    }
 }
