@@ -81,7 +81,7 @@ public static class Leads
     /// </summary>
     public static IQueryable<Untouched> Page(CrmDbContext db, IQueryable<Lead> open, DateTime nowUtc, int offset)
     {
-        var end = offset + ReportInput.PageSize;
+        var end = ReportInput.PageEndAfter(offset);
         var completed = CompletedBy(db, nowUtc);
         var neverWorked = open.Where(l => l.LastTouchAt == null)
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(end);

@@ -86,7 +86,7 @@ public static class NeglectedCustomers
     /// </summary>
     public static IQueryable<Item> Page(CrmDbContext db, ReportScope scope, DateTime nowUtc, int thresholdDays, int offset)
     {
-        var end = offset + ReportInput.PageSize;
+        var end = ReportInput.PageEndAfter(offset);
         var parts = Parts(db, scope, nowUtc, thresholdDays)
             .Select(part => part.OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Take(end)).ToArray();
         return parts[0].Concat(parts[1]).Concat(parts[2])

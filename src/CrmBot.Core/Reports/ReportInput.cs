@@ -24,9 +24,14 @@ public sealed record ReportInput(
 
     public int Offset => Math.Max(0, Request.Offset);
 
+    /// <summary>Where the page ends; card data can carry any offset, so it must not overflow.</summary>
+    public int PageEnd => PageEndAfter(Offset);
+
+    public static int PageEndAfter(int offset) => offset > int.MaxValue - PageSize ? int.MaxValue : offset + PageSize;
+
     /// <summary>The same request one page further, when rows remain.</summary>
     public ReportRequest? NextPage(int totalRows) =>
-        Offset + PageSize < totalRows ? Request with { Offset = Offset + PageSize } : null;
+        PageEnd < totalRows ? Request with { Offset = PageEnd } : null;
 
     public RecordRef Ref(RecordKind kind, int id, string name) => new(kind, id, name) { Url = UrlOf(kind, id) };
 

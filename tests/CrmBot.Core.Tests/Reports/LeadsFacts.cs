@@ -95,4 +95,25 @@ public sealed class LeadsFacts : IDisposable
         Assert.Equal("n/a", result.Facts[2].Value.Text);
         Assert.Null(result.Chart);
     }
+
+    [Fact]
+    public async Task RunAsync_PagesTheNewestUntouchedLeads_AndAnyOffsetFromCardDataIsSafe()
+    {
+        var rep = _crm.Rep("Ann");
+        for (var day = 1; day <= 12; day++)
+            _crm.Lead(rep, "Web", "New", CrmBuilder.Utc(2017, 9, day), name: $"Lead {day:00}");
+
+        var first = await _crm.AnswerAsync(September, rep, Now);
+        var second = await _crm.AnswerAsync(first.Tables[0].NextPage!, rep, Now);
+        Assert.Equal(Enumerable.Range(3, 10).Reverse().Select(d => $"Lead {d:00}"), first.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal(["Lead 02", "Lead 01"], second.Tables[0].Rows.Select(r => r.Cells[0].Text));
+        Assert.Null(second.Tables[0].NextPage);
+
+        // Card data can carry any offset: near int.MaxValue the page end must not wrap around (a negative LIMIT reads all).
+        var far = await _crm.AnswerAsync(September with { Offset = int.MaxValue - 1 }, rep, Now);
+        Assert.Empty(far.Tables[0].Rows);
+        Assert.Null(far.Tables[0].NextPage);
+        var neglected = await _crm.AnswerAsync(new ReportRequest(ReportKind.NeglectedCustomers) { Offset = int.MaxValue - 1 }, rep, Now);
+        Assert.Empty(neglected.Tables[0].Rows);
+    }
 }
