@@ -82,9 +82,9 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
-                    b.HasIndex("LastContactAt", "CreatedAt");
-
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("LastContactAt", "CreatedAt", "OwnerId");
 
                     b.ToTable("Accounts");
                 });

@@ -75,9 +75,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
-                    b.HasIndex("LastContactAt", "CreatedAt");
-
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("LastContactAt", "CreatedAt", "OwnerId");
 
                     b.ToTable("Accounts");
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrmBot.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261127062951_LeadLastTouchAndCoveringIndexes")]
+    [Migration("20261127072413_LeadLastTouchAndCoveringIndexes")]
     partial class LeadLastTouchAndCoveringIndexes
     {
         /// <inheritdoc />
@@ -78,9 +78,9 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
-                    b.HasIndex("LastContactAt", "CreatedAt");
-
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("LastContactAt", "CreatedAt", "OwnerId");
 
                     b.ToTable("Accounts");
                 });

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CrmBot.Core.Data.Migrations.Sqlite
+namespace CrmBot.Core.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class LeadLastTouchAndCoveringIndexes : Migration
@@ -34,7 +34,7 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastTouchAt",
                 table: "Leads",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -64,14 +64,15 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
             // Backfill the new derived column (after the index it seeks in); from now on LastTouch keeps it.
             migrationBuilder.Sql("""
-                UPDATE "Leads" SET "LastTouchAt" =
-                    (SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."LeadId" = "Leads"."Id" AND a."Status" = 1);
+                UPDATE l SET [LastTouchAt] =
+                    (SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[LeadId] = l.[Id] AND a.[Status] = 1)
+                FROM [Leads] AS l;
                 """);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Accounts_LastContactAt_CreatedAt",
+                name: "IX_Accounts_LastContactAt_CreatedAt_OwnerId",
                 table: "Accounts",
-                columns: new[] { "LastContactAt", "CreatedAt" });
+                columns: new[] { "LastContactAt", "CreatedAt", "OwnerId" });
         }
 
         /// <inheritdoc />
@@ -98,7 +99,7 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
                 table: "Activities");
 
             migrationBuilder.DropIndex(
-                name: "IX_Accounts_LastContactAt_CreatedAt",
+                name: "IX_Accounts_LastContactAt_CreatedAt_OwnerId",
                 table: "Accounts");
 
             migrationBuilder.DropColumn(

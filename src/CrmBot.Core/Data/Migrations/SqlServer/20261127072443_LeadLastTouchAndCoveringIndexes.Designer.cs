@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrmBot.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCrmDbContext))]
-    [Migration("20261127063021_LeadLastTouchAndCoveringIndexes")]
+    [Migration("20261127072443_LeadLastTouchAndCoveringIndexes")]
     partial class LeadLastTouchAndCoveringIndexes
     {
         /// <inheritdoc />
@@ -85,9 +85,9 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("ExternalSource", "ExternalId");
 
-                    b.HasIndex("LastContactAt", "CreatedAt");
-
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("LastContactAt", "CreatedAt", "OwnerId");
 
                     b.ToTable("Accounts");
                 });

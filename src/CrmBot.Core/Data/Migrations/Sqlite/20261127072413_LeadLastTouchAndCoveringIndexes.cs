@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CrmBot.Core.Data.Migrations.SqlServer
+namespace CrmBot.Core.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class LeadLastTouchAndCoveringIndexes : Migration
@@ -34,7 +34,7 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastTouchAt",
                 table: "Leads",
-                type: "datetime2",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -64,15 +64,14 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
             // Backfill the new derived column (after the index it seeks in); from now on LastTouch keeps it.
             migrationBuilder.Sql("""
-                UPDATE l SET [LastTouchAt] =
-                    (SELECT MAX(a.[CompletedAt]) FROM [Activities] AS a WHERE a.[LeadId] = l.[Id] AND a.[Status] = 1)
-                FROM [Leads] AS l;
+                UPDATE "Leads" SET "LastTouchAt" =
+                    (SELECT max(a."CompletedAt") FROM "Activities" AS a WHERE a."LeadId" = "Leads"."Id" AND a."Status" = 1);
                 """);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Accounts_LastContactAt_CreatedAt",
+                name: "IX_Accounts_LastContactAt_CreatedAt_OwnerId",
                 table: "Accounts",
-                columns: new[] { "LastContactAt", "CreatedAt" });
+                columns: new[] { "LastContactAt", "CreatedAt", "OwnerId" });
         }
 
         /// <inheritdoc />
@@ -99,7 +98,7 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
                 table: "Activities");
 
             migrationBuilder.DropIndex(
-                name: "IX_Accounts_LastContactAt_CreatedAt",
+                name: "IX_Accounts_LastContactAt_CreatedAt_OwnerId",
                 table: "Accounts");
 
             migrationBuilder.DropColumn(
