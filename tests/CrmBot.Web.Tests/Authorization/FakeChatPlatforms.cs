@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrmBot.Web.Tests.Authorization;
 
@@ -17,12 +11,10 @@ namespace CrmBot.Web.Tests.Authorization;
 /// </summary>
 public sealed class FakeChatPlatforms : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private FakeChatPlatforms(WebApplication app) => _app = app;
+    private LoopbackServer _server = null!;
 
     /// <summary>Base URL with a trailing slash: the Teams serviceUrl, and + "api/" the Slack API base.</summary>
-    public string Url { get; private set; } = "";
+    public string Url => _server.Url;
 
     public ConcurrentQueue<Seen> Requests { get; } = new();
 
@@ -39,14 +31,8 @@ public sealed class FakeChatPlatforms : IAsyncDisposable
 
     public static async Task<FakeChatPlatforms> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeChatPlatforms(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+        var fake = new FakeChatPlatforms();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -119,9 +105,5 @@ public sealed class FakeChatPlatforms : IAsyncDisposable
     /// <summary>The bot's DM channel with a Slack user, as conversations.open answers it.</summary>
     public static string DmOf(string slackUser) => "D" + slackUser;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrmBot.Web.Tests.Faults;
 
@@ -17,12 +11,10 @@ public sealed record ChannelRequest(string Method, string Path, string Body);
 /// </summary>
 public sealed class FakeChannelServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly ConcurrentQueue<ChannelRequest> _requests = new();
 
-    private FakeChannelServer(WebApplication app) => _app = app;
-
-    public string Url { get; private set; } = "";
+    public string Url => _server.Url;
     public IReadOnlyList<ChannelRequest> Requests => _requests.ToArray();
 
     /// <summary>Status and JSON body for a request; null = the default answer. May wait (forever, to play a hung server).</summary>
@@ -30,14 +22,8 @@ public sealed class FakeChannelServer : IAsyncDisposable
 
     public static async Task<FakeChannelServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeChannelServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+        var server = new FakeChannelServer();
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -72,5 +58,5 @@ public sealed class FakeChannelServer : IAsyncDisposable
         throw new TimeoutException("expected request never arrived; got: " + string.Join(", ", _requests.Select(r => r.Method + " " + r.Path)));
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -6,8 +6,6 @@ using CrmBot.Slack.Api;
 using CrmBot.Slack.Http;
 using CrmBot.Teams.Connector;
 using CrmBot.Web.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -132,26 +130,18 @@ public sealed class SecretRedactionFacts
     /// <summary>A fake Entra token endpoint, Bot Connector and Slack Web API on 127.0.0.1 that echoes every request it gets.</summary>
     private sealed class EchoServer : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private LoopbackServer _server = null!;
         private int _tokenRequests;
 
-        private EchoServer(WebApplication app) => _app = app;
-
-        public string Url { get; private set; } = "";
+        public string Url => _server.Url;
         public ConcurrentQueue<Seen> Requests { get; } = new();
 
         public sealed record Seen(string Path, string? Authorization, string Body);
 
         public static async Task<EchoServer> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var server = new EchoServer(app);
-            app.Run(server.HandleAsync);
-            await app.StartAsync();
-            server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+            var server = new EchoServer();
+            server._server = await LoopbackServer.StartAsync(server.HandleAsync);
             return server;
         }
 
@@ -184,10 +174,6 @@ public sealed class SecretRedactionFacts
             }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }
