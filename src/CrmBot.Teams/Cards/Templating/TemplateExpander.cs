@@ -22,8 +22,8 @@ public sealed class TemplateExpander
 
     public JsonNode? Expand(JsonNode template, JsonNode data)
     {
-        var root = data.DeepClone();
-        return ExpandNode(template, new EvaluationScope(root, root, null));
+        // The data is only read: bound values are copied where they land in the card (ToNode).
+        return ExpandNode(template, new EvaluationScope(data, data, null));
     }
 
     private JsonNode? ExpandNode(JsonNode? node, EvaluationScope scope) => node switch
@@ -43,11 +43,13 @@ public sealed class TemplateExpander
             if (expanded is null) continue;
             // A repeated element (or a nested array) is spliced into its parent array.
             if (expanded is JsonArray many)
-                foreach (var element in many.ToList())
-                {
-                    many.Remove(element);
+            {
+                // Clear detaches them all from their parent at once; Remove one by one shifted the rest each time.
+                var elements = many.ToArray();
+                many.Clear();
+                foreach (var element in elements)
                     result.Add(element);
-                }
+            }
             else result.Add(expanded);
         }
         return result;
@@ -60,20 +62,21 @@ public sealed class TemplateExpander
         if (!obj.TryGetPropertyValue("$data", out var dataBinding)) contexts.Add(scope);
         else
         {
-            var bound = dataBinding is JsonValue v && v.TryGetValue<string>(out var text) ? ExpandString(text, scope) : dataBinding?.DeepClone();
+            var bound = dataBinding is JsonValue v && v.TryGetValue<string>(out var text) ? BindData(text, scope) : TemplateExpression.FromNode(dataBinding);
             if (bound is JsonArray items)
                 contexts.AddRange(items.Select((item, i) => scope with { Data = TemplateExpression.FromNode(item), Index = i }));
-            else contexts.Add(bound is null ? scope : scope with { Data = TemplateExpression.FromNode(bound) });
+            else contexts.Add(bound is null ? scope : scope with { Data = bound });
         }
 
         var results = new List<JsonObject>();
         foreach (var context in contexts)
         {
             if (obj.TryGetPropertyValue("$when", out var when) && !IsWhenTrue(when, context)) continue;
-            var expanded = new JsonObject();
+            var properties = new List<KeyValuePair<string, JsonNode?>>(obj.Count);
             foreach (var (key, value) in obj)
-                if (!ReservedKeys.Contains(key)) expanded[key] = ExpandNode(value, context);
-            results.Add(expanded);
+                if (!ReservedKeys.Contains(key)) properties.Add(new(key, ExpandNode(value, context)));
+            results.Add(new JsonObject(properties)); // sized once, not grown key by key
+
         }
         return results.Count switch
         {
@@ -90,6 +93,12 @@ public sealed class TemplateExpander
         try { return expression.Evaluate(scope) is true; }
         catch (TemplateException) { return false; }
     }
+
+    /// <summary>What a <c>$data</c> binding iterates or scopes to: the bound data itself, not a copy (it is only read).</summary>
+    private object? BindData(string text, EvaluationScope scope) =>
+        Parse(text) is TemplateExpression single && single.Evaluate(scope) is JsonNode node
+            ? node
+            : TemplateExpression.FromNode(ExpandString(text, scope));
 
     private JsonNode? ExpandString(string text, EvaluationScope scope) => Parse(text) switch
     {
