@@ -77,7 +77,7 @@ public static class Forecast
         if (scope.OwnerIds is { } owners)
         {
             var ids = owners.ToList();
-            quotas = quotas.Where(q => ids.Contains(q.UserId));
+            quotas = ids is [var only] ? quotas.Where(q => q.UserId == only) : quotas.Where(q => ids.Contains(q.UserId));
         }
         return quotas.Select(q => new QuarterQuota(q.UserId, q.AmountCents, q.Currency));
     }

@@ -39,9 +39,10 @@ public static class Leads
     /// <summary>Open: not converted and not in a closed status, created by now.</summary>
     public static IQueryable<Lead> Open(CrmDbContext db, ReportScope scope, DateTime nowUtc)
     {
+        // Inlined: a list parameter would make EF write the SQL anew on every run.
         var closed = ClosedStatuses.ToList();
         return db.Leads.InScope(scope)
-            .Where(l => l.CreatedAt <= nowUtc && l.ConvertedAt == null && l.ConvertedOpportunityId == null && !closed.Contains(l.Status));
+            .Where(l => l.CreatedAt <= nowUtc && l.ConvertedAt == null && l.ConvertedOpportunityId == null && !EF.Constant(closed).Contains(l.Status));
     }
 
     /// <summary>Open leads by age, and how many of them are untouched: one pass over the open-leads index.</summary>

@@ -166,12 +166,15 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
 }
 
 /// <summary>The scope as a WHERE clause, one per kind of record. Accounts belong to their owner, or, when
-/// they have none (imports without account owners), to whoever owns a deal on them.</summary>
+/// they have none (imports without account owners), to whoever owns a deal on them. One owner is compared as a
+/// scalar: EF caches the SQL of a query with scalar parameters, but writes it anew on every run for a list
+/// (EF 10 expands a list into one parameter per element).</summary>
 public static class ScopeFilters
 {
     public static IQueryable<Opportunity> InScope(this IQueryable<Opportunity> q, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
+        if (scope.OwnerIds is [var only]) return q.Where(o => o.OwnerId == only);
         var ids = scope.OwnerIds.ToList();
         return q.Where(o => ids.Contains(o.OwnerId));
     }
@@ -179,6 +182,7 @@ public static class ScopeFilters
     public static IQueryable<Activity> InScope(this IQueryable<Activity> q, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
+        if (scope.OwnerIds is [var only]) return q.Where(a => a.OwnerId == only);
         var ids = scope.OwnerIds.ToList();
         return q.Where(a => ids.Contains(a.OwnerId));
     }
@@ -186,6 +190,7 @@ public static class ScopeFilters
     public static IQueryable<Lead> InScope(this IQueryable<Lead> q, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
+        if (scope.OwnerIds is [var only]) return q.Where(l => l.OwnerId == only);
         var ids = scope.OwnerIds.ToList();
         return q.Where(l => l.OwnerId != null && ids.Contains(l.OwnerId.Value));
     }
@@ -193,6 +198,7 @@ public static class ScopeFilters
     public static IQueryable<User> InScope(this IQueryable<User> q, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
+        if (scope.OwnerIds is [var only]) return q.Where(u => u.Id == only);
         var ids = scope.OwnerIds.ToList();
         return q.Where(u => ids.Contains(u.Id));
     }
@@ -200,6 +206,8 @@ public static class ScopeFilters
     public static IQueryable<Account> InScope(this IQueryable<Account> q, IQueryable<Opportunity> opportunities, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
+        if (scope.OwnerIds is [var only])
+            return q.Where(a => a.OwnerId != null ? a.OwnerId == only : opportunities.Any(o => o.AccountId == a.Id && o.OwnerId == only));
         var ids = scope.OwnerIds.ToList();
         return q.Where(a => a.OwnerId != null
             ? ids.Contains(a.OwnerId.Value)
