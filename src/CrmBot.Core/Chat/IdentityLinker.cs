@@ -15,11 +15,12 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
     public async Task<Asker?> ResolveAsync(ChatPlatform platform, string workspace, string platformUserId, string? aadObjectId,
         Func<CancellationToken, Task<string?>> lookupEmail, CancellationToken ct)
     {
-        var linkedUserId = await db.ChatIdentities
+        // Every message asks this: one read for the link, its user and the teams they manage.
+        var linked = await Profiles(db.ChatIdentities
             .Where(i => i.Platform == platform && i.Workspace == workspace && i.PlatformUserId == platformUserId)
-            .Select(i => (int?)i.UserId).FirstOrDefaultAsync(ct);
-        if (linkedUserId is { } known)
-            return await AskerAsync(known, ct);
+            .Select(i => i.User!)).FirstOrDefaultAsync(ct);
+        if (linked is not null)
+            return linked.ToAsker();
 
         int? userId = null;
         if (!string.IsNullOrEmpty(aadObjectId))
@@ -72,13 +73,32 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         }
     }
 
-    private async Task<Asker?> AskerAsync(int userId, CancellationToken ct)
+    private async Task<Asker?> AskerAsync(int userId, CancellationToken ct) =>
+        (await Profiles(db.Users.Where(u => u.Id == userId)).FirstOrDefaultAsync(ct))?.ToAsker();
+
+    private IQueryable<Profile> Profiles(IQueryable<User> users) => users.Select(u => new Profile
     {
-        var user = await db.Users.Where(u => u.Id == userId && u.IsActive)
-            .Select(u => new { u.Id, u.Name, u.Email, u.Role, u.TeamId, u.TimeZone, u.Language }).FirstOrDefaultAsync(ct);
-        if (user is null)
-            return null;
-        var managed = await db.Teams.Where(t => t.ManagerId == userId).OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(ct);
-        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language);
+        Id = u.Id, IsActive = u.IsActive, Name = u.Name, Email = u.Email, Role = u.Role, TeamId = u.TeamId, TimeZone = u.TimeZone,
+        Language = u.Language, Unreachable = u.UnreachableSince != null,
+        ManagedTeamIds = db.Teams.Where(t => t.ManagerId == u.Id).OrderBy(t => t.Id).Select(t => t.Id).ToList(),
+    });
+
+    private sealed class Profile
+    {
+        public int Id { get; init; }
+        public bool IsActive { get; init; }
+        public string Name { get; init; } = "";
+        public string Email { get; init; } = "";
+        public UserRole Role { get; init; }
+        public int? TeamId { get; init; }
+        public string TimeZone { get; init; } = "";
+        public string Language { get; init; } = "";
+        public bool Unreachable { get; init; }
+        public List<int> ManagedTeamIds { get; init; } = [];
+
+        /// <summary>Null for a deactivated user: they see nothing, linked or not.</summary>
+        public Asker? ToAsker() => IsActive
+            ? new Asker(Id, Name, Email, Role, TeamId, ManagedTeamIds, TimeZone, Language) { Unreachable = Unreachable }
+            : null;
     }
 }

@@ -66,6 +66,29 @@ public sealed class IdentityLinkerFacts : IDisposable
     }
 
     [Fact]
+    public async Task Resolve_ReturnsNullWithoutLookingUp_WhenTheLinkedUserIsDeactivated()
+    {
+        await ResolveAsync(ChatPlatform.Slack, "U3", null, _ => Email("rex@example.com"));
+        await using (var db = _database.NewContext())
+            await db.Users.Where(u => u.Id == _repId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+
+        Assert.Null(await ResolveAsync(ChatPlatform.Slack, "U3", null, MustNotLookUp));
+    }
+
+    [Fact]
+    public async Task Resolve_TellsWhetherTheUserWasMarkedUnreachable()
+    {
+        var before = await ResolveAsync(ChatPlatform.Slack, "U4", null, _ => Email("mia.manager@example.com"));
+        await using (var db = _database.NewContext())
+            await db.Users.Where(u => u.Id == _managerId).ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, new DateTime(2017, 9, 1)));
+        var after = await ResolveAsync(ChatPlatform.Slack, "U4", null, MustNotLookUp);
+
+        Assert.False(before!.Unreachable);
+        Assert.True(after!.Unreachable);
+        Assert.Equal([_teamId], after.ManagedTeamIds); // the same read brings the managed teams
+    }
+
+    [Fact]
     public async Task Resolve_LinksByAadObjectId_WhenTheSameTeamsUserWritesFromANewAccountId()
     {
         await ResolveAsync(ChatPlatform.Teams, "29:old", "aad-rex", _ => Email("rex@example.com"));
