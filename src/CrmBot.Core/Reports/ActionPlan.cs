@@ -62,6 +62,28 @@ public static class ActionPlan
                 Currency = o.Currency, ExpectedClose = o.ExpectedCloseDate,
             });
 
+    public sealed record PlanCounts
+    {
+        public int Planned { get; init; }
+        public int WithoutPlan { get; init; }
+        public int Stale { get; init; }
+        public int NewLeads { get; init; }
+    }
+
+    /// <summary>The plan's four counts in one read, each a subquery: every query costs the bot more than its SQL.</summary>
+    public static IQueryable<PlanCounts> Counts(CrmDbContext db, ReportScope person, DateTime nowUtc, int thresholdDays)
+    {
+        var id = person.OwnerIds![0];
+        var planned = PlannedNextWeek(db, person, nowUtc);
+        var withoutPlan = WithoutPlan(db, person);
+        var stale = StaleDeals.Keys(db, person, nowUtc, thresholdDays);
+        var newLeads = Leads.UntouchedLeads(db, Leads.Open(db, person, nowUtc), nowUtc);
+        return db.Users.Where(u => u.Id == id).Select(_ => new PlanCounts
+        {
+            Planned = planned.Count(), WithoutPlan = withoutPlan.Count(), Stale = stale.Count(), NewLeads = newLeads.Count(),
+        });
+    }
+
     public static IQueryable<int?> StaleThreshold(CrmDbContext db, ReportScope person)
     {
         var id = person.OwnerIds![0];
@@ -76,9 +98,8 @@ public static class ActionPlan
         return
         [
             ..Forecast.Queries(db, input with { Scope = person }),
-            planned, PlannedPage(planned, input.Offset), withoutPlan, DealPage(withoutPlan), StaleThreshold(db, person),
-            StaleDeals.Keys(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
-            Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc),
+            PlannedPage(planned, input.Offset), DealPage(withoutPlan), StaleThreshold(db, person),
+            Counts(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
         ];
     }
 
@@ -87,15 +108,11 @@ public static class ActionPlan
         var person = PersonOf(input);
         var (quarter, fy, q) = Forecast.QuarterOf(input);
         var forecast = (await Forecast.ForecastAsync(db, person, quarter, fy, q, ct)).FirstOrDefault();
-        var planned = PlannedNextWeek(db, person, input.NowUtc);
-        var plannedCount = await planned.CountAsync(ct);
-        var plannedPage = await PlannedPage(planned, input.Offset).ToListAsync(ct);
-        var withoutPlan = WithoutPlan(db, person);
-        var withoutPlanCount = await withoutPlan.CountAsync(ct);
-        var withoutPlanPage = await DealPage(withoutPlan).ToListAsync(ct);
+        var plannedPage = await PlannedPage(PlannedNextWeek(db, person, input.NowUtc), input.Offset).ToListAsync(ct);
+        var withoutPlanPage = await DealPage(WithoutPlan(db, person)).ToListAsync(ct);
         var threshold = input.Request.ThresholdDays ?? await StaleThreshold(db, person).FirstOrDefaultAsync(ct) ?? StaleDeals.DefaultThresholdDays;
-        var staleCount = await StaleDeals.Keys(db, person, input.NowUtc, threshold).CountAsync(ct);
-        var newLeads = await Leads.UntouchedLeads(db, Leads.Open(db, person, input.NowUtc), input.NowUtc).CountAsync(ct);
+        var counts = await Counts(db, person, input.NowUtc, threshold).FirstOrDefaultAsync(ct) ?? new PlanCounts();
+        var (plannedCount, withoutPlanCount, staleCount, newLeads) = (counts.Planned, counts.WithoutPlan, counts.Stale, counts.NewLeads);
 
         var currency = forecast?.Currency ?? input.Options.DefaultCurrency;
         var gap = forecast?.GapCents ?? 0;
