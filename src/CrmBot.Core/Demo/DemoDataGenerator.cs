@@ -1,6 +1,7 @@
 using Bogus;
 using CrmBot.Core.Data;
 using CrmBot.Core.Import;
+using CrmBot.Core.Scheduling;
 
 namespace CrmBot.Core.Demo;
 
@@ -183,6 +184,7 @@ public sealed class DemoDataGenerator
             WriteDeals(sink);
             WriteLeads(sink);
             WriteActivities(sink);
+            WriteNudgeHistory(sink);
         }
 
         private static DateOnly TodayIn(DemoDataGenerator g, TimeZoneInfo zone)
@@ -423,6 +425,63 @@ public sealed class DemoDataGenerator
                 }
                 activity.Subject = Pick(Subjects[activity.Type]);
                 sink.Add(activity);
+            }
+        }
+
+        /// <summary>
+        /// The last four weeks of morning nudges (design.md section 7), so that `nudge stats` and escalations have a
+        /// history: on each working day at 09:00, the ten most neglected of the deals stale and the accounts neglected
+        /// on that day, leaving out what was nudged in the three days before or is snoozed. Those records are still
+        /// untouched today (that is why they are stale), so no item was acted on: one in eight was snoozed for a week,
+        /// the rest were left (ignored once a day old).
+        /// </summary>
+        private void WriteNudgeHistory(IRowSink sink)
+        {
+            const int Days = 28, PerNudge = 10, RenudgeDays = 3, SnoozeDays = 7;
+            // A quiet account's deals were last touched when the account went quiet (see WriteOpenDeal).
+            var records = _accounts.Where(a => a.QuietDays > NeglectDays)
+                .Select(a => (Reason: NudgeReasons.Neglected, DealId: (int?)null, AccountId: (int?)a.Account.Id, Quiet: a.QuietDays!.Value, Threshold: NeglectDays))
+                .Concat(_deals.Where(d => !d.Deal.IsClosed && d.Account.QuietDays > StaleDays)
+                    .Select(d => (Reason: NudgeReasons.Stale, DealId: (int?)d.Deal.Id, AccountId: (int?)null, Quiet: d.Account.QuietDays!.Value, Threshold: StaleDays)))
+                .ToList();
+            var nextAllowed = new Dictionary<(int?, int?), int>();   // record → the latest "days ago" it may be nudged again
+            for (var ago = Days; ago >= 1; ago--)
+            {
+                var date = _today.AddDays(-ago);
+                if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+                    continue;
+                var due = records.Where(r => r.Quiet - ago > r.Threshold && nextAllowed.GetValueOrDefault((r.DealId, r.AccountId), int.MaxValue) >= ago)
+                    .OrderByDescending(r => r.Quiet - ago).ThenBy(r => r.DealId ?? r.AccountId).Take(PerNudge).ToList();
+                if (due.Count == 0)
+                    continue;
+                var sentAt = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(9, 0)), zone);
+                var delivery = new Delivery
+                {
+                    Id = g.NextId<Delivery>(), Key = NudgeDispatcher.KeyOf(rep.Id, date), Kind = DeliveryKind.Nudge, Platform = ChatPlatform.Teams,
+                    RecipientUserId = rep.Id, LocalDate = date, Status = DeliveryStatus.Sent, Attempts = 1, CreatedAt = sentAt, SentAt = sentAt,
+                };
+                sink.Add(delivery);
+                foreach (var record in due)
+                {
+                    var item = new NudgeItem
+                    {
+                        Id = g.NextId<NudgeItem>(), DeliveryId = delivery.Id, UserId = rep.Id, OpportunityId = record.DealId,
+                        AccountId = record.AccountId, Reason = record.Reason, NudgedAt = sentAt,
+                    };
+                    var key = (record.DealId, record.AccountId);
+                    nextAllowed[key] = ago - RenudgeDays;
+                    if (_r.Next(8) == 0)
+                    {
+                        (item.Outcome, item.OutcomeAt) = (NudgeOutcome.Snoozed, sentAt.AddMinutes(Between(5, 240)));
+                        sink.Add(new Snooze
+                        {
+                            Id = g.NextId<Snooze>(), UserId = rep.Id, OpportunityId = record.DealId, AccountId = record.AccountId,
+                            Until = sentAt.AddDays(SnoozeDays), CreatedAt = item.OutcomeAt.Value,
+                        });
+                        nextAllowed[key] = ago - SnoozeDays;
+                    }
+                    sink.Add(item);
+                }
             }
         }
 

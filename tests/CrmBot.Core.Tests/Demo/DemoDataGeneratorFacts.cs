@@ -92,6 +92,64 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
         Assert.False(await db.Opportunities.AnyAsync(o => o.AmountCents != o.LineItems.Sum(i => i.Quantity * i.UnitPriceCents)));
     }
 
+    // design.md section 7, restated: a nudge a working day, at most ten items, each stale or neglected when it was sent
+    // (untouched over 14 / 30 days), none again within three days or while snoozed; a snoozed item has its snooze.
+    [Fact]
+    public async Task Generate_GivesEveryRepANudgeHistory_ThatFollowsTheNudgeRules()
+    {
+        await using var db = demo.Database.NewContext();
+        var reps = await db.Users.Where(u => u.Role == UserRole.Rep).ToDictionaryAsync(u => u.Id);
+        var deliveries = await db.Deliveries.Where(d => d.Kind == DeliveryKind.Nudge).ToListAsync();
+        var items = await db.NudgeItems.ToListAsync();
+        var snoozes = await db.Snoozes.ToListAsync();
+        var deals = await db.Opportunities.ToDictionaryAsync(o => o.Id);
+        var accounts = await db.Accounts.ToDictionaryAsync(a => a.Id);
+        var completed = await db.Activities.Where(a => a.Status == ActivityStatus.Completed).ToListAsync();
+
+        Assert.All(reps.Keys, id => Assert.True(deliveries.Count(d => d.RecipientUserId == id) >= 4, $"rep {id} has a nudge history"));
+        foreach (var delivery in deliveries)
+        {
+            var rep = reps[delivery.RecipientUserId!.Value];
+            var local = TimeZoneInfo.ConvertTimeFromUtc(delivery.SentAt!.Value, TimeZoneInfo.FindSystemTimeZoneById(rep.TimeZone));
+            Assert.Equal((delivery.LocalDate, new TimeOnly(9, 0)), (DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local)));
+            Assert.True(delivery.LocalDate < Today && delivery.LocalDate.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+            Assert.Equal((DeliveryStatus.Sent, $"nudge:{rep.Id}:{delivery.LocalDate:yyyy-MM-dd}"), (delivery.Status, delivery.Key));
+            Assert.InRange(items.Count(i => i.DeliveryId == delivery.Id), 1, 10);
+        }
+        foreach (var item in items)
+        {
+            var at = item.NudgedAt;
+            if (item.Reason == "stale")
+            {
+                var deal = deals[item.OpportunityId!.Value];
+                var touched = completed.Where(a => a.CompletedAt <= at && (a.OpportunityId == deal.Id || (deal.AccountId != null && a.AccountId == deal.AccountId)))
+                    .Select(a => a.CompletedAt!.Value).Append(deal.LastModifiedAt).Max();
+                Assert.True(touched < at.AddDays(-14) && !deal.IsClosed && deal.OwnerId == item.UserId, $"deal {deal.Id} was stale when nudged ({touched:o} vs {at:o}, modified {deal.LastModifiedAt:o}, stage {deal.Stage})");
+            }
+            else
+            {
+                Assert.Equal("neglected", item.Reason);
+                var account = accounts[item.AccountId!.Value];
+                var contacted = completed.Where(a => a.CompletedAt <= at && (a.AccountId == account.Id || (a.OpportunityId != null && deals[a.OpportunityId.Value].AccountId == account.Id)))
+                    .Select(a => (DateTime?)a.CompletedAt).Max();
+                Assert.True((contacted ?? account.CreatedAt) < at.AddDays(-30) && account.OwnerId == item.UserId, $"account {account.Id} was neglected when nudged");
+            }
+            Assert.DoesNotContain(items, other => other.Id != item.Id && other.UserId == item.UserId
+                && other.OpportunityId == item.OpportunityId && other.AccountId == item.AccountId && other.NudgedAt > at && other.NudgedAt < at.AddDays(3));
+            Assert.NotEqual(NudgeOutcome.ActedOn, item.Outcome); // the records are still untouched
+        }
+        var snoozed = items.Where(i => i.Outcome == NudgeOutcome.Snoozed).ToList();
+        Assert.NotEmpty(snoozed);
+        Assert.Contains(items, i => i.Outcome == NudgeOutcome.None);
+        foreach (var item in snoozed)
+        {
+            var snooze = Assert.Single(snoozes, s => s.UserId == item.UserId && s.OpportunityId == item.OpportunityId && s.AccountId == item.AccountId
+                && s.CreatedAt == item.OutcomeAt);
+            Assert.DoesNotContain(items, other => other.UserId == item.UserId && other.OpportunityId == item.OpportunityId
+                && other.AccountId == item.AccountId && other.NudgedAt > item.NudgedAt && other.NudgedAt < snooze.Until);
+        }
+    }
+
     [Fact]
     public async Task Generate_GivesEveryRepSomethingInEveryReport()
     {
