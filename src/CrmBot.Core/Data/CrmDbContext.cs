@@ -281,6 +281,8 @@ public class CrmDbContext : DbContext
             e.Property(x => x.Reason).HasMaxLength(32);
             e.HasIndex(x => new { x.UserId, x.OpportunityId, x.NudgedAt });
             e.HasIndex(x => new { x.UserId, x.AccountId, x.NudgedAt });
+            // nudge stats: each rep's items of a period and their outcomes, from the index alone
+            e.HasIndex(x => new { x.UserId, x.NudgedAt, x.Outcome });
         });
         b.Entity<Snooze>(e =>
         {

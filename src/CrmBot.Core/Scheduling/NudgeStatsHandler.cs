@@ -33,7 +33,8 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
         var endUtc = Zones.ToUtc(to.ToDateTime(TimeOnly.MinValue), zone);
         var ignoredBefore = now.AddDays(-1);
 
-        var users = db.Users.Where(u => asker.Role == UserRole.Admin || (u.TeamId != null && asker.ManagedTeamIds.Contains(u.TeamId.Value)));
+        var teams = asker.ManagedTeamIds.ToList();
+        var users = asker.Role == UserRole.Admin ? db.Users : db.Users.Where(u => u.TeamId != null && teams.Contains(u.TeamId.Value));
         var stats = await (from n in db.NudgeItems
                            join u in users on n.UserId equals u.Id
                            where n.NudgedAt >= startUtc && n.NudgedAt < endUtc

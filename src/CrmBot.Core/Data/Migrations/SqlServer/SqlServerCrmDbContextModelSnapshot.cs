@@ -577,6 +577,8 @@ namespace CrmBot.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("UserId", "AccountId", "NudgedAt");
 
+                    b.HasIndex("UserId", "NudgedAt", "Outcome");
+
                     b.HasIndex("UserId", "OpportunityId", "NudgedAt");
 
                     b.ToTable("NudgeItems");

@@ -554,6 +554,8 @@ namespace CrmBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "AccountId", "NudgedAt");
 
+                    b.HasIndex("UserId", "NudgedAt", "Outcome");
+
                     b.HasIndex("UserId", "OpportunityId", "NudgedAt");
 
                     b.ToTable("NudgeItems");
