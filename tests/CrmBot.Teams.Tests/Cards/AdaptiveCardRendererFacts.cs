@@ -77,6 +77,22 @@ public sealed class AdaptiveCardRendererFacts
     }
 
     [Fact]
+    public void Render_CutsAThousandRowTable_ToWhatCanFit_AndTellsTheTotal()
+    {
+        var sample = SampleReplies.Leaderboard("en");
+        var table = sample.Report!.Tables[0];
+        var rows = Enumerable.Range(0, 1000).Select(i => table.Rows[i % table.Rows.Count]).ToList();
+        var reply = sample with { Report = sample.Report with { Tables = [table with { Rows = rows, TotalRows = rows.Count }] } };
+
+        var card = new AdaptiveCardRenderer(Links).Render(reply);
+
+        Assert.True(AdaptiveCardRenderer.Utf16Bytes(card) < 80 * 1024);
+        var shown = Descendants(card).Count(o => o["type"]?.GetValue<string>() == "TableRow") - 1; // less the header row
+        Assert.InRange(shown, 50, 80 * 1024 / 400);
+        Assert.Contains("1,000", Text(card));
+    }
+
+    [Fact]
     public void Render_ShowsFewerRowsAndAPageButton_WhenTheListWouldExceedTheSize()
     {
         var reply = SampleReplies.StaleDeals("zh-TW", rows: 300, total: 1000, longNames: true);
