@@ -157,11 +157,6 @@ public sealed class TeamsTurnHandler(
                 }, ct);
         }
         await ConversationReferences.SaveAsync(db, activity, asker?.UserId, now, ct);
-        // Writing to us again means the bot is reachable again (reinstalled or unblocked). Only when it was not: an UPDATE
-        // is a write transaction even when it changes nothing, and this runs on every activity.
-        if (asker is { Unreachable: true })
-            await db.Users.Where(u => u.Id == asker.UserId && u.UnreachableSince != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, (DateTime?)null), ct);
         return (asker, email, guest);
     }
 

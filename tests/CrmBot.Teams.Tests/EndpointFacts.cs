@@ -359,28 +359,6 @@ public sealed class EndpointFacts : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Message_FromAUserMarkedUnreachable_MarksThemReachableAgain()
-    {
-        int userId;
-        await using (var db = _host.Database.NewContext())
-        {
-            var user = new User { Name = "Ada", Email = "ada@example.com", UnreachableSince = new DateTime(2026, 1, 5) };
-            db.Users.Add(user);
-            await db.SaveChangesAsync();
-            userId = user.Id;
-        }
-        _host.Linker.ByPlatformUserId["29:ada"] = FakeIdentityLinker.Asker(userId) with { Unreachable = true };
-
-        await PostAsync(WebChatMessage("help"));
-
-        await WaitUntilAsync(async () =>
-        {
-            await using var db = _host.Database.NewContext();
-            return await db.Users.AnyAsync(u => u.Id == userId && u.UnreachableSince == null);
-        });
-    }
-
-    [Fact]
     public async Task WithAppId_OnlyAuthenticatedActivitiesReachTheBot_AndRepliesCarryTheBotToken()
     {
         const string appId = "00000000-1111-2222-3333-444444444444";

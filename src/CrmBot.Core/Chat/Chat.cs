@@ -9,11 +9,7 @@ namespace CrmBot.Core.Chat;
 /// <summary>The CRM user behind a chat message, with what the permission rules need.</summary>
 public sealed record Asker(
     int UserId, string Name, string Email, UserRole Role, int? TeamId, IReadOnlyList<int> ManagedTeamIds,
-    string TimeZone, string Language)
-{
-    /// <summary>A proactive message to them failed for good (the bot was removed or blocked): writing again clears it.</summary>
-    public bool Unreachable { get; init; }
-}
+    string TimeZone, string Language);
 
 /// <summary>Where a message came from. <see cref="IsPersonal"/>: a 1:1 chat with the bot (DM), not a channel or group.</summary>
 public sealed record ChatContext(ChatPlatform Platform, string Workspace, string ConversationId, string PlatformUserId, bool IsPersonal)

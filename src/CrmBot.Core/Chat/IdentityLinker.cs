@@ -20,7 +20,7 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
             .Where(i => i.Platform == platform && i.Workspace == workspace && i.PlatformUserId == platformUserId)
             .Select(i => i.User!)).FirstOrDefaultAsync(ct);
         if (linked is not null)
-            return linked.ToAsker();
+            return await AskerAsync(linked, ct);
 
         int? userId = null;
         if (!string.IsNullOrEmpty(aadObjectId))
@@ -74,7 +74,22 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
     }
 
     private async Task<Asker?> AskerAsync(int userId, CancellationToken ct) =>
-        (await Profiles(db.Users.Where(u => u.Id == userId)).FirstOrDefaultAsync(ct))?.ToAsker();
+        await AskerAsync(await Profiles(db.Users.Where(u => u.Id == userId)).FirstOrDefaultAsync(ct), ct);
+
+    /// <summary>
+    /// Null for a deactivated user: they see nothing, linked or not. Writing to us means the bot is reachable again
+    /// (reinstalled or unblocked), on either channel. Only when marked: an UPDATE is a write transaction even when it
+    /// changes nothing, and this runs on every message.
+    /// </summary>
+    private async Task<Asker?> AskerAsync(Profile? user, CancellationToken ct)
+    {
+        if (user is not { IsActive: true })
+            return null;
+        if (user.Unreachable)
+            await db.Users.Where(u => u.Id == user.Id && u.UnreachableSince != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, (DateTime?)null), ct);
+        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, user.ManagedTeamIds, user.TimeZone, user.Language);
+    }
 
     private IQueryable<Profile> Profiles(IQueryable<User> users) => users.Select(u => new Profile
     {
@@ -95,10 +110,5 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         public string Language { get; init; } = "";
         public bool Unreachable { get; init; }
         public List<int> ManagedTeamIds { get; init; } = [];
-
-        /// <summary>Null for a deactivated user: they see nothing, linked or not.</summary>
-        public Asker? ToAsker() => IsActive
-            ? new Asker(Id, Name, Email, Role, TeamId, ManagedTeamIds, TimeZone, Language) { Unreachable = Unreachable }
-            : null;
     }
 }

@@ -76,16 +76,17 @@ public sealed class IdentityLinkerFacts : IDisposable
     }
 
     [Fact]
-    public async Task Resolve_TellsWhetherTheUserWasMarkedUnreachable()
+    public async Task Resolve_ClearsTheUnreachableMark_WhenAMarkedUserWritesAgain()
     {
-        var before = await ResolveAsync(ChatPlatform.Slack, "U4", null, _ => Email("mia.manager@example.com"));
+        await ResolveAsync(ChatPlatform.Slack, "U4", null, _ => Email("mia.manager@example.com"));
         await using (var db = _database.NewContext())
             await db.Users.Where(u => u.Id == _managerId).ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, new DateTime(2017, 9, 1)));
-        var after = await ResolveAsync(ChatPlatform.Slack, "U4", null, MustNotLookUp);
 
-        Assert.False(before!.Unreachable);
-        Assert.True(after!.Unreachable);
-        Assert.Equal([_teamId], after.ManagedTeamIds); // the same read brings the managed teams
+        var asker = await ResolveAsync(ChatPlatform.Slack, "U4", null, MustNotLookUp);
+
+        Assert.Equal([_teamId], asker!.ManagedTeamIds); // the same read brings the managed teams
+        await using var after = _database.NewContext();
+        Assert.Null((await after.Users.SingleAsync(u => u.Id == _managerId)).UnreachableSince);
     }
 
     [Fact]
