@@ -437,24 +437,27 @@ public sealed class DemoDataGenerator
         /// </summary>
         private void WriteNudgeHistory(IRowSink sink)
         {
-            const int Days = 28, PerNudge = 10, RenudgeDays = 3, SnoozeDays = 7;
+            const int Days = 28, SnoozeDays = 7;
+            var rules = new NudgeOptions();   // the defaults: ten items, not again within three days
             // A quiet account's deals were last touched when the account went quiet (see WriteOpenDeal).
             var records = _accounts.Where(a => a.QuietDays > NeglectDays)
                 .Select(a => (Reason: NudgeReasons.Neglected, DealId: (int?)null, AccountId: (int?)a.Account.Id, Quiet: a.QuietDays!.Value, Threshold: NeglectDays))
                 .Concat(_deals.Where(d => !d.Deal.IsClosed && d.Account.QuietDays > StaleDays)
                     .Select(d => (Reason: NudgeReasons.Stale, DealId: (int?)d.Deal.Id, AccountId: (int?)null, Quiet: d.Account.QuietDays!.Value, Threshold: StaleDays)))
                 .ToList();
-            var nextAllowed = new Dictionary<(int?, int?), int>();   // record → the latest "days ago" it may be nudged again
+            // Record → when it may be nudged again, in UTC as NudgePlanner compares (across a clock change, three days
+            // after a Friday 09:00 is not Monday 09:00).
+            var notBefore = new Dictionary<(int?, int?), DateTime>();
             for (var ago = Days; ago >= 1; ago--)
             {
                 var date = _today.AddDays(-ago);
                 if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
                     continue;
-                var due = records.Where(r => r.Quiet - ago > r.Threshold && nextAllowed.GetValueOrDefault((r.DealId, r.AccountId), int.MaxValue) >= ago)
-                    .OrderByDescending(r => r.Quiet - ago).ThenBy(r => r.DealId ?? r.AccountId).Take(PerNudge).ToList();
+                var sentAt = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(9, 0)), zone);
+                var due = records.Where(r => r.Quiet - ago > r.Threshold && notBefore.GetValueOrDefault((r.DealId, r.AccountId)) <= sentAt)
+                    .OrderByDescending(r => r.Quiet - ago).ThenBy(r => r.DealId ?? r.AccountId).Take(rules.MaxItems).ToList();
                 if (due.Count == 0)
                     continue;
-                var sentAt = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(9, 0)), zone);
                 var delivery = new Delivery
                 {
                     Id = g.NextId<Delivery>(), Key = NudgeDispatcher.KeyOf(rep.Id, date), Kind = DeliveryKind.Nudge, Platform = ChatPlatform.Teams,
@@ -469,16 +472,18 @@ public sealed class DemoDataGenerator
                         AccountId = record.AccountId, Reason = record.Reason, NudgedAt = sentAt,
                     };
                     var key = (record.DealId, record.AccountId);
-                    nextAllowed[key] = ago - RenudgeDays;
+                    notBefore[key] = sentAt.AddDays(rules.ReNudgeIntervalDays);
                     if (_r.Next(8) == 0)
                     {
                         (item.Outcome, item.OutcomeAt) = (NudgeOutcome.Snoozed, sentAt.AddMinutes(Between(5, 240)));
+                        // As SnoozeHandler stores it: until the start of that day in the rep's zone.
+                        var until = TimeZoneInfo.ConvertTimeToUtc(date.AddDays(SnoozeDays).ToDateTime(TimeOnly.MinValue), zone);
                         sink.Add(new Snooze
                         {
                             Id = g.NextId<Snooze>(), UserId = rep.Id, OpportunityId = record.DealId, AccountId = record.AccountId,
-                            Until = sentAt.AddDays(SnoozeDays), CreatedAt = item.OutcomeAt.Value,
+                            Until = until, CreatedAt = item.OutcomeAt.Value,
                         });
-                        nextAllowed[key] = ago - SnoozeDays;
+                        notBefore[key] = until > notBefore[key] ? until : notBefore[key];
                     }
                     sink.Add(item);
                 }

@@ -94,10 +94,17 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
 
     // design.md section 7, restated: a nudge a working day, at most ten items, each stale or neglected when it was sent
     // (untouched over 14 / 30 days), none again within three days or while snoozed; a snoozed item has its snooze.
-    [Fact]
-    public async Task Generate_GivesEveryRepANudgeHistory_ThatFollowsTheNudgeRules()
+    // 2027-03-19: the last four weeks cross the spring clock change in America (March 14).
+    [Theory]
+    [InlineData("2026-11-27")]
+    [InlineData("2027-03-19")]
+    public async Task Generate_GivesEveryRepANudgeHistory_ThatFollowsTheNudgeRules(string date)
     {
-        await using var db = demo.Database.NewContext();
+        var today = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+        using var other = today == Today ? null : new TestDatabase();
+        if (other is not null)
+            await SeedAsync(other, 42, today);
+        await using var db = (other ?? demo.Database).NewContext();
         var reps = await db.Users.Where(u => u.Role == UserRole.Rep).ToDictionaryAsync(u => u.Id);
         var deliveries = await db.Deliveries.Where(d => d.Kind == DeliveryKind.Nudge).ToListAsync();
         var items = await db.NudgeItems.ToListAsync();
@@ -112,7 +119,7 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
             var rep = reps[delivery.RecipientUserId!.Value];
             var local = TimeZoneInfo.ConvertTimeFromUtc(delivery.SentAt!.Value, TimeZoneInfo.FindSystemTimeZoneById(rep.TimeZone));
             Assert.Equal((delivery.LocalDate, new TimeOnly(9, 0)), (DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local)));
-            Assert.True(delivery.LocalDate < Today && delivery.LocalDate.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+            Assert.True(delivery.LocalDate < today && delivery.LocalDate.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
             Assert.Equal((DeliveryStatus.Sent, $"nudge:{rep.Id}:{delivery.LocalDate:yyyy-MM-dd}"), (delivery.Status, delivery.Key));
             Assert.InRange(items.Count(i => i.DeliveryId == delivery.Id), 1, 10);
         }
