@@ -29,39 +29,43 @@ public static class ConversationReferences
 
         var serviceUrlChanged = false;
         var written = false;
-        for (var attempt = 0; ; attempt++)
+        using (await KeyedTurns.EnterAsync($"teams-conversation:{workspace}:{conversationId}", ct))
         {
-            var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
-                r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ConversationId == conversationId, ct);
-            if (row is null)
+            for (var attempt = 0; ; attempt++)
             {
-                row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };
-                db.ConversationRefs.Add(row);
-            }
-            serviceUrlChanged = row.ServiceUrl != a.ServiceUrl;
-            row.ConversationType = type;
-            row.ServiceUrl = a.ServiceUrl;
-            row.ChannelId = a.ChannelId;
-            row.BotId = a.Recipient?.Id ?? row.BotId;
-            if (type == "personal")
-            {
-                row.PlatformUserId = a.From?.Id ?? row.PlatformUserId;
-                row.UserId = crmUserId ?? row.UserId;
-            }
-            db.ChangeTracker.DetectChanges();
-            if (db.Entry(row).State == EntityState.Unchanged && row.LastUsedIsFresh(nowUtc))
-                break; // nothing new to store
-            row.UpdatedAt = nowUtc;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                written = true;
-                break;
-            }
-            catch (DbUpdateException) when (attempt == 0)
-            {
-                // Two activities of a new conversation raced on the unique index: the other one inserted; update it.
-                db.ChangeTracker.Clear();
+                var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
+                    r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ConversationId == conversationId, ct);
+                if (row is null)
+                {
+                    row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };
+                    db.ConversationRefs.Add(row);
+                }
+                serviceUrlChanged = row.ServiceUrl != a.ServiceUrl;
+                row.ConversationType = type;
+                row.ServiceUrl = a.ServiceUrl;
+                row.ChannelId = a.ChannelId;
+                row.BotId = a.Recipient?.Id ?? row.BotId;
+                if (type == "personal")
+                {
+                    row.PlatformUserId = a.From?.Id ?? row.PlatformUserId;
+                    row.UserId = crmUserId ?? row.UserId;
+                }
+                db.ChangeTracker.DetectChanges();
+                if (db.Entry(row).State == EntityState.Unchanged && row.LastUsedIsFresh(nowUtc))
+                    break; // nothing new to store
+                row.UpdatedAt = nowUtc;
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    written = true;
+                    break;
+                }
+                catch (DbUpdateException) when (attempt == 0)
+                {
+                    // Two activities of a new conversation raced on the unique index (on two instances: within one they take
+                    // turns): the other one inserted; update it.
+                    db.ChangeTracker.Clear();
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Core.Scheduling;
@@ -134,6 +135,31 @@ public sealed class SlackSenderFacts : IAsyncLifetime
 
         Assert.Equal(SendStatus.PermanentFailure, result.Status);
         Assert.Empty(_slack.AllCalls);
+    }
+
+    // The bench sends a user's slash commands 20 ms apart: the first turns all find no DM row. Within one instance they
+    // take turns, so no insert fails (EF would log each failure as an error with its stack trace).
+    [Fact]
+    public async Task RememberingANewDmFromManyTurnsAtOnce_StoresOneRow_WithoutAFailedInsert()
+    {
+        var api = new SlackApiClient(new HttpClient(), new SlackRateLimits(),
+            Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
+            TimeProvider.System, NullLogger<SlackApiClient>.Instance);
+        int userId;
+        await using (var db = _database.NewContext())
+            userId = await db.Users.Select(u => u.Id).SingleAsync();
+        var errors = new ConcurrentQueue<string>();
+
+        foreach (var channel in new[] { "D7", "D8", "D9" })
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                await using var db = _database.NewContextCollectingErrors(errors);
+                await new SlackConversations(db, api, TimeProvider.System).RememberDirectAsync("T1", userId, "U1", channel, CancellationToken.None);
+            })));
+
+        Assert.Empty(errors);
+        await using var read = _database.NewContext();
+        Assert.Equal(3, await read.ConversationRefs.CountAsync(c => c.ConversationId == "D7" || c.ConversationId == "D8" || c.ConversationId == "D9"));
     }
 
     [Fact]

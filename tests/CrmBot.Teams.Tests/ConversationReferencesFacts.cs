@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CrmBot.Core.Data;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,23 @@ public sealed class ConversationReferencesFacts : IDisposable
     {
         using var db = _db.NewContext();
         return db.ConversationRefs.Single(r => r.ConversationId == conversationId);
+    }
+
+    // A bot installed in a chat gets conversationUpdate and the first message at once: both find no row. The unique index
+    // would keep one, but EF logs the loser's failed insert as an error; within one instance they take turns instead.
+    [Fact]
+    public async Task ANewConversationsFirstActivitiesAtOnce_StoreOneRow_WithoutAFailedInsert()
+    {
+        var errors = new ConcurrentQueue<string>();
+        foreach (var conversation in new[] { "a:1", "a:2", "a:3" })
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                await using var db = _db.NewContextCollectingErrors(errors);
+                await ConversationReferences.SaveAsync(db, Message("https://smba.example/", conversation), crmUserId: null, Now, CancellationToken.None);
+            })));
+
+        Assert.Empty(errors);
+        Assert.All(new[] { "a:1", "a:2", "a:3" }, c => Assert.Equal("https://smba.example/", Stored(c).ServiceUrl));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using CrmBot.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace CrmBot.Testing;
 
@@ -38,6 +40,15 @@ public sealed class TestDatabase : IDisposable
     public string ConnectionString { get; }
 
     public CrmDbContext NewContext() => DatabaseSetup.CreateSqlite(ConnectionString);
+
+    /// <summary>A context whose EF errors (failed commands and saves) land in <paramref name="errors"/>: for code that must not cause any.</summary>
+    public CrmDbContext NewContextCollectingErrors(ConcurrentQueue<string> errors)
+    {
+        var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
+        DatabaseSetup.ConfigureSqlite(options, ConnectionString);
+        options.LogTo(errors.Enqueue, LogLevel.Error);
+        return new SqliteCrmDbContext(options.Options);
+    }
 
     /// <summary>A context that tracks changes, for arranging data.</summary>
     public CrmDbContext NewTrackingContext()

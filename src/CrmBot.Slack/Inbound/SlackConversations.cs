@@ -16,6 +16,7 @@ public sealed class SlackConversations(CrmDbContext db, SlackApiClient api, Time
     /// <summary>Stores (or refreshes) the DM channel of a user.</summary>
     public async Task RememberDirectAsync(string teamId, int crmUserId, string slackUserId, string channelId, CancellationToken ct)
     {
+        using var turn = await KeyedTurns.EnterAsync($"slack-dm:{teamId}:{channelId}", ct);
         var existing = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
             c => c.Platform == ChatPlatform.Slack && c.Workspace == teamId && c.ConversationId == channelId, ct);
         if (existing is null)
