@@ -137,17 +137,24 @@ public sealed class SlackSenderFacts : IAsyncLifetime
         Assert.Empty(_slack.AllCalls);
     }
 
+    /// <summary>An API client for what SlackConversations needs (nothing is called when the DM is given).</summary>
+    private SlackApiClient DirectApi() => new(new HttpClient(), new SlackRateLimits(),
+        Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
+        TimeProvider.System, NullLogger<SlackApiClient>.Instance);
+
+    private async Task<int> TheUserIdAsync()
+    {
+        await using var db = _database.NewContext();
+        return await db.Users.Select(u => u.Id).SingleAsync();
+    }
+
     // The bench sends a user's slash commands 20 ms apart: the first turns all find no DM row. Within one instance they
     // take turns, so no insert fails (EF would log each failure as an error with its stack trace).
     [Fact]
     public async Task RememberingANewDmFromManyTurnsAtOnce_StoresOneRow_WithoutAFailedInsert()
     {
-        var api = new SlackApiClient(new HttpClient(), new SlackRateLimits(),
-            Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
-            TimeProvider.System, NullLogger<SlackApiClient>.Instance);
-        int userId;
-        await using (var db = _database.NewContext())
-            userId = await db.Users.Select(u => u.Id).SingleAsync();
+        var api = DirectApi();
+        var userId = await TheUserIdAsync();
         var errors = new ConcurrentQueue<string>();
 
         foreach (var channel in new[] { "D7", "D8", "D9" })
@@ -166,12 +173,8 @@ public sealed class SlackSenderFacts : IAsyncLifetime
     public async Task RememberingTheSameDm_WritesOnlyWhenSomethingChangedOrTheLastUsedTimeIsStale()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-        var api = new SlackApiClient(new HttpClient(), new SlackRateLimits(),
-            Options.Create(new SlackOptions { BotToken = SlackTestHost.BotToken, ApiBaseUrl = _slack.ApiBaseUrl, MaxAttempts = 1 }),
-            TimeProvider.System, NullLogger<SlackApiClient>.Instance);
-        int userId;
-        await using (var db = _database.NewContext())
-            userId = await db.Users.Select(u => u.Id).SingleAsync();
+        var api = DirectApi();
+        var userId = await TheUserIdAsync();
         async Task<DateTime> RememberAsync(string slackUserId)
         {
             await using (var db = _database.NewContext())
