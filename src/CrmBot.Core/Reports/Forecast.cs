@@ -73,13 +73,8 @@ public static class Forecast
 
     public static IQueryable<QuarterQuota> Quotas(CrmDbContext db, ReportScope scope, int fiscalYear, int quarter)
     {
-        var quotas = db.Quotas.Where(q => q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter);
-        if (scope.OwnerIds is { } owners)
-        {
-            var ids = owners.ToList();
-            quotas = ids is [var only] ? quotas.Where(q => q.UserId == only) : quotas.Where(q => ids.Contains(q.UserId));
-        }
-        return quotas.Select(q => new QuarterQuota(q.UserId, q.AmountCents, q.Currency));
+        return db.Quotas.InScope(scope).Where(q => q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter)
+            .Select(q => new QuarterQuota(q.UserId, q.AmountCents, q.Currency));
     }
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
