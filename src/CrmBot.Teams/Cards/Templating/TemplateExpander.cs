@@ -76,7 +76,6 @@ public sealed class TemplateExpander
             foreach (var (key, value) in obj)
                 if (!ReservedKeys.Contains(key)) properties.Add(new(key, ExpandNode(value, context)));
             results.Add(new JsonObject(properties)); // sized once, not grown key by key
-
         }
         return results.Count switch
         {
@@ -95,10 +94,13 @@ public sealed class TemplateExpander
     }
 
     /// <summary>What a <c>$data</c> binding iterates or scopes to: the bound data itself, not a copy (it is only read).</summary>
-    private object? BindData(string text, EvaluationScope scope) =>
-        Parse(text) is TemplateExpression single && single.Evaluate(scope) is JsonNode node
-            ? node
-            : TemplateExpression.FromNode(ExpandString(text, scope));
+    private object? BindData(string text, EvaluationScope scope)
+    {
+        if (Parse(text) is not TemplateExpression single)
+            return TemplateExpression.FromNode(ExpandString(text, scope));
+        var value = single.Evaluate(scope);
+        return value is JsonNode node ? node : TemplateExpression.FromNode(ToNode(single, value));
+    }
 
     private JsonNode? ExpandString(string text, EvaluationScope scope) => Parse(text) switch
     {
