@@ -19,6 +19,12 @@ public static class ConversationReferences
         return thread < 0 ? conversationId : conversationId[..thread];
     }
 
+    /// <summary>Read on every activity, tracked so that a change is written back; compiled once because it is that frequent.</summary>
+    private static readonly PerModelQuery<Func<CrmDbContext, string, string, CancellationToken, Task<ConversationRef?>>> StoredReference = new(() =>
+        EF.CompileAsyncQuery((CrmDbContext db, string workspace, string conversationId, CancellationToken ct) =>
+            db.ConversationRefs.AsTracking()
+                .FirstOrDefault(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ConversationId == conversationId)));
+
     public static async Task SaveAsync(CrmDbContext db, Activity a, int? crmUserId, DateTime nowUtc, CancellationToken ct)
     {
         if (a.Conversation?.Id is not { Length: > 0 } rawId || a.ServiceUrl is null)
@@ -33,8 +39,7 @@ public static class ConversationReferences
         {
             for (var attempt = 0; ; attempt++)
             {
-                var row = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
-                    r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ConversationId == conversationId, ct);
+                var row = await StoredReference.For(db)(db, workspace, conversationId, ct);
                 if (row is null)
                 {
                     row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };

@@ -15,11 +15,7 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
     public async Task<Asker?> ResolveAsync(ChatPlatform platform, string workspace, string platformUserId, string? aadObjectId,
         Func<CancellationToken, Task<string?>> lookupEmail, CancellationToken ct)
     {
-        // Every message asks this: one read for the link, its user and the teams they manage.
-        var linked = await Profiles(db.ChatIdentities
-            .Where(i => i.Platform == platform && i.Workspace == workspace && i.PlatformUserId == platformUserId)
-            .Select(i => i.User!)).FirstOrDefaultAsync(ct);
-        if (linked is not null)
+        if (await LinkedProfile.For(db)(db, platform, workspace, platformUserId, ct) is { } linked)
             return await AskerAsync(linked, ct);
 
         int? userId = null;
@@ -35,8 +31,9 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         if (userId is null)
             return null;
 
+        // Linked now (or a moment ago by another instance that won the race): read it as every later message will.
         await LinkAsync(platform, workspace, platformUserId, aadObjectId, userId.Value, ct);
-        return await AskerAsync(userId.Value, ct);
+        return await AskerAsync(await LinkedProfile.For(db)(db, platform, workspace, platformUserId, ct), ct);
     }
 
     private static async Task<string?> LookupAsync(Func<CancellationToken, Task<string?>> lookupEmail, CancellationToken ct)
@@ -73,9 +70,6 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         }
     }
 
-    private async Task<Asker?> AskerAsync(int userId, CancellationToken ct) =>
-        await AskerAsync(await Profiles(db.Users.Where(u => u.Id == userId)).FirstOrDefaultAsync(ct), ct);
-
     /// <summary>
     /// Null for a deactivated user: they see nothing, linked or not. Writing to us means the bot is reachable again
     /// (reinstalled or unblocked), on either channel. Only when marked: an UPDATE is a write transaction even when it
@@ -91,12 +85,22 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, user.ManagedTeamIds, user.TimeZone, user.Language);
     }
 
-    private IQueryable<Profile> Profiles(IQueryable<User> users) => users.Select(u => new Profile
-    {
-        Id = u.Id, IsActive = u.IsActive, Name = u.Name, Email = u.Email, Role = u.Role, TeamId = u.TeamId, TimeZone = u.TimeZone,
-        Language = u.Language, Unreachable = u.UnreachableSince != null,
-        ManagedTeamIds = db.Teams.Where(t => t.ManagerId == u.Id).OrderBy(t => t.Id).Select(t => t.Id).ToList(),
-    });
+    /// <summary>
+    /// Every message asks this: one read for the link, its user and the teams they manage. Compiled once: building and
+    /// looking up the query cost more than running it.
+    /// </summary>
+    private static readonly PerModelQuery<Func<CrmDbContext, ChatPlatform, string, string, CancellationToken, Task<Profile?>>> LinkedProfile = new(() =>
+        EF.CompileAsyncQuery((CrmDbContext db, ChatPlatform platform, string workspace, string platformUserId, CancellationToken ct) =>
+            db.ChatIdentities
+                .Where(i => i.Platform == platform && i.Workspace == workspace && i.PlatformUserId == platformUserId)
+                .Select(i => new Profile
+                {
+                    Id = i.User!.Id, IsActive = i.User.IsActive, Name = i.User.Name, Email = i.User.Email, Role = i.User.Role,
+                    TeamId = i.User.TeamId, TimeZone = i.User.TimeZone, Language = i.User.Language,
+                    Unreachable = i.User.UnreachableSince != null,
+                    ManagedTeamIds = db.Teams.Where(t => t.ManagerId == i.UserId).OrderBy(t => t.Id).Select(t => t.Id).ToList(),
+                })
+                .FirstOrDefault()));
 
     private sealed class Profile
     {

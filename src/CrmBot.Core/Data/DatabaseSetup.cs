@@ -34,16 +34,19 @@ public sealed class DatabaseOptions
 
 public static class DatabaseSetup
 {
-    /// <summary>Registers <see cref="CrmDbContext"/> for the configured provider (its derived context carries the migrations).</summary>
+    /// <summary>
+    /// Registers <see cref="CrmDbContext"/> for the configured provider (its derived context carries the migrations).
+    /// Pooled: every chat turn uses a context, and setting up a new one cost a small report more than its SQL.
+    /// </summary>
     public static IServiceCollection AddCrmDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout));
+                services.AddDbContextPool<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString, options.CommandTimeout));
+                services.AddDbContextPool<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString, options.CommandTimeout));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Database:Provider must be Sqlite or SqlServer.");

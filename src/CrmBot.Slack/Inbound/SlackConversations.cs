@@ -13,12 +13,17 @@ public sealed class SlackConversations(CrmDbContext db, SlackApiClient api, Time
         db.ConversationRefs.FirstOrDefaultAsync(
             c => c.Platform == ChatPlatform.Slack && c.UserId == crmUserId && c.ConversationType == DirectType, ct);
 
+    /// <summary>Read on every direct message, tracked so that a change is written back; compiled once because it is that frequent.</summary>
+    private static readonly PerModelQuery<Func<CrmDbContext, string, string, CancellationToken, Task<ConversationRef?>>> StoredDirect = new(() =>
+        EF.CompileAsyncQuery((CrmDbContext db, string teamId, string channelId, CancellationToken ct) =>
+            db.ConversationRefs.AsTracking()
+                .FirstOrDefault(c => c.Platform == ChatPlatform.Slack && c.Workspace == teamId && c.ConversationId == channelId)));
+
     /// <summary>Stores (or refreshes) the DM channel of a user.</summary>
     public async Task RememberDirectAsync(string teamId, int crmUserId, string slackUserId, string channelId, CancellationToken ct)
     {
         using var turn = await KeyedTurns.EnterAsync($"slack-dm:{teamId}:{channelId}", ct);
-        var existing = await db.ConversationRefs.AsTracking().FirstOrDefaultAsync(
-            c => c.Platform == ChatPlatform.Slack && c.Workspace == teamId && c.ConversationId == channelId, ct);
+        var existing = await StoredDirect.For(db)(db, teamId, channelId, ct);
         if (existing is null)
         {
             existing = new ConversationRef

@@ -2,6 +2,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CrmBot.Core.Tests.Chat;
@@ -53,6 +54,26 @@ public sealed class IdentityLinkerFacts : IDisposable
         using var db = _database.NewContext();
         var identity = await db.ChatIdentities.SingleAsync();
         Assert.Equal(("U1", _managerId, _clock.GetUtcNow().UtcDateTime), (identity.PlatformUserId, identity.UserId, identity.LinkedAt));
+    }
+
+    [Fact]
+    public async Task Resolve_Works_ThroughContextsOfDifferentModels()
+    {
+        // The identity read is a compiled query, which EF binds to one model. Each host (its own logger factory) gets
+        // its own model, and a process may hold several hosts (tests, tools): each must still be answered, not refused.
+        Assert.NotNull(await ResolveAsync(ChatPlatform.Slack, "U1", null, _ => Email("rex@example.com")));
+        await using var plain = _database.NewContext();
+        using var loggerFactory = LoggerFactory.Create(_ => { });
+        var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
+        DatabaseSetup.ConfigureSqlite(options.UseLoggerFactory(loggerFactory), _database.ConnectionString);
+        await using var otherHost = new SqliteCrmDbContext(options.Options);
+        Assert.NotSame(plain.Model, otherHost.Model);
+
+        foreach (var db in new[] { plain, otherHost, plain })
+        {
+            var asker = await new IdentityLinker(db, _clock).ResolveAsync(ChatPlatform.Slack, "T1", "U1", null, MustNotLookUp, CancellationToken.None);
+            Assert.Equal(_repId, asker?.UserId);
+        }
     }
 
     [Fact]
