@@ -24,9 +24,11 @@ public static class Forecast
         public int OpenDeals { get; init; }
     }
 
-    public sealed record RepQuota(int Id, string Name, long DefaultQuotaCents, string Currency);
-
-    public sealed record QuarterQuota(int UserId, long AmountCents, string Currency);
+    /// <summary>A rep with the quota of the quarter: the quarter's own (Quotas) where set, else their default.</summary>
+    public sealed record RepQuota(int Id, string Name, long DefaultQuotaCents, string Currency, long? QuarterQuotaCents, string? QuarterCurrency)
+    {
+        public (long Cents, string Currency) Quota => QuarterQuotaCents is { } cents ? (cents, QuarterCurrency!) : (DefaultQuotaCents, Currency);
+    }
 
     /// <summary>The quarter asked for, or the fiscal quarter the asked period starts in (this quarter by default).</summary>
     public static (ResolvedPeriod Quarter, int FiscalYear, int Number) QuarterOf(ReportInput input)
@@ -67,20 +69,20 @@ public static class Forecast
     }
 
     /// <summary>Reps of the scope with their default quota (a single person: whatever their role).</summary>
-    public static IQueryable<RepQuota> Reps(CrmDbContext db, ReportScope scope) =>
-        db.Users.InScope(scope).Where(u => scope.IsSingleUser || (u.Role == UserRole.Rep && u.IsActive))
-            .Select(u => new RepQuota(u.Id, u.Name, u.QuarterlyQuotaCents, u.Currency));
+    public static IQueryable<RepQuota> Reps(CrmDbContext db, ReportScope scope, int fiscalYear, int quarter) =>
+        WithQuota(db, db.Users.InScope(scope).Where(u => scope.IsSingleUser || (u.Role == UserRole.Rep && u.IsActive)), fiscalYear, quarter);
 
-    public static IQueryable<QuarterQuota> Quotas(CrmDbContext db, ReportScope scope, int fiscalYear, int quarter)
-    {
-        return db.Quotas.InScope(scope).Where(q => q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter)
-            .Select(q => new QuarterQuota(q.UserId, q.AmountCents, q.Currency));
-    }
+    /// <summary>The quarter's quota read with the user (one index lookup each), not as a query of its own: a rep's plan is many small reads.</summary>
+    private static IQueryable<RepQuota> WithQuota(CrmDbContext db, IQueryable<User> users, int fiscalYear, int quarter) =>
+        users.Select(u => new RepQuota(u.Id, u.Name, u.QuarterlyQuotaCents, u.Currency,
+            db.Quotas.Where(q => q.UserId == u.Id && q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter).Select(q => (long?)q.AmountCents).FirstOrDefault(),
+            db.Quotas.Where(q => q.UserId == u.Id && q.FiscalYear == fiscalYear && q.FiscalQuarter == quarter).Select(q => q.Currency).FirstOrDefault()));
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
         var (quarter, fy, q) = QuarterOf(input);
-        return [Figures(db, input.Scope, quarter), Reps(db, input.Scope), Quotas(db, input.Scope, fy, q), Leaderboard.OwnerNames(db, [1])];
+        List<int> missing = [1];   // deal owners outside the reps, as ForecastAsync reads them
+        return [Figures(db, input.Scope, quarter), Reps(db, input.Scope, fy, q), WithQuota(db, db.Users.Where(u => missing.Contains(u.Id)), fy, q)];
     }
 
     /// <summary>One rep's quarter in their quota currency (other currencies listed apart).</summary>
@@ -100,18 +102,13 @@ public static class Forecast
                 BestCaseCents = g.Sum(f => f.BestCaseCents), WeightedCentPercent = g.Sum(f => f.WeightedCentPercent), OpenDeals = g.Sum(f => f.OpenDeals),
             }).ToList();
         var figuresByOwner = figures.ToLookup(f => f.OwnerId);
-        var reps = await Reps(db, scope).ToListAsync(ct);
+        var reps = await Reps(db, scope, fy, q).ToListAsync(ct);
         var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
         if (missing.Count > 0)
-        {
-            var ids = missing.ToList();
-            reps.AddRange(await db.Users.Where(u => ids.Contains(u.Id))
-                .Select(u => new RepQuota(u.Id, u.Name, u.QuarterlyQuotaCents, u.Currency)).ToListAsync(ct));
-        }
-        var quotas = (await Quotas(db, scope, fy, q).ToListAsync(ct)).ToDictionary(x => x.UserId);
+            reps.AddRange(await WithQuota(db, db.Users.Where(u => missing.Contains(u.Id)), fy, q).ToListAsync(ct));
         return reps.Select(r =>
         {
-            var (quota, currency) = quotas.TryGetValue(r.Id, out var set) ? (set.AmountCents, set.Currency) : (r.DefaultQuotaCents, r.Currency);
+            var (quota, currency) = r.Quota;
             var mine = figuresByOwner[r.Id].Where(f => f.Currency == currency).ToList();
             return new RepForecast(r.Id, r.Name, currency, quota, mine.Sum(f => f.WonCents), mine.Sum(f => f.CommitCents),
                 mine.Sum(f => f.BestCaseCents), mine.Sum(f => f.WeightedCentPercent) / 100, mine.Sum(f => f.OpenDeals),
