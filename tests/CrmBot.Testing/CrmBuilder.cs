@@ -113,7 +113,7 @@ public sealed class CrmBuilder(TestDatabase database) : IDisposable
     public Asker Asker(User user)
     {
         var managed = _db.Teams.AsNoTracking().Where(t => t.ManagerId == user.Id).Select(t => t.Id).ToList();
-        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language);
+        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language, user.StaleThresholdDays);
     }
 
     /// <summary>A report runner on this database whose clock reads <paramref name="now"/>.</summary>

@@ -6,10 +6,13 @@ namespace CrmBot.Core.Chat;
 // The neutral chat turn: channels translate their payloads into these at the edge and render the
 // Reply back into an Adaptive Card or Block Kit. Nothing here knows a wire format.
 
-/// <summary>The CRM user behind a chat message, with what the permission rules need.</summary>
+/// <summary>
+/// The CRM user behind a chat message, with what the permission rules need and their own settings
+/// (<paramref name="StaleThresholdDays"/>: null for the default).
+/// </summary>
 public sealed record Asker(
     int UserId, string Name, string Email, UserRole Role, int? TeamId, IReadOnlyList<int> ManagedTeamIds,
-    string TimeZone, string Language);
+    string TimeZone, string Language, int? StaleThresholdDays);
 
 /// <summary>Where a message came from. <see cref="IsPersonal"/>: a 1:1 chat with the bot (DM), not a channel or group.</summary>
 public sealed record ChatContext(ChatPlatform Platform, string Workspace, string ConversationId, string PlatformUserId, bool IsPersonal)

@@ -82,7 +82,7 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         if (user.Unreachable)
             await db.Users.Where(u => u.Id == user.Id && u.UnreachableSince != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.UnreachableSince, (DateTime?)null), ct);
-        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, user.ManagedTeamIds, user.TimeZone, user.Language);
+        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, user.ManagedTeamIds, user.TimeZone, user.Language, user.StaleThresholdDays);
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
                 {
                     Id = i.User!.Id, IsActive = i.User.IsActive, Name = i.User.Name, Email = i.User.Email, Role = i.User.Role,
                     TeamId = i.User.TeamId, TimeZone = i.User.TimeZone, Language = i.User.Language,
-                    Unreachable = i.User.UnreachableSince != null,
+                    StaleThresholdDays = i.User.StaleThresholdDays, Unreachable = i.User.UnreachableSince != null,
                     ManagedTeamIds = db.Teams.Where(t => t.ManagerId == i.UserId).OrderBy(t => t.Id).Select(t => t.Id).ToList(),
                 })
                 .FirstOrDefault()));
@@ -112,6 +112,7 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         public int? TeamId { get; init; }
         public string TimeZone { get; init; } = "";
         public string Language { get; init; } = "";
+        public int? StaleThresholdDays { get; init; }
         public bool Unreachable { get; init; }
         public List<int> ManagedTeamIds { get; init; } = [];
     }

@@ -110,7 +110,9 @@ public static class ActionPlan
         var forecast = (await Forecast.ForecastAsync(db, person, quarter, fy, q, ct)).FirstOrDefault();
         var plannedPage = await PlannedPage(PlannedNextWeek(db, person, input.NowUtc), input.Offset).ToListAsync(ct);
         var withoutPlanPage = await DealPage(WithoutPlan(db, person)).ToListAsync(ct);
-        var threshold = input.Request.ThresholdDays ?? await StaleThreshold(db, person).FirstOrDefaultAsync(ct) ?? StaleDeals.DefaultThresholdDays;
+        var threshold = input.Request.ThresholdDays
+            ?? (person.OwnerIds![0] == input.Asker.UserId ? input.Asker.StaleThresholdDays : await StaleThreshold(db, person).FirstOrDefaultAsync(ct))
+            ?? StaleDeals.DefaultThresholdDays;
         var counts = await Counts(db, person, input.NowUtc, threshold).FirstOrDefaultAsync(ct) ?? new PlanCounts();
         var (plannedCount, withoutPlanCount, staleCount, newLeads) = (counts.Planned, counts.WithoutPlan, counts.Stale, counts.NewLeads);
 

@@ -33,7 +33,7 @@ public static class CliServices
         if (user is null)
             return null;
         var managed = await db.Teams.Where(t => t.ManagerId == user.Id).Select(t => t.Id).ToListAsync(ct);
-        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language);
+        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language, user.StaleThresholdDays);
     }
 
     /// <summary>"As of" a date: the last second of that day in the asker's zone, so the whole day counts.</summary>

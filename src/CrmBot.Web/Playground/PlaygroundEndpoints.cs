@@ -92,12 +92,12 @@ public static class PlaygroundEndpoints
     private static async Task<Asker?> AskerAsync(CrmDbContext db, int userId, CancellationToken ct)
     {
         var user = await db.Users.Where(u => u.Id == userId && u.IsActive)
-            .Select(u => new { u.Id, u.Name, u.Email, u.Role, u.TeamId, u.TimeZone, u.Language })
+            .Select(u => new { u.Id, u.Name, u.Email, u.Role, u.TeamId, u.TimeZone, u.Language, u.StaleThresholdDays })
             .FirstOrDefaultAsync(ct);
         if (user is null)
             return null;
         var managed = await db.Teams.Where(t => t.ManagerId == userId).Select(t => t.Id).ToListAsync(ct);
-        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language);
+        return new Asker(user.Id, user.Name, user.Email, user.Role, user.TeamId, managed, user.TimeZone, user.Language, user.StaleThresholdDays);
     }
 }
 

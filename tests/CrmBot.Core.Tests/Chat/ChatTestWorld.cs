@@ -62,8 +62,8 @@ public sealed class ChatTestWorld : IDisposable
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
-    public Asker RepRex(string language = "en") => new(Rex, "Rex Rep", "rex@example.com", UserRole.Rep, North, [], "Asia/Taipei", language);
-    public Asker ManagerMia => new(Mia, "Mia Manager", "mia@example.com", UserRole.Manager, North, [North], "UTC", "en");
+    public Asker RepRex(string language = "en") => new(Rex, "Rex Rep", "rex@example.com", UserRole.Rep, North, [], "Asia/Taipei", language, null);
+    public Asker ManagerMia => new(Mia, "Mia Manager", "mia@example.com", UserRole.Manager, North, [North], "UTC", "en", null);
 
     public static ChatContext Dm => new(ChatPlatform.Slack, "T1", "D1", "U1", IsPersonal: true);
     public static ChatContext Channel => new(ChatPlatform.Slack, "T1", "C1", "U1", IsPersonal: false);

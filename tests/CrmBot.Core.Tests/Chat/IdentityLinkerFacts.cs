@@ -62,6 +62,11 @@ public sealed class IdentityLinkerFacts : IDisposable
         // The identity read is a compiled query, which EF binds to one model. Each host (its own logger factory) gets
         // its own model, and a process may hold several hosts (tests, tools): each must still be answered, not refused.
         Assert.NotNull(await ResolveAsync(ChatPlatform.Slack, "U1", null, _ => Email("rex@example.com")));
+        await using (var arrange = _database.NewTrackingContext())
+        {
+            arrange.Users.Single(u => u.Id == _repId).StaleThresholdDays = 21;
+            await arrange.SaveChangesAsync();
+        }
         await using var plain = _database.NewContext();
         using var loggerFactory = LoggerFactory.Create(_ => { });
         var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
@@ -72,7 +77,7 @@ public sealed class IdentityLinkerFacts : IDisposable
         foreach (var db in new[] { plain, otherHost, plain })
         {
             var asker = await new IdentityLinker(db, _clock).ResolveAsync(ChatPlatform.Slack, "T1", "U1", null, MustNotLookUp, CancellationToken.None);
-            Assert.Equal(_repId, asker?.UserId);
+            Assert.Equal((_repId, 21), (asker?.UserId, asker?.StaleThresholdDays));
         }
     }
 

@@ -63,20 +63,29 @@ public sealed class ActionPlanFacts : IDisposable
         Assert.Equal("n/a", Fact(result, "Coverage"));
     }
 
-    [Fact]
-    public async Task RunAsync_UsesTheRepsOwnStaleThreshold()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_UsesTheRepsOwnStaleThreshold(bool askedByTheirManager)
     {
-        var rep = _crm.Rep("Ann");
+        // The rep's own threshold comes with the asker (read with the identity); for someone else's plan it is read.
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+        var rep = _crm.Rep("Ann", team);
         using (var db = _db.NewTrackingContext())
         {
             db.Users.Single(u => u.Id == rep.Id).StaleThresholdDays = 40;
             db.SaveChanges();
         }
+        rep.StaleThresholdDays = 40;   // as the identity read would now find it
         _crm.Deal(rep, modified: NowUtc.AddDays(-30));
+        _crm.Deal(rep, modified: NowUtc.AddDays(-50));
 
-        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.ActionPlan), rep, Now);
+        var result = askedByTheirManager
+            ? await _crm.AnswerAsync(new ReportRequest(ReportKind.ActionPlan) { Subject = SubjectSpec.User("Ann") }, manager, Now)
+            : await _crm.AnswerAsync(new ReportRequest(ReportKind.ActionPlan), rep, Now);
 
-        Assert.Equal("0", Fact(result, "Stale deals (over 40 days)"));
+        Assert.Equal("1", Fact(result, "Stale deals (over 40 days)"));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class SqlServerTranslationFacts
     public void Queries_TranslateToSqlServer(ReportKind kind, Breakdown breakdown, TrendMetric? metric, string scopeName)
     {
         using var db = DatabaseSetup.CreateSqlServerForScripting();
-        var asker = new Asker(7, "Ann Able", "ann@example.com", UserRole.Manager, 1, [1], "Asia/Taipei", "en");
+        var asker = new Asker(7, "Ann Able", "ann@example.com", UserRole.Manager, 1, [1], "Asia/Taipei", "en", null);
         var scope = scopeName == "team" ? new ReportScope("Team North", [7, 8, 9], [1]) : new ReportScope("All teams", null, []);
         var request = new ReportRequest(kind) { Breakdown = breakdown, Metric = metric, Offset = 10 };
         var input = ReportRunner.Prepare(request, asker, scope, Formats.En, new DateTimeOffset(2017, 9, 30, 12, 0, 0, TimeSpan.Zero), new CrmOptions());
@@ -52,7 +52,7 @@ public sealed class SqlServerTranslationFacts
     public void Queries_FilterByTheScopeOwners_InTheSql()
     {
         using var db = DatabaseSetup.CreateSqlServerForScripting();
-        var asker = new Asker(7, "Ann Able", "ann@example.com", UserRole.Rep, 1, [], "UTC", "en");
+        var asker = new Asker(7, "Ann Able", "ann@example.com", UserRole.Rep, 1, [], "UTC", "en", null);
         var input = ReportRunner.Prepare(new ReportRequest(ReportKind.StaleDeals), asker, ReportScope.ForUser(7, "Ann Able"),
             Formats.En, new DateTimeOffset(2017, 9, 30, 12, 0, 0, TimeSpan.Zero), new CrmOptions());
 

@@ -70,7 +70,7 @@ internal sealed class SchedulingWorld(Func<CrmDbContext> newContext, FakeTimePro
     }
 
     public static Asker AskerOf(User u, IReadOnlyList<int>? managed = null) =>
-        new(u.Id, u.Name, u.Email, u.Role, u.TeamId, managed ?? [], u.TimeZone, u.Language);
+        new(u.Id, u.Name, u.Email, u.Role, u.TeamId, managed ?? [], u.TimeZone, u.Language, u.StaleThresholdDays);
 
     public NudgeDispatcher Dispatcher(CrmDbContext db, NudgeOptions options, params IProactiveSender[] senders) =>
         new(db, new NudgePlanner(db, options), Outbox(db, options, senders), options, Clock);

@@ -22,5 +22,5 @@ public sealed class FakeIdentityLinker : IIdentityLinker
     }
 
     public static Asker Rep(int id, string name, string email, string language = "en") =>
-        new(id, name, email, UserRole.Rep, TeamId: 1, ManagedTeamIds: [], TimeZone: "UTC", Language: language);
+        new(id, name, email, UserRole.Rep, TeamId: 1, ManagedTeamIds: [], TimeZone: "UTC", Language: language, StaleThresholdDays: null);
 }

@@ -48,5 +48,5 @@ public sealed class FakeIdentityLinker : IIdentityLinker
     }
 
     public static Asker Asker(int userId, string language = "en") =>
-        new(userId, "Ada Lovelace", "ada@example.com", UserRole.Rep, null, [], "UTC", language);
+        new(userId, "Ada Lovelace", "ada@example.com", UserRole.Rep, null, [], "UTC", language, null);
 }
