@@ -3,6 +3,7 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Time;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CrmBot.Core.Reports;
@@ -19,14 +20,24 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         if (!ReportCatalog.All.TryGetValue(request.Kind, out var report))
             return new ReportRefused(f.IsChinese ? "目前不支援這個報表。" : "That report is not available.");
 
-        var (scope, refusal) = await ReportScope.ResolveAsync(db, asker, request.Kind, request.Subject, f, ct);
-        if (refusal is not null)
-            return refusal;
+        // One connection for all of a report's reads: opening and closing it around each one cost a report of small
+        // queries (an action plan) more than some of its SQL. Reads only, so no lock is held between them.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var (scope, refusal) = await ReportScope.ResolveAsync(db, asker, request.Kind, request.Subject, f, ct);
+            if (refusal is not null)
+                return refusal;
 
-        var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
-        var result = await report.Run(db, input, ct);
-        // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
-        return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
+            var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
+            var result = await report.Run(db, input, ct);
+            // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
+            return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>

@@ -2,6 +2,10 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using System.Data;
+using System.Data.Common;
 
 namespace CrmBot.Core.Tests.Reports;
 
@@ -49,6 +53,35 @@ public sealed class ActionPlanFacts : IDisposable
         Assert.Equal("Pricing call", result.Tables[0].Rows.Single().Cells[2].Text);
         Assert.Equal(unplanned.Name, result.Tables[1].Rows.Single().Cells[0].Text);
         Assert.Contains(result.Tables[1].Rows.Single().Actions, a => a.Kind == RowActionKind.Snooze);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReadsOverOneConnection_AndClosesIt()
+    {
+        // A plan is several small reads; opening a connection around each cost more than some of them.
+        var rep = _crm.Rep("Ann", quarterlyQuota: 10_000);
+        _crm.Deal(rep, OpportunityStage.Proposal, 4000, expectedClose: new DateOnly(2017, 9, 1));
+        var opens = new OpenCounter();
+        var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
+        DatabaseSetup.ConfigureSqlite(options.AddInterceptors(opens), _db.ConnectionString);
+        await using var db = new SqliteCrmDbContext(options.Options);
+
+        var outcome = await _crm.Runner(Now, db).RunAsync(new ReportRequest(ReportKind.ActionPlan), _crm.Asker(rep), CancellationToken.None);
+
+        Assert.IsType<ReportAnswered>(outcome);
+        Assert.Equal(1, opens.Count);
+        Assert.Equal(ConnectionState.Closed, db.Database.GetDbConnection().State);
+    }
+
+    private sealed class OpenCounter : DbConnectionInterceptor
+    {
+        public int Count;
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+        {
+            Interlocked.Increment(ref Count);
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
