@@ -144,6 +144,35 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
         Assert.Equal((ActivityType.Call, ActivityStatus.Completed, rep.Id, "talked pricing"), (call.Type, call.Status, call.OwnerId, call.Notes));
     }
 
+    [Theory]
+    [InlineData("CREATE TRIGGER refuse_activities BEFORE INSERT ON Activities BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;")]
+    [InlineData("ALTER TABLE ChatIdentities RENAME TO ChatIdentitiesGone;")]   // fails before the engine: who is asking
+    public async Task LogACall_WhoseSaveFails_AnswersWithTheTypedNotes_ForTheModalHasClosed(string breakTheDatabase)
+    {
+        Opportunity acme;
+        User rep;
+        using (var crm = new CrmBuilder(_database))
+        {
+            rep = crm.Rep("Ann Rep");
+            acme = crm.Deal(rep, name: "Acme renewal");
+            crm.ChatIdentity(rep, "U1");
+        }
+        _slack.Emails["U1"] = rep.Email;
+        var (ts, blocks) = await SendNudgeAsync(rep, acme);
+        const string notes = "Dana wants the three-year price; quote by Monday";
+
+        using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Log a call"));
+        var opened = await _slack.WaitForAsync("views.open");
+        await using (var db = _database.NewContext())
+            await db.Database.ExecuteSqlRawAsync(breakTheDatabase);
+        using var submitted = await InteractAsync(Submission(opened.Json!["view"]!.AsObject(), notes));
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);   // the modal closes at once; the save comes after
+
+        var answer = await _slack.WaitForAsync("chat.postMessage", c => c.Json?["channel"]?.GetValue<string>() == NudgeDm && AllText(c.Json).Contains("Sorry"));
+        Assert.Contains(notes, AllText(answer.Json!["blocks"]!));
+        Assert.Empty(_slack.Calls("chat.update"));   // nothing was logged, so the nudge keeps its buttons
+    }
+
     [Fact]
     public async Task Snooze_FromANudge_StoresTheSnooze_AndMarksThatItemDoneThroughTheResponseUrl()
     {

@@ -39,6 +39,21 @@ public static class ActionForms
         };
     }
 
+    /// <summary>
+    /// When a form's action fails, what was typed into it (notes, a snooze reason), quoted for the failure message:
+    /// on Slack the modal has closed by then, and on Teams the answer replaces the card, so this is its last copy.
+    /// Null when nothing was typed.
+    /// </summary>
+    public static string? Typed(CardAction action, string language)
+    {
+        var typed = new[] { Notes, Reason }
+            .Select(id => action.Data.TryGetValue(id, out var value) ? value.Trim() : "")
+            .Where(value => value.Length > 0).ToList();
+        if (typed.Count == 0) return null;
+        var text = string.Join("\n\n", typed);
+        return Formats.For(language).IsChinese ? $"您輸入的內容如下，以免遺失：\n{text}" : $"What you typed, so that it is not lost:\n{text}";
+    }
+
     /// <summary>The label of the button that sends a filled-in form.</summary>
     public static string SubmitLabel(string language) => Formats.For(language).IsChinese ? "儲存" : "Save";
 }

@@ -40,6 +40,8 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         {
             log.LogError(e, "Answering Slack {Source} from {User} failed", turn.Source, turn.UserId);
             reply = SlackTexts.Failed(language);
+            if (turn.Action is { } action && ActionForms.Typed(action, language) is { } typed)
+                reply = reply with { Text = $"{reply.Text}\n\n{typed}" };
         }
         if (reply is not null) await DeliverAsync(turn, reply, ct);
     }
