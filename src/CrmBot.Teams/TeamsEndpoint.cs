@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
@@ -61,7 +62,7 @@ public static class TeamsEndpoint
         {
             log.LogWarning("Rejected a {Type} activity with {Status}: {Reason}", activity.Type, auth.StatusCode, auth.Failure);
             if (auth.StatusCode == StatusCodes.Status503ServiceUnavailable)
-                http.Response.Headers.RetryAfter = "60"; // the keys are fetched again on the next request
+                http.Response.Headers.RetryAfter = ((int)EndorsedKeyCache.NoKeysRetryInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return Results.StatusCode(auth.StatusCode);
         }
 

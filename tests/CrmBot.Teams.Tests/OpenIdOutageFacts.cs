@@ -84,6 +84,7 @@ public sealed class OpenIdOutageFacts : IAsyncLifetime
         Assert.NotNull(refused.Headers.RetryAfter);
 
         await StartOpenIdAsync();
+        _time.Advance(EndorsedKeyCache.NoKeysRetryInterval);   // the failed fetch is not retried before then
         Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync()).StatusCode);
         // A forged token is still a 401 once keys are back: 503 is only for "could not check".
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostSignedAsync(BotFrameworkKeys.Unpublished("teams-key"))).StatusCode);
@@ -111,8 +112,32 @@ public sealed class OpenIdOutageFacts : IAsyncLifetime
         _slowUntil.TrySetResult();
         await StopOpenIdAsync();
         await StartOpenIdAsync();
+        _time.Advance(EndorsedKeyCache.NoKeysRetryInterval);
         Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync()).StatusCode);
         await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message"); // and the bot answered
+    }
+
+    [Fact]
+    public async Task NoCachedKeys_AndAHungServer_OneFetchAnswersEveryWaitingRequest_AndTheNextTryWaits()
+    {
+        await StartOpenIdAsync();
+        _openId!.Stall = (_, ct) => _slowUntil.Task.WaitAsync(ct); // longer than Teams:HttpTimeout (1 s)
+
+        // Four requests at once: one fetches and times out; the three queued behind it do not each wait out a fetch of
+        // their own (the fourth would have waited four timeouts), they are refused at once with the first.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostSignedAsync()));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
+        Assert.Equal(((int)EndorsedKeyCache.NoKeysRetryInterval.TotalSeconds).ToString(), answers[0].Headers.GetValues("Retry-After").Single());
+        Assert.Single(_openId.Requests, r => r.Path.EndsWith(BotFrameworkKeys.MetadataPath));
+
+        // Within the retry interval a new request does not fetch either; after it, it does.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PostSignedAsync()).StatusCode);
+        Assert.Single(_openId.Requests, r => r.Path.EndsWith(BotFrameworkKeys.MetadataPath));
+        _slowUntil.TrySetResult();
+        await StopOpenIdAsync();
+        await StartOpenIdAsync();
+        _time.Advance(EndorsedKeyCache.NoKeysRetryInterval);
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync()).StatusCode);
     }
 
     private async Task<HttpResponseMessage> PostSignedAsync(SecurityKey? key = null)

@@ -14,7 +14,9 @@ public sealed record EndorsedKey(SecurityKey Key, IReadOnlySet<string> Endorseme
 /// Refreshed every <see cref="RefreshInterval"/> (the doc asks for at least daily) and on demand when a
 /// token names an unknown key, at most once per <see cref="MinimumRefreshInterval"/>; one refresh at a time.
 /// While the metadata endpoint is unreachable the last keys keep working, until <see cref="KeysExpireAfter"/>
-/// since they were last fetched; with no keys at all, <see cref="GetKeysAsync"/> throws (the endpoint answers 503).
+/// since they were last fetched; with no keys at all, <see cref="GetKeysAsync"/> throws (the endpoint answers 503), and
+/// after a failed fetch it throws at once for <see cref="NoKeysRetryInterval"/>: requests queued behind a metadata server
+/// that does not answer would otherwise each wait out their own fetch in turn.
 /// </summary>
 public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOptions> options, TimeProvider time, ILogger<EndorsedKeyCache> log)
 {
@@ -24,6 +26,7 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromMinutes(5);
     // Rides out a long metadata outage (a weekend), but does not trust keys that may have been rotated out for ever.
     public static readonly TimeSpan KeysExpireAfter = TimeSpan.FromDays(3);
+    public static readonly TimeSpan NoKeysRetryInterval = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private IReadOnlyDictionary<string, EndorsedKey> _keys = new Dictionary<string, EndorsedKey>();
@@ -35,13 +38,13 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     {
         DropExpiredKeys();
         if (!RefreshDue(_keys, kid))
-            return _keys;
+            return KeysOrThrow();
 
         await _refreshing.WaitAsync(ct);
         try
         {
             if (!RefreshDue(_keys, kid)) // someone else refreshed (or tried) while we waited
-                return _keys;
+                return KeysOrThrow();
             _attemptedAt = time.GetUtcNow();
             try
             {
@@ -63,6 +66,10 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
         }
     }
 
+    private IReadOnlyDictionary<string, EndorsedKey> KeysOrThrow() => _keys.Count > 0
+        ? _keys
+        : throw new InvalidOperationException($"No Bot Framework signing keys: fetching them failed at {_attemptedAt:O}; next try after {NoKeysRetryInterval}.");
+
     private void DropExpiredKeys()
     {
         if (_keys.Count == 0 || time.GetUtcNow() - _fetchedAt < KeysExpireAfter)
@@ -74,9 +81,9 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
 
     private bool RefreshDue(IReadOnlyDictionary<string, EndorsedKey> keys, string? kid)
     {
-        if (keys.Count == 0)
-            return true;
         var now = time.GetUtcNow();
+        if (keys.Count == 0)
+            return now - _attemptedAt >= NoKeysRetryInterval;
         var wanted = now - _fetchedAt >= RefreshInterval || (kid is not null && !keys.ContainsKey(kid));
         return wanted && now - _attemptedAt >= MinimumRefreshInterval;
     }
