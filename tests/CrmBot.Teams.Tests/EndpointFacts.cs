@@ -281,6 +281,29 @@ public sealed class EndpointFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActionExecute_ThatFailsAfterTheBudget_StillTellsTheUser_InALateMessage()
+    {
+        // Past the invoke budget the user has only "working on it": a failure then must still reach them.
+        _host.Engine.Delay = TimeSpan.FromSeconds(4);
+        _host.Engine.Shape = _ => throw new InvalidOperationException("the database went away");
+        var invoke = new JsonObject
+        {
+            ["type"] = "invoke", ["name"] = "adaptiveCard/action", ["id"] = "inv-3", ["channelId"] = "msteams",
+            ["from"] = new JsonObject { ["id"] = "29:ada" }, ["conversation"] = new JsonObject { ["id"] = "a:1to1" }, ["serviceUrl"] = _connector.BaseUrl,
+            ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "run", ["data"] = new JsonObject { ["command"] = "forecast" } } },
+        };
+
+        var response = await PostAsync(invoke.ToJsonString());
+
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(TeamsEndpoint.WorkingOnIt(null), (string?)body["value"]);
+        var late = await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message");
+        Assert.Equal("/v3/conversations/a:1to1/activities", late.Path);
+        Assert.Contains("try again", (string?)late.Json!["text"]);
+        Assert.DoesNotContain("database", late.Body);
+    }
+
+    [Fact]
     public async Task Invoke_Returns400_WhenTheActionHasNoVerb()
     {
         var response = await PostAsync("""{"type":"invoke","name":"adaptiveCard/action","channelId":"msteams","value":{"action":{"type":"Action.Execute"}}}""");
