@@ -121,7 +121,13 @@ public sealed class OpenIdOutageFacts : IAsyncLifetime
     public async Task NoCachedKeys_AndAHungServer_OneFetchAnswersEveryWaitingRequest_AndTheNextTryWaits()
     {
         await StartOpenIdAsync();
-        _openId!.Stall = (_, ct) => _slowUntil.Task.WaitAsync(ct); // longer than Teams:HttpTimeout (1 s)
+        _openId!.Stall = async (_, ct) =>
+        {
+            // Longer than Teams:HttpTimeout (1 s), and on the host's clock longer than the retry interval: with the
+            // default 15 s timeout a hung fetch outlasts it, and the waiting requests must not each fetch again then.
+            _time.Advance(EndorsedKeyCache.NoKeysRetryInterval + TimeSpan.FromSeconds(1));
+            await _slowUntil.Task.WaitAsync(ct);
+        };
 
         // Four requests at once: one fetches and times out; the three queued behind it do not each wait out a fetch of
         // their own (the fourth would have waited four timeouts), they are refused at once with the first.

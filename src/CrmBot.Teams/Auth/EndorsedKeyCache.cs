@@ -32,6 +32,8 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     private IReadOnlyDictionary<string, EndorsedKey> _keys = new Dictionary<string, EndorsedKey>();
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _attemptedAt = DateTimeOffset.MinValue;
+    // When a fetch last failed: counted from its end, since a hung server takes the whole HTTP timeout to fail.
+    private DateTimeOffset _failedAt = DateTimeOffset.MinValue;
 
     /// <summary>The current keys; fetched when missing or older than a day, or (rate-limited) when <paramref name="kid"/> is unknown.</summary>
     public async Task<IReadOnlyDictionary<string, EndorsedKey>> GetKeysAsync(string? kid, CancellationToken ct)
@@ -56,6 +58,7 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
             {
                 // Keep serving the keys we have; an outage of the metadata endpoint must not reject valid tokens.
                 log.LogError(e, "Could not load Bot Framework signing keys from {Url}", options.Value.OpenIdMetadataUrl);
+                _failedAt = time.GetUtcNow();
                 if (_keys.Count == 0) throw;
             }
             return _keys;
@@ -68,7 +71,7 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
 
     private IReadOnlyDictionary<string, EndorsedKey> KeysOrThrow() => _keys.Count > 0
         ? _keys
-        : throw new InvalidOperationException($"No Bot Framework signing keys: fetching them failed at {_attemptedAt:O}; next try after {NoKeysRetryInterval}.");
+        : throw new InvalidOperationException($"No Bot Framework signing keys: fetching them failed at {_failedAt:O}; next try after {NoKeysRetryInterval}.");
 
     private void DropExpiredKeys()
     {
@@ -83,7 +86,7 @@ public sealed class EndorsedKeyCache(IHttpClientFactory http, IOptions<TeamsOpti
     {
         var now = time.GetUtcNow();
         if (keys.Count == 0)
-            return now - _attemptedAt >= NoKeysRetryInterval;
+            return now - _failedAt >= NoKeysRetryInterval;
         var wanted = now - _fetchedAt >= RefreshInterval || (kid is not null && !keys.ContainsKey(kid));
         return wanted && now - _attemptedAt >= MinimumRefreshInterval;
     }
