@@ -40,9 +40,9 @@ public static class ActionForms
     }
 
     /// <summary>
-    /// When a form's action fails, what was typed into it (notes, a snooze reason), quoted for the failure message:
-    /// on Slack the modal has closed by then, and on Teams the answer replaces the card, so this is its last copy.
-    /// Null when nothing was typed.
+    /// What was typed into a form (notes, a snooze reason), quoted for a failure message where the form is gone by
+    /// the time its action fails: Slack's modal closes when it is submitted. (On Teams a failed action keeps the
+    /// card, inputs and all.) Null when nothing was typed.
     /// </summary>
     public static string? Typed(CardAction action, string language)
     {

@@ -51,13 +51,7 @@ public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> 
         if (route.Handler is null)
             return Task.FromResult(turn.Error("That button no longer works. Type `help` to see what I can do.", "這個按鈕已失效。輸入「說明」看看我能做什麼。"));
         var handler = (ICardActionHandler)services.GetRequiredService(route.Handler);
-        return gate.RunAsync(async () =>
-        {
-            var reply = await GuardAsync(turn, () => handler.HandleAsync(action, turn, ct), action.Verb);
-            return reply.Kind == ReplyKind.Error && ActionForms.Typed(action, turn.Language) is { } typed
-                ? reply with { Text = $"{reply.Text}\n\n{typed}" }
-                : reply;
-        }, ct);
+        return gate.RunAsync(() => GuardAsync(turn, () => handler.HandleAsync(action, turn, ct), action.Verb), ct);
     }
 
     /// <summary>A failure inside a handler (database down, a bug) is logged and answered politely, never shown as a stack trace.</summary>

@@ -40,9 +40,12 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         {
             log.LogError(e, "Answering Slack {Source} from {User} failed", turn.Source, turn.UserId);
             reply = SlackTexts.Failed(language);
-            if (turn.Action is { } action && ActionForms.Typed(action, language) is { } typed)
-                reply = reply with { Text = $"{reply.Text}\n\n{typed}" };
         }
+        // The modal closed when it was submitted: a failure must not take what was typed in it along.
+        // (Failure replies are private: ephemeral when asked in a channel.)
+        if (reply is { Kind: ReplyKind.Error } && turn.Source == SlackTurnSource.ViewSubmission
+            && turn.Action is { } submitted && ActionForms.Typed(submitted, reply.Language) is { } typed)
+            reply = reply with { Text = $"{reply.Text}\n\n{typed}" };
         if (reply is not null) await DeliverAsync(turn, reply, ct);
     }
 

@@ -207,32 +207,6 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(0, await db.Activities.CountAsync());
     }
 
-    [Theory]
-    [InlineData("en", "What you typed")]
-    [InlineData("zh-TW", "您輸入的內容")]
-    public async Task HandleAction_QuotesTheTypedNotes_WhenTheSaveFails(string language, string quoting)
-    {
-        // The form is gone by the time the save fails (Slack's modal closed, Teams' card replaced by the answer).
-        using (var db = _world.Database.NewContext())
-            await db.Database.ExecuteSqlRawAsync(
-                "CREATE TRIGGER refuse_activities BEFORE INSERT ON Activities BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;"
-                + "CREATE TRIGGER refuse_snoozes BEFORE INSERT ON Snoozes BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;");
-        const string notes = "Talked pricing with Dana.\nSend the quote on Monday.";
-
-        var reply = await _world.PressAsync(_world.RepRex(language), CardVerbs.LogActivity,
-            new() { ["type"] = "call", ["opportunityId"] = _world.AcmeRenewal.ToString(), [ActionForms.Notes] = notes });
-        var withoutNotes = await _world.PressAsync(_world.RepRex(language), CardVerbs.Snooze,
-            new() { ["opportunityId"] = _world.AcmeRenewal.ToString(), ["days"] = "7" });
-
-        Assert.Equal(ReplyKind.Error, reply.Kind);
-        Assert.Contains(quoting, reply.Text);
-        Assert.EndsWith(notes, reply.Text);
-        Assert.Equal(ReplyKind.Error, withoutNotes.Kind);
-        Assert.DoesNotContain(quoting, withoutNotes.Text);
-        using var check = _world.Database.NewContext();
-        Assert.Equal(0, await check.Activities.CountAsync());
-    }
-
     [Fact]
     public async Task HandleAction_RefusesAndWritesNothing_WhenARepLogsOnSomeoneElsesDeal()
     {
