@@ -66,7 +66,10 @@ public sealed class IdentityLinker(CrmDbContext db, TimeProvider clock) : IIdent
         catch (DbUpdateException)
         {
             // Two first messages at once (two instances): the other one linked it; the unique index keeps one row.
+            // Any other failure (a lock that outlasted the timeout) is an error, not "you are not linked".
             db.Entry(identity).State = EntityState.Detached;
+            if (!await db.ChatIdentities.AnyAsync(i => i.Platform == platform && i.Workspace == workspace && i.PlatformUserId == platformUserId, ct))
+                throw;
         }
     }
 

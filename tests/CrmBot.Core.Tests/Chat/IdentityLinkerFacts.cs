@@ -57,6 +57,39 @@ public sealed class IdentityLinkerFacts : IDisposable
     }
 
     [Fact]
+    public async Task Resolve_AnswersWithTheLink_WhenAnotherInstanceLinkedTheSameChatUserFirst()
+    {
+        // While this instance looks up the e-mail, another one links the same chat user: our insert then breaks
+        // the unique index, and the answer is the link that won.
+        async Task<string?> LookupWhileAnotherInstanceLinks(CancellationToken ct)
+        {
+            await using var other = _database.NewContext();
+            other.ChatIdentities.Add(new ChatIdentity
+            {
+                Platform = ChatPlatform.Slack, Workspace = "T1", PlatformUserId = "U1", UserId = _repId, LinkedAt = _clock.GetUtcNow().UtcDateTime,
+            });
+            await other.SaveChangesAsync(ct);
+            return "rex@example.com";
+        }
+
+        var asker = await ResolveAsync(ChatPlatform.Slack, "U1", null, LookupWhileAnotherInstanceLinks);
+
+        Assert.Equal(_repId, asker?.UserId);
+        using var check = _database.NewContext();
+        Assert.Equal(1, await check.ChatIdentities.CountAsync());
+    }
+
+    [Fact]
+    public async Task Resolve_Throws_WhenTheLinkCannotBeWritten_RatherThanSayNotLinked()
+    {
+        using (var db = _database.NewContext())
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER refuse BEFORE INSERT ON ChatIdentities BEGIN SELECT RAISE(ABORT, 'database is locked'); END;");
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => ResolveAsync(ChatPlatform.Slack, "U1", null, _ => Email("rex@example.com")));
+    }
+
+    [Fact]
     public async Task Resolve_Works_ThroughContextsOfDifferentModels()
     {
         // The identity read is a compiled query, which EF binds to one model. Each host (its own logger factory) gets
