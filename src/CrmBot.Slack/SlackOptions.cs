@@ -35,8 +35,8 @@ public sealed class SlackOptions
     public TimeSpan MaxRetryAfterWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Turns taken from the background queue at once. More than the chat's turn gate (which bounds the work done
-    /// at once): a worker mostly waits, for the gate or for Slack, and with as few workers as gate slots a Slack
+    /// Turns taken from the background queue at once. More than the chat's turn gate (which bounds the engine's
+    /// work, reports included): a worker mostly waits, for the gate or for Slack, and with as few workers as gate slots a Slack
     /// turn waited twice (`crmbot load`, 50 users: answers p50 733 ms with 4 workers, 501 ms with 16).
     /// </summary>
     public int Workers { get; set; } = 16;

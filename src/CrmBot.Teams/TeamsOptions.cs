@@ -45,8 +45,8 @@ public sealed class TeamsOptions
     public int ReplyQueueCapacity { get; set; } = 256;
 
     /// <summary>
-    /// Turns taken from the queue at once. More than the chat's turn gate (which bounds the work done at once):
-    /// a worker mostly waits, for the gate or the connector, and with as few workers as gate slots a queued
+    /// Turns taken from the queue at once. More than the chat's turn gate (which bounds the engine's work, reports
+    /// included): a worker mostly waits, for the gate or the connector, and with as few workers as gate slots a queued
     /// message waited twice while an invoke, answered inside its request, waited once (`crmbot load`, 50 users:
     /// messages p50 452 ms with 4 workers, 284 ms with 16).
     /// </summary>
