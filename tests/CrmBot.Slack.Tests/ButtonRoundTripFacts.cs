@@ -95,6 +95,22 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
         return (sent.MessageId!, _slack.Messages[(NudgeDm, sent.MessageId!)]["blocks"]!.AsArray());
     }
 
+    /// <summary>Ann, a rep linked to Slack user U1, with open deals of these names and the nudge listing them in her DM.</summary>
+    private async Task<(User Rep, Opportunity[] Deals, string Ts, JsonArray Blocks)> RepWithANudgeAsync(params string[] dealNames)
+    {
+        User rep;
+        Opportunity[] deals;
+        using (var crm = new CrmBuilder(_database))
+        {
+            rep = crm.Rep("Ann Rep");
+            deals = dealNames.Select(name => crm.Deal(rep, name: name)).ToArray();
+            crm.ChatIdentity(rep, "U1");
+        }
+        _slack.Emails["U1"] = rep.Email;
+        var (ts, blocks) = await SendNudgeAsync(rep, deals);
+        return (rep, deals, ts, blocks);
+    }
+
     /// <summary>A click on the button labelled <paramref name="label"/> of the row naming <paramref name="deal"/>, as Slack sends it.</summary>
     private JsonObject ClickInMessage(string ts, JsonArray blocks, Opportunity deal, string label)
     {
@@ -113,17 +129,8 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
     [Fact]
     public async Task LogACall_FromANudge_WritesTheActivity_AndMarksThatItemDoneInTheNudgeItself()
     {
-        Opportunity acme, globex;
-        User rep;
-        using (var crm = new CrmBuilder(_database))
-        {
-            rep = crm.Rep("Ann Rep");
-            acme = crm.Deal(rep, name: "Acme renewal");
-            globex = crm.Deal(rep, name: "Globex expansion");
-            crm.ChatIdentity(rep, "U1");
-        }
-        _slack.Emails["U1"] = rep.Email;
-        var (ts, blocks) = await SendNudgeAsync(rep, acme, globex);
+        var (rep, deals, ts, blocks) = await RepWithANudgeAsync("Acme renewal", "Globex expansion");
+        var (acme, globex) = (deals[0], deals[1]);
 
         using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Log a call"));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
@@ -149,16 +156,8 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
     [InlineData("ALTER TABLE ChatIdentities RENAME TO ChatIdentitiesGone;")]   // fails before the engine: who is asking
     public async Task LogACall_WhoseSaveFails_AnswersWithTheTypedNotes_ForTheModalHasClosed(string breakTheDatabase)
     {
-        Opportunity acme;
-        User rep;
-        using (var crm = new CrmBuilder(_database))
-        {
-            rep = crm.Rep("Ann Rep");
-            acme = crm.Deal(rep, name: "Acme renewal");
-            crm.ChatIdentity(rep, "U1");
-        }
-        _slack.Emails["U1"] = rep.Email;
-        var (ts, blocks) = await SendNudgeAsync(rep, acme);
+        var (_, deals, ts, blocks) = await RepWithANudgeAsync("Acme renewal");
+        var acme = deals[0];
         const string notes = "Dana wants the three-year price; quote by Monday";
 
         using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Log a call"));
@@ -176,17 +175,8 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
     [Fact]
     public async Task Snooze_FromANudge_StoresTheSnooze_AndMarksThatItemDoneThroughTheResponseUrl()
     {
-        Opportunity acme, globex;
-        User rep;
-        using (var crm = new CrmBuilder(_database))
-        {
-            rep = crm.Rep("Ann Rep");
-            acme = crm.Deal(rep, name: "Acme renewal");
-            globex = crm.Deal(rep, name: "Globex expansion");
-            crm.ChatIdentity(rep, "U1");
-        }
-        _slack.Emails["U1"] = rep.Email;
-        var (ts, blocks) = await SendNudgeAsync(rep, acme, globex);
+        var (rep, deals, ts, blocks) = await RepWithANudgeAsync("Acme renewal", "Globex expansion");
+        var (acme, globex) = (deals[0], deals[1]);
 
         using var click = await InteractAsync(ClickInMessage(ts, blocks, globex, "Snooze 7 days"));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
@@ -204,16 +194,8 @@ public sealed class ButtonRoundTripFacts : IAsyncLifetime
     [Fact]
     public async Task SnoozeUntil_FromANudge_AsksForTheDateAndAReason_ThenStoresThem()
     {
-        Opportunity acme;
-        User rep;
-        using (var crm = new CrmBuilder(_database))
-        {
-            rep = crm.Rep("Ann Rep");
-            acme = crm.Deal(rep, name: "Acme renewal");
-            crm.ChatIdentity(rep, "U1");
-        }
-        _slack.Emails["U1"] = rep.Email;
-        var (ts, blocks) = await SendNudgeAsync(rep, acme);
+        var (_, deals, ts, blocks) = await RepWithANudgeAsync("Acme renewal");
+        var acme = deals[0];
         var until = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40).ToString("yyyy-MM-dd");
 
         using var click = await InteractAsync(ClickInMessage(ts, blocks, acme, "Snooze until…"));

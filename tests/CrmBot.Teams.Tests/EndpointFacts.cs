@@ -261,18 +261,19 @@ public sealed class EndpointFacts : IAsyncLifetime
         Assert.DoesNotContain(_connector.Requests, r => r.Method == "POST" && (string?)r.Json?["type"] == "message");
     }
 
+    /// <summary>An Action.Execute of a "run forecast" button in Ada's 1:1 chat.</summary>
+    private string ForecastButtonInvoke(string id) => new JsonObject
+    {
+        ["type"] = "invoke", ["name"] = "adaptiveCard/action", ["id"] = id, ["channelId"] = "msteams",
+        ["from"] = new JsonObject { ["id"] = "29:ada" }, ["conversation"] = new JsonObject { ["id"] = "a:1to1" }, ["serviceUrl"] = _connector.BaseUrl,
+        ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "run", ["data"] = new JsonObject { ["command"] = "forecast" } } },
+    }.ToJsonString();
+
     [Fact]
     public async Task ActionExecute_AnswersAtOnce_AndPostsTheCardLater_WhenTheReportIsSlow()
     {
         _host.Engine.Delay = TimeSpan.FromSeconds(4); // beyond the 2 s invoke budget of this host
-        var invoke = new JsonObject
-        {
-            ["type"] = "invoke", ["name"] = "adaptiveCard/action", ["id"] = "inv-2", ["channelId"] = "msteams",
-            ["from"] = new JsonObject { ["id"] = "29:ada" }, ["conversation"] = new JsonObject { ["id"] = "a:1to1" }, ["serviceUrl"] = _connector.BaseUrl,
-            ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "run", ["data"] = new JsonObject { ["command"] = "forecast" } } },
-        };
-
-        var response = await PostAsync(invoke.ToJsonString());
+        var response = await PostAsync(ForecastButtonInvoke("inv-2"));
 
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("application/vnd.microsoft.activity.message", (string?)body["type"]);
@@ -286,14 +287,7 @@ public sealed class EndpointFacts : IAsyncLifetime
         // Past the invoke budget the user has only "working on it": a failure then must still reach them.
         _host.Engine.Delay = TimeSpan.FromSeconds(4);
         _host.Engine.Shape = _ => throw new InvalidOperationException("the database went away");
-        var invoke = new JsonObject
-        {
-            ["type"] = "invoke", ["name"] = "adaptiveCard/action", ["id"] = "inv-3", ["channelId"] = "msteams",
-            ["from"] = new JsonObject { ["id"] = "29:ada" }, ["conversation"] = new JsonObject { ["id"] = "a:1to1" }, ["serviceUrl"] = _connector.BaseUrl,
-            ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "run", ["data"] = new JsonObject { ["command"] = "forecast" } } },
-        };
-
-        var response = await PostAsync(invoke.ToJsonString());
+        var response = await PostAsync(ForecastButtonInvoke("inv-3"));
 
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal(TeamsEndpoint.WorkingOnIt(null), (string?)body["value"]);
