@@ -195,14 +195,6 @@ public static class ScopeFilters
         return q.Where(l => l.OwnerId != null && ids.Contains(l.OwnerId.Value));
     }
 
-    public static IQueryable<Quota> InScope(this IQueryable<Quota> q, ReportScope scope)
-    {
-        if (scope.OwnerIds is null) return q;
-        if (scope.OwnerIds is [var only]) return q.Where(x => x.UserId == only);
-        var ids = scope.OwnerIds.ToList();
-        return q.Where(x => ids.Contains(x.UserId));
-    }
-
     public static IQueryable<User> InScope(this IQueryable<User> q, ReportScope scope)
     {
         if (scope.OwnerIds is null) return q;
