@@ -169,7 +169,9 @@ public static class Forecast
                 new Fact(input.T("Commit", "承諾"), Sum(r => r.CommitCents)),
                 new Fact(input.T("Best case", "最佳情況"), Sum(r => r.BestCaseCents)),
                 new Fact(input.T("Weighted pipeline", "加權管線"), Sum(r => r.WeightedCents)),
-                new Fact(input.T("Gap to quota", "距配額差距"), Sum(r => r.GapCents)),
+                // The team's gap is its quota less its won, as for one rep: one rep over quota makes up for another below.
+                new Fact(input.T("Gap to quota", "距配額差距"), input.MoneyByCurrency(byCurrency.Select(g =>
+                    (g.Key, Math.Max(0, g.Sum(r => r.QuotaCents) - g.Sum(r => r.WonCents)))))),
             ],
             Tables = tables,
             Notes = notes,

@@ -74,6 +74,22 @@ public sealed class ForecastFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_GivesTheTeamsGap_AsItsQuotaLessItsWon()
+    {
+        // reports.md: gap = quota − won, never below 0. Ann's 500 over quota counts against Bob's gap.
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+        var ann = _crm.Rep("Ann", team, quarterlyQuota: 1000);
+        _crm.Rep("Bob", team, quarterlyQuota: 2000);
+        _crm.Won(ann, 1500, CrmBuilder.Utc(2017, 7, 10));
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Forecast) { Period = PeriodSpec.ForQuarter(2017, 3) }, manager, Now);
+
+        Assert.Equal(["$0", "$2,000"], result.Tables[0].Rows.Select(r => r.Cells[6].Text).Order());
+        Assert.Equal("$1,500", Fact(result, "Gap to quota"));
+    }
+
+    [Fact]
     public async Task RunAsync_UsesTheQuarterOfTheAskedPeriod()
     {
         var rep = _crm.Rep("Ann");
