@@ -1,3 +1,4 @@
+using System.Globalization;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Time;
@@ -129,7 +130,10 @@ public static class Trends
     {
         var (current, baseline) = Periods(input);
         var metric = input.Request.Metric ?? TrendMetric.WonAmount;
+        var comparison = ComparisonOf(input);
         var notes = new List<string>();
+        if (StillRunning(comparison, current, baseline, input) is { } running)
+            notes.Add(running);
         List<Group> groups;
         if (metric == TrendMetric.WonAmountByProductFamily)
         {
@@ -175,8 +179,7 @@ public static class Trends
                 PercentChange(l.Current, l.Baseline) is { } pc ? (decimal)pc : null),
         ])).ToList();
 
-        var comparison = ComparisonOf(input);
-        return input.Result(input.T($"Trend ({comparison.ToString().ToUpperInvariant()})", $"趨勢比較（{ComparisonName(comparison)}）")) with
+        return input.Result(input.T($"Trend ({EnglishName(comparison)})", $"趨勢比較（{ComparisonName(comparison)}）")) with
         {
             Period = current.Label,
             PeriodStart = new DateTimeOffset(current.StartUtc, TimeSpan.Zero),
@@ -248,6 +251,33 @@ public static class Trends
         OpportunityType.Upsell => input.T("Upsell", "加購"),
         OpportunityType.Renewal => input.T("Renewal", "續約"),
         _ => "—",
+    };
+
+    /// <summary>
+    /// YoY / QoQ / MoM compare whole periods, so a period not over yet is compared, so far, with all of its baseline
+    /// (YTD / QTD / MTD are the to-date comparisons). Says so, and how to compare the same days, rather than let a
+    /// partial quarter read as a fall.
+    /// </summary>
+    private static string? StillRunning(TrendComparison comparison, ResolvedPeriod current, ResolvedPeriod baseline, ReportInput input)
+    {
+        var today = input.Today;
+        if (comparison is not (TrendComparison.Yoy or TrendComparison.Qoq or TrendComparison.Mom) || today < current.FirstDay || today >= current.EndDay.AddDays(-1))
+            return null;
+        var (first, last) = (current.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var ask = input.Request.Metric is null
+            ? input.T($" To compare the same days, ask `compare {comparison.ToString().ToLowerInvariant()} {first} to {last}`.",
+                $"若要比較相同的日期，請輸入「{ComparisonName(comparison)}比較 {first}到{last}」。")
+            : "";
+        return input.T($"{current.Label} is not over yet: it is compared so far with all of {baseline.Label}.",
+            $"{current.Label}尚未結束：目前為止的數字與整個{baseline.Label}比較。") + ask;
+    }
+
+    private static string EnglishName(TrendComparison c) => c switch
+    {
+        TrendComparison.Yoy => "YoY",
+        TrendComparison.Mom => "MoM",
+        TrendComparison.Qoq => "QoQ",
+        _ => c.ToString().ToUpperInvariant(),
     };
 
     private static string ComparisonName(TrendComparison c) => c switch

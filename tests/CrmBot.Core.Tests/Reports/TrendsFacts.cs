@@ -35,6 +35,40 @@ public sealed class TrendsFacts : IDisposable
         Assert.Equal("Ann · 2017 Q3 vs 2016 Q3 · as of 2017-09-20", result.Context);
     }
 
+    [Theory]
+    [InlineData("en", "2017 Q3 is not over yet: it is compared so far with all of 2016 Q3.")]
+    [InlineData("zh-TW", "2017年第3季尚未結束：目前為止的數字與整個2016年第3季比較。")]
+    public async Task RunAsync_SaysAPeriodIsNotOver_AndHowToCompareTheSameDays(string language, string says)
+    {
+        var rep = _crm.Rep("Ann");
+        rep.Language = language;
+        _crm.Won(rep, 1500, CrmBuilder.Utc(2017, 8, 1));
+        _crm.Won(rep, 1000, CrmBuilder.Utc(2016, 8, 1));
+        _crm.Won(rep, 400, CrmBuilder.Utc(2016, 9, 25)); // after Sep 20 of last year: in the whole quarter, not the same days
+
+        var whole = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy }, rep, Now);
+        var note = Assert.Single(whole.Notes);
+        Assert.StartsWith(says, note);
+        var suggested = System.Text.RegularExpressions.Regex.Match(note, "[`「](.+)[`」]").Groups[1].Value;
+        var command = Assert.IsType<ReportCommand>(CommandParser.Parse(suggested, new ParseContext("CrmBot")));
+        var sameDays = await _crm.AnswerAsync(command.Request, rep, Now);
+
+        static string Baseline(ReportResult r) => System.Text.RegularExpressions.Regex.Replace(r.Tables[0].Rows.Single().Cells[2].Text, "[^0-9,]", "");
+        Assert.Equal("1,400", Baseline(whole));
+        Assert.Equal("1,000", Baseline(sameDays));
+        Assert.Empty(sameDays.Notes);
+    }
+
+    [Fact]
+    public async Task RunAsync_SaysNothingOfAPeriod_ThatIsOver()
+    {
+        var rep = _crm.Rep("Ann");
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Period = PeriodSpec.ForQuarter(2017, 2) }, rep, Now);
+
+        Assert.Empty(result.Notes);
+    }
+
     [Fact]
     public async Task RunAsync_SaysNotApplicable_ForPercentChangeAgainstAZeroBaseline()
     {
