@@ -159,7 +159,7 @@ public static class ActionPlan
                     ValueKind.Text, gap == 0 ? null : (decimal)weighted / gap)),
                 new Fact(input.T("Planned activities (next 7 days)", "未來 7 天的活動"), input.Count(plannedCount)),
                 new Fact(input.T("Open deals with no planned activity", "未安排活動的商機"), input.Count(withoutPlanCount)),
-                new Fact(input.T($"Stale deals (over {threshold} days)", $"停滯商機（超過 {threshold} 天）"), input.Count(staleCount)),
+                new Fact(input.T($"Stale deals (over {input.F.Days(threshold)})", $"停滯商機（超過 {threshold} 天）"), input.Count(staleCount)),
                 new Fact(input.T("New leads not yet worked", "尚未聯繫的新潛在客戶"), input.Count(newLeads)),
             ],
             Tables =

@@ -123,7 +123,7 @@ public static class NeglectedCustomers
                 input.Count(i.OpenDeals));
         }).ToList();
 
-        return input.Result(input.T($"Neglected customers (no contact for over {threshold} days)", $"被忽略的客戶（超過 {threshold} 天未聯繫）"), withPeriod: false) with
+        return input.Result(input.T($"Neglected customers (no contact for over {input.F.Days(threshold)})", $"被忽略的客戶（超過 {threshold} 天未聯繫）"), withPeriod: false) with
         {
             Facts = [new Fact(input.T("Neglected customers", "被忽略的客戶"), input.Count(total))],
             Tables =

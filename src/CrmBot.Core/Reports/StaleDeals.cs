@@ -121,7 +121,7 @@ public static class StaleDeals
                 input.Days(days), next);
         }).ToList();
 
-        return input.Result(input.T($"Stale deals (no touch for over {threshold} days)", $"停滯商機（超過 {threshold} 天未聯繫）"), withPeriod: false) with
+        return input.Result(input.T($"Stale deals (no touch for over {input.F.Days(threshold)})", $"停滯商機（超過 {threshold} 天未聯繫）"), withPeriod: false) with
         {
             Facts =
             [

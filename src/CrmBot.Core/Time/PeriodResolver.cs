@@ -67,7 +67,7 @@ public sealed class PeriodResolver(TimeZoneInfo zone, DateTimeOffset now, int fi
             case PeriodKind.LastNDays:
             {
                 var n = Math.Max(1, spec.Number ?? 30);
-                return Days(tomorrow.AddDays(-n), tomorrow, formats.IsChinese ? $"最近{n}天" : $"last {n} days");
+                return Days(tomorrow.AddDays(-n), tomorrow, formats.IsChinese ? $"最近{n}天" : $"last {formats.Days(n)}");
             }
             case PeriodKind.Since:
             {

@@ -77,6 +77,16 @@ public sealed class StaleDealsFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SaysOneDay_InTheSingular()
+    {
+        var rep = _crm.Rep("Ann");
+
+        var result = await _crm.AnswerAsync(Request with { ThresholdDays = 1 }, rep, Now);
+
+        Assert.Equal("Stale deals (no touch for over 1 day)", result.Title);
+    }
+
+    [Fact]
     public async Task RunAsync_ShowsTheNextPlannedActivity()
     {
         var rep = _crm.Rep("Ann");

@@ -73,6 +73,15 @@ public sealed class PeriodResolverFacts
         Assert.Equal((Utc(2017, 9, 24), Utc(2017, 10, 1)), (p.StartUtc, p.EndUtc));
     }
 
+    [Theory]
+    [InlineData(1, "last 1 day")]
+    [InlineData(7, "last 7 days")]
+    public void Resolve_NamesTheLastNDays_InTheSingularForOne(int days, string label)
+    {
+        var p = At("UTC", new DateTimeOffset(2017, 9, 30, 15, 0, 0, TimeSpan.Zero)).Resolve(PeriodSpec.LastDays(days), PeriodKind.Default);
+        Assert.Equal(label, p.Label);
+    }
+
     [Fact]
     public void Resolve_StartsWeeksOnMonday()
     {
