@@ -11,7 +11,7 @@ namespace CrmBot.Core.Reports;
 public static class Leads
 {
     /// <summary>Statuses that end a lead's life without a conversion (CRMs name them differently).</summary>
-    public static readonly string[] ClosedStatuses = ["Converted", "Lost Lead", "Junk Lead", "Lost", "Junk", "Disqualified", "Not Qualified"];
+    public static readonly string[] ClosedStatuses = ["Converted", "Lost Lead", "Junk Lead", "Lost", "Junk", "Disqualified", "Not Qualified", "Unqualified"];
 
     public sealed record SourceStatus(string Source, string Status, int Count, int Converted);
 

@@ -64,6 +64,7 @@ public sealed class LeadsFacts : IDisposable
             _crm.Lead(rep, "Web", "Not Contacted", NowUtc.AddDays(-days).AddMinutes(-1));
         _crm.Lead(rep, "Web", "Converted", NowUtc.AddDays(-3), converted: NowUtc.AddDays(-1));
         _crm.Lead(rep, "Web", "Junk Lead", NowUtc.AddDays(-3));
+        _crm.Lead(rep, "Web", "Unqualified", NowUtc.AddDays(-3));   // HubSpot's closed status, and the demo data's
 
         var result = await _crm.AnswerAsync(September, rep, Now);
 
