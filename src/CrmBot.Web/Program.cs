@@ -1,8 +1,9 @@
 using CrmBot.Web.Cli;
 using CrmBot.Web.Hosting;
 
-// `crmbot` with no verb (or `serve`) runs the bot; any other verb is a command-line tool.
-if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith('-'))
+// `crmbot` with no verb (or `serve`, or host options such as --urls) runs the bot; any other verb, and --help, is a
+// command-line tool.
+if (args.Length > 0 && args[0] != "serve" && (!args[0].StartsWith('-') || args[0] is "--help" or "-h"))
     return await CliVerbs.RunAsync(args);
 
 try

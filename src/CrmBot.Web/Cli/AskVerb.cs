@@ -19,7 +19,13 @@ namespace CrmBot.Web.Cli;
 /// </summary>
 public static class AskVerb
 {
-    public const string Usage = "\"<question>\" | --report <kind> …  --as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] " + ReportArguments.Usage;
+    public const string Usage = "\"<question>\" | --report <kind> …  --as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] [--connection <connection string>] " + ReportArguments.Usage;
+
+    private static readonly HashSet<string> KnownOptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "as", "as-of", "json", CliDatabase.ConnectionOption,
+        "report", "period", "subject", "threshold", "breakdown", "compare", "metric", "offset",
+    };
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -35,6 +41,14 @@ public static class AskVerb
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct)
     {
         var (options, words) = CliServices.Parse(args, "json");
+        if (options.Keys.FirstOrDefault(k => !KnownOptions.Contains(k)) is { } unknown)
+        {
+            await output.WriteLineAsync($"Unknown option --{unknown}. Usage: crmbot ask {Usage}");
+            return 2;
+        }
+        if (options.TryGetValue(CliDatabase.ConnectionOption, out var connection))
+            configuration = new ConfigurationBuilder().AddConfiguration(configuration)
+                .AddInMemoryCollection([new($"{DatabaseOptions.Section}:ConnectionString", connection)]).Build();
         ReportRequest? request;
         string? language = null;
         if (options.ContainsKey("report"))
@@ -59,7 +73,7 @@ public static class AskVerb
         }
         else
         {
-            await output.WriteLineAsync("Usage: crmbot ask \"<question>\" " + Usage);
+            await output.WriteLineAsync("Usage: crmbot ask " + Usage);
             return 2;
         }
         if (!options.TryGetValue("as", out var who))

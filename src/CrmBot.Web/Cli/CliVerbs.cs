@@ -26,9 +26,9 @@ public static class CliVerbs
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" || !Verbs.TryGetValue(args[0], out var verb))
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h" || !Verbs.TryGetValue(args[0], out var verb))
         {
-            var asked = args.Length > 0 && args[0] is "help" or "--help";
+            var asked = args.Length > 0 && args[0] is "help" or "--help" or "-h";
             var console = CliConsole.Current;
             if (!asked)
                 console.WriteLine($"Unknown command '{(args.Length > 0 ? args[0] : "")}'.");
@@ -36,6 +36,11 @@ public static class CliVerbs
             foreach (var (name, v) in Verbs)
                 console.WriteLine($"  {name,-10} {v.Usage}");
             return asked ? 0 : 2;
+        }
+        if (args[1..].Any(a => a is "--help" or "-h"))
+        {
+            CliConsole.Current.WriteLine($"Usage: crmbot {args[0]} {verb.Usage}");
+            return 0;
         }
         try
         {

@@ -67,6 +67,31 @@ public sealed class AskVerbFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ReadsTheDatabaseNamedByConnection_OverTheConfiguredOne()
+    {
+        var elsewhere = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["Database:ConnectionString"] = "Data Source=:memory:",
+        }).Build();
+        var output = new StringWriter();
+
+        var code = await AskVerb.RunAsync(["win rate all time", "--as", "Bob Baker", "--connection", _db.ConnectionString], elsewhere, output, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Bob Baker · all time", output.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_RefusesAnUnknownOption_WithTheUsage()
+    {
+        var (code, output) = await Ask("win rate", "--as", "Bob Baker", "--conection", "Data Source=x.db");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("Unknown option --conection. Usage: crmbot ask", output);
+    }
+
+    [Fact]
     public async Task RunAsync_PrintsTheRefusal_WhenARepAsksAboutAnotherRep()
     {
         var (code, output) = await Ask("--report", "stale-deals", "--subject", "user:Bob", "--as", "Ann Able");
