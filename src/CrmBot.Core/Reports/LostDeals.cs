@@ -69,7 +69,7 @@ public static class LostDeals
         var rows = page.Select(i =>
         {
             var deal = input.Ref(RecordKind.Opportunity, i.Id, i.Name);
-            return input.RecordRow(deal, i.OwnerId,
+            return input.ClosedDealRow(deal, i.OwnerId,
                 new Cell(i.Name, Record: deal), input.Text(i.Account), input.Text(i.Owner),
                 i.AmountCents is { } c ? input.Money(c, i.Currency) : input.Text(null),
                 Cell.Of(i.LossReason ?? noReason),

@@ -35,15 +35,19 @@ public sealed record ReportInput(
 
     public RecordRef Ref(RecordKind kind, int id, string name) => new(kind, id, name) { Url = UrlOf(kind, id) };
 
-    /// <summary>Row buttons: the owner may log a call or an e-mail and snooze; anyone in scope may open the record.</summary>
-    public IReadOnlyList<RowAction> ActionsFor(RecordRef record, int? ownerId)
+    /// <summary>
+    /// Row buttons: the owner may log a call or an e-mail and snooze (an open deal or an account: a closed deal is never
+    /// nudged); anyone in scope may open the record.
+    /// </summary>
+    public IReadOnlyList<RowAction> ActionsFor(RecordRef record, int? ownerId, bool closed = false)
     {
         var actions = new List<RowAction>();
         if (ownerId == Asker.UserId && record.Kind is RecordKind.Opportunity or RecordKind.Account)
         {
             actions.Add(new RowAction(RowActionKind.LogCall, T("Log call", "記錄通話"), record));
             actions.Add(new RowAction(RowActionKind.LogEmail, T("Log email", "記錄郵件"), record));
-            actions.Add(new RowAction(RowActionKind.Snooze, T("Snooze 7 days", "延後 7 天"), record, 7));
+            if (!closed)
+                actions.Add(new RowAction(RowActionKind.Snooze, T("Snooze 7 days", "延後 7 天"), record, 7));
         }
         else if (ownerId == Asker.UserId && record.Kind == RecordKind.Lead)
         {
@@ -57,6 +61,9 @@ public sealed record ReportInput(
 
     public Row RecordRow(RecordRef record, int? ownerId, params Cell[] cells) =>
         new(cells) { Record = record, Actions = ActionsFor(record, ownerId) };
+
+    public Row ClosedDealRow(RecordRef deal, int ownerId, params Cell[] cells) =>
+        new(cells) { Record = deal, Actions = ActionsFor(deal, ownerId, closed: true) };
 
     /// <summary>"as of 2017-09-30" / "截至 2017年9月30日": the date every answer states.</summary>
     public string AsOfText => T($"as of {Today:yyyy-MM-dd}", $"截至 {F.Date(Today)}");

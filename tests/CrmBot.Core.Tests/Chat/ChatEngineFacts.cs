@@ -257,6 +257,19 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Fact]
+    public async Task SnoozingALostDeal_SaysItIsClosed_AndWritesNothing()
+    {
+        var typed = await _world.SayAsync(_world.RepRex(), "snooze Acme lost one 7 days");
+        var pressed = await _world.PressAsync(_world.RepRex(), CardVerbs.Snooze, new() { ["opportunityId"] = _world.AcmeLost.ToString(), ["days"] = "7" });
+
+        Assert.Equal((ReplyKind.Error, ReplyKind.Error), (typed.Kind, pressed.Kind));
+        Assert.StartsWith("I couldn't find an account or open deal", typed.Text);   // typed names find open deals only
+        Assert.StartsWith("Acme lost one is closed", pressed.Text);
+        using var db = _world.Database.NewContext();
+        Assert.Equal(0, await db.Snoozes.CountAsync());
+    }
+
+    [Fact]
     public async Task HandleAction_RefusesAndWritesNothing_WhenARepSnoozesSomeoneElsesAccount()
     {
         var reply = await _world.PressAsync(_world.RepRex(), CardVerbs.Snooze, new() { ["accountId"] = _world.Globex.ToString(), ["days"] = "7" });

@@ -36,6 +36,8 @@ public sealed class LostDealsFacts : IDisposable
         Assert.Equal(["$5,000", "Price", "Budget, Timeline", "30 days", "Proposal"], row.Cells.Skip(3).Select(c => c.Text));
         var other = result.Tables[0].Rows[1];
         Assert.Equal(["(no reason given)", "—", "1 day", "—"], other.Cells.Skip(4).Select(c => c.Text));
+        // A lost deal may still get a call logged, but it is never nudged, so it has nothing to snooze.
+        Assert.Equal([RowActionKind.LogCall, RowActionKind.LogEmail], row.Actions.Select(a => a.Kind));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 
 using CrmBot.Core.Scheduling;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Chat.Handlers;
 
@@ -37,6 +38,10 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
 
     private async Task<Reply> WriteAsync(RecordRef record, int? days, DateOnly? until, string? reason, ChatTurn turn, CancellationToken ct)
     {
+        // A closed deal is never nudged: a snooze of it would only say something untrue (commands.md: open deals and accounts).
+        if (record.Kind == RecordKind.Opportunity && await db.Opportunities.AnyAsync(o => o.Id == record.Id && o.Stage >= OpportunityStage.ClosedWon, ct))
+            return turn.Error($"{record.Name} is closed, so there is nothing to snooze: only open deals and accounts are.",
+                $"「{record.Name}」已結案，不需要延後：只有進行中的商機與客戶可以延後。");
         var now = clock.GetUtcNow();
         var zone = turn.TimeZone;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
