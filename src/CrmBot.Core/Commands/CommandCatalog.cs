@@ -35,7 +35,7 @@ public static class CommandCatalog
             ["win rate ytd", "win rate ytd vs last year"], ["今年至今贏率", "本季贏率"], ["win rate", "winrate", "win", "贏率", "勝率"]),
         new("trends", UserRole.Rep, "Trends", "趨勢比較", "A metric against a baseline: YoY, MoM, QoQ, YTD, MTD.", "指標與基準比較：年增、月增、季增、今年至今、本月至今。",
             ["compare yoy", "mtd", "won amount by product family yoy"], ["年增比較", "本月至今"], ["trends", "compare", "yoy", "mtd", "ytd", "趨勢", "比較", "年增"]),
-        new("forecast", UserRole.Manager, "Forecast", "業務預測", "This quarter: won so far, commit, best case, weighted pipeline, quota and gap.", "本季：已贏單、承諾、最佳情況、加權管線、配額與差距。",
+        new("forecast", UserRole.Rep, "Forecast", "業務預測", "This quarter: won so far, commit, best case, weighted pipeline, quota and gap.", "本季：已贏單、承諾、最佳情況、加權管線、配額與差距。",
             ["forecast", "forecast for team North"], ["業務預測"], ["forecast", "預測"]),
         new("plan", UserRole.Rep, "Action plan", "行動計畫", "Your quarter: quota, gap, coverage, planned activities and deals to work on.", "你的本季：配額、差距、覆蓋率、已排定活動與待跟進商機。",
             ["my plan"], ["我的行動計畫"], ["plan", "計畫"]),

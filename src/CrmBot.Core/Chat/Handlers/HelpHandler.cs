@@ -19,7 +19,9 @@ public sealed class HelpHandler : ICommandHandler
                 Help = [Entry(one, turn)],
             });
 
-        // A topic the asker may not run is not mentioned: it is "unknown" to them, like any other.
+        // A topic the asker may not run is not mentioned: it is "unknown" to them, like any other. It is echoed by its
+        // name in the asker's language, as they would write it, never by its internal key.
+        var asked = topic is null ? null : CommandCatalog.Topics.FirstOrDefault(t => t.Topic == topic)?.Name(turn.IsChinese) ?? topic;
         return Task.FromResult(new Reply
         {
             Kind = ReplyKind.Help,
@@ -27,7 +29,7 @@ public sealed class HelpHandler : ICommandHandler
             Title = turn.T("What I can do", "我能做什麼"),
             Text = topic is null
                 ? turn.T("Ask in plain words, for example:", "直接用一般的話問我，例如：")
-                : turn.T($"I have no help on “{topic}”. Here is what I can do:", $"沒有「{topic}」的說明。以下是我能做的事："),
+                : turn.T($"I have no help on “{asked}”. Here is what I can do:", $"沒有「{asked}」的說明。以下是我能做的事："),
             Help = [.. allowed.Select(t => Entry(t, turn))],
         });
     }
