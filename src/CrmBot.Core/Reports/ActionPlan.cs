@@ -6,7 +6,7 @@ namespace CrmBot.Core.Reports;
 /// <summary>
 /// One rep's quarter: quota, won so far, gap, weighted pipeline closing this quarter and coverage (pipeline ÷ gap),
 /// planned activities in the next 7 days, open deals with no planned activity, stale deals, new leads not yet worked.
-/// About one person: a team subject falls back to the asker's own plan.
+/// About one person: a team subject is refused before it gets here (<see cref="ReportScope.ResolveAsync"/>).
 /// </summary>
 public static class ActionPlan
 {

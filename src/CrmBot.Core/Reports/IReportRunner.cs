@@ -19,4 +19,8 @@ public sealed record ReportRefused(string Message) : ReportOutcome;
 /// <summary>The subject's name matched several people or teams: ask which one.</summary>
 public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Candidates) : ReportOutcome;
 
-public sealed record SubjectNotFound(string Name) : ReportOutcome;
+/// <summary>The report is about one person (an action plan) and the subject named a team or everyone.</summary>
+public sealed record SubjectNotAPerson : ReportOutcome;
+
+/// <summary>No one (or, for <paramref name="Team"/>, no team) has that name.</summary>
+public sealed record SubjectNotFound(string Name, bool Team = false) : ReportOutcome;

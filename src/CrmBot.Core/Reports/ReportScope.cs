@@ -31,6 +31,8 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
         CrmDbContext db, Asker asker, ReportKind kind, SubjectSpec? subject, Formats f, CancellationToken ct)
     {
         subject ??= DefaultSubject(asker, kind);
+        if (kind == ReportKind.ActionPlan && subject.Kind is SubjectKind.MyTeam or SubjectKind.Everyone or SubjectKind.Team)
+            return (null, new SubjectNotAPerson());
         switch (subject.Kind)
         {
             case SubjectKind.Me:
@@ -100,7 +102,7 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
                 .Select(t => new { t.Id, t.Name }).Take(10).ToListAsync(ct);
         var visible = teams.Where(t => MaySeeTeam(asker, kind, t.Id)).ToList();
         if (teams.Count == 0)
-            return (null, new SubjectNotFound(name));
+            return (null, new SubjectNotFound(name, Team: true));
         if (visible.Count == 0)
             return (null, new ReportRefused(RefusalText(asker, f)));
         if (visible.Count > 1)

@@ -94,6 +94,8 @@ public static class AskVerb
         return await AskAsync(request, who, asOf, options.ContainsKey("json"), configuration, output, ct, language);
     }
 
+    private const string NotAPerson = "An action plan is about one person: ask it --as them, or name a rep with --subject user:<name>.";
+
     /// <summary>`ask` answers report questions; for anything else it says what the words were taken for and what to ask.</summary>
     private static string NotAReport(Command command) => command switch
     {
@@ -146,6 +148,7 @@ public static class AskVerb
     {
         ReportAnswered a => a.Result,
         ReportRefused r => new { outcome = "refused", message = r.Message },
+        SubjectNotAPerson => new { outcome = "notAPerson", message = NotAPerson },
         SubjectAmbiguous a => new { outcome = "ambiguous", name = a.Name, candidates = a.Candidates },
         SubjectNotFound n => new { outcome = "notFound", name = n.Name },
         _ => new { outcome = outcome.GetType().Name },
@@ -163,8 +166,11 @@ public static class AskVerb
             case ReportRefused refused:
                 console.WriteLine(refused.Message);
                 return;
+            case SubjectNotAPerson:
+                console.WriteLine(NotAPerson);
+                return;
             case SubjectNotFound notFound:
-                console.WriteLine($"No one called '{notFound.Name}'.");
+                console.WriteLine(notFound.Team ? $"No team called '{notFound.Name}'." : $"No one called '{notFound.Name}'.");
                 return;
             case SubjectAmbiguous ambiguous:
                 console.WriteLine($"'{ambiguous.Name}' could be: {string.Join(", ", ambiguous.Candidates.Select(c => c.Name))}.");

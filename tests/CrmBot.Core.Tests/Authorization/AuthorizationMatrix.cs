@@ -82,8 +82,10 @@ public static class AuthorizationMatrix
             rows.Add(new($"{phrase}", topic, Answer, Answer, Answer, Text: phrase));
             rows.Add(new($"{phrase} for a teammate", topic, Refused, Answer, Answer, Text: $"{phrase} for {Bob}", Subject: [Bob]));
             rows.Add(new($"{phrase} for someone in another team", topic, Refused, Refused, Answer, Text: $"{phrase} for {Cid}", Subject: [Cid]));
-            rows.Add(new($"{phrase} for the own team", topic, leaderboard ? Answer : Refused, Answer, Answer, Text: $"{phrase} for team North", Subject: North));
-            rows.Add(new($"{phrase} for another team", topic, Refused, Refused, Answer, Text: $"{phrase} for team South", Subject: [Cid, Sam]));
+            // A plan is one person's: asked for a team, it asks for a person instead.
+            var plan = kind == ReportKind.ActionPlan;
+            rows.Add(new($"{phrase} for the own team", topic, leaderboard ? Answer : plan ? Error : Refused, plan ? Error : Answer, plan ? Error : Answer, Text: $"{phrase} for team North", Subject: North));
+            rows.Add(new($"{phrase} for another team", topic, plan ? Error : Refused, plan ? Error : Refused, plan ? Error : Answer, Text: $"{phrase} for team South", Subject: [Cid, Sam]));
         }
         rows.Add(new("nudge stats", "nudgestats", Refused, Answer, Answer, Text: "nudge stats"));
 

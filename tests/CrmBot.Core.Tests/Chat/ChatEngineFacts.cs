@@ -46,6 +46,30 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal("zh-TW", _world.Runner.Calls[0].Asker.Language);
     }
 
+    [Theory]
+    [InlineData("plan for team North", "An action plan is about one person: ask `my plan`, or name a rep: `plan for <name>`.")]
+    [InlineData("團隊行動計畫", "行動計畫是關於一個人的：請輸入「我的行動計畫」，或指名一位業務：「<姓名>的行動計畫」。")]
+    public async Task HandleText_AsksForOnePerson_WhenAPlanIsForATeam(string text, string says)
+    {
+        _world.Runner.Outcome = new SubjectNotAPerson();
+
+        var reply = await _world.SayAsync(_world.ManagerMia, text);
+
+        Assert.Equal((ReplyKind.Error, says), (reply.Kind, reply.Text));
+    }
+
+    [Theory]
+    [InlineData("forecast for team North", "I couldn't find a team called “North”.")]
+    [InlineData("台北團隊業務預測", "找不到名為「台北」的團隊。")]
+    public async Task HandleText_SaysNoTeamHasTheName_NotNoOne(string text, string says)
+    {
+        _world.Runner.Outcome = new SubjectNotFound(text.StartsWith("台北") ? "台北" : "North", Team: true);
+
+        var reply = await _world.SayAsync(_world.ManagerMia, text);
+
+        Assert.Equal((ReplyKind.Error, says), (reply.Kind, reply.Text));
+    }
+
     [Fact]
     public async Task HandleText_UsesTheUsersLanguage_WhenTheWordsDoNotTell()
     {

@@ -121,6 +121,32 @@ public sealed class ActionPlanFacts : IDisposable
         Assert.Equal("1", Fact(result, "Stale deals (over 40 days)"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_AsksForOnePerson_WhenAPlanIsAskedForATeam(bool namedTeam)
+    {
+        // It used to answer with the asker's own plan, empty for a manager, as if it were the team's.
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+        _crm.Rep("Ann", team);
+
+        var outcome = await _crm.RunAsync(new ReportRequest(ReportKind.ActionPlan) { Subject = namedTeam ? SubjectSpec.Team("North") : SubjectSpec.MyTeam }, manager, Now);
+
+        Assert.IsType<SubjectNotAPerson>(outcome);
+    }
+
+    [Fact]
+    public async Task RunAsync_SaysNoTeamHasTheName_WhenATeamIsNotFound()
+    {
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+
+        var outcome = await _crm.RunAsync(new ReportRequest(ReportKind.Forecast) { Subject = SubjectSpec.Team("Nowhere") }, manager, Now);
+
+        Assert.Equal(new SubjectNotFound("Nowhere", Team: true), outcome);
+    }
+
     [Fact]
     public async Task RunAsync_ShowsARepsPlan_ToTheirManager_WithoutTheirButtons()
     {

@@ -20,6 +20,9 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
 
     public PermissionMatrixFacts(Org org) => _org = org.Sample;
 
+    /// <summary>An action plan asked for a team or everyone: the answer asks for one person.</summary>
+    private const string OnePerson = "one person";
+
     public static TheoryData<string, ReportKind, string, string> Matrix()
     {
         // asker, report, subject ("" = default, me, team, team:North, team:South, user:Bob, user:Cid, everyone),
@@ -32,22 +35,22 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
             // A rep: own records; the leaderboard of their own team only.
             data.Add("Ann", kind, "", leaderboard ? "Team North" : "Ann Able");
             data.Add("Ann", kind, "me", "Ann Able");
-            data.Add("Ann", kind, "team", leaderboard ? "Team North" : "refused");
-            data.Add("Ann", kind, "team:North", leaderboard ? "Team North" : "refused");
-            data.Add("Ann", kind, "team:South", "refused");
+            data.Add("Ann", kind, "team", leaderboard ? "Team North" : plan ? OnePerson : "refused");
+            data.Add("Ann", kind, "team:North", leaderboard ? "Team North" : plan ? OnePerson : "refused");
+            data.Add("Ann", kind, "team:South", plan ? OnePerson : "refused");
             data.Add("Ann", kind, "user:Bob", "refused");
             data.Add("Ann", kind, "user:Cid", "refused");
-            data.Add("Ann", kind, "everyone", leaderboard ? "Team North" : "Ann Able");
-            // A manager: their team, its members, themself; nothing of the other team.
+            data.Add("Ann", kind, "everyone", leaderboard ? "Team North" : plan ? OnePerson : "Ann Able");
+            // A manager: their team, its members, themself; nothing of the other team. A plan is one person's: for a team the answer asks for a person.
             data.Add("Mia", kind, "", plan ? "Mia Manager" : "Team North");
-            data.Add("Mia", kind, "team:North", plan ? "Mia Manager" : "Team North");
-            data.Add("Mia", kind, "team:South", "refused");
+            data.Add("Mia", kind, "team:North", plan ? OnePerson : "Team North");
+            data.Add("Mia", kind, "team:South", plan ? OnePerson : "refused");
             data.Add("Mia", kind, "user:Bob", "Bob Baker");
             data.Add("Mia", kind, "user:Cid", "refused");
-            data.Add("Mia", kind, "everyone", plan ? "Mia Manager" : "Team North");
+            data.Add("Mia", kind, "everyone", plan ? OnePerson : "Team North");
             // An admin: everything.
             data.Add("Ada", kind, "", plan ? "Ada Admin" : "All teams");
-            data.Add("Ada", kind, "team:South", plan ? "Ada Admin" : "Team South");
+            data.Add("Ada", kind, "team:South", plan ? OnePerson : "Team South");
             data.Add("Ada", kind, "user:Cid", "Cid Chen");
         }
         return data;
@@ -60,6 +63,11 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
         var request = new ReportRequest(kind) { Subject = Subject(subject), Period = PeriodSpec.Of(PeriodKind.AllTime) };
         var outcome = await _org.Crm.RunAsync(request, User(asker), SampleOrg.Now);
 
+        if (expected == OnePerson)
+        {
+            Assert.IsType<SubjectNotAPerson>(outcome);
+            return;
+        }
         if (expected == "refused")
         {
             var refused = Assert.IsType<ReportRefused>(outcome);
