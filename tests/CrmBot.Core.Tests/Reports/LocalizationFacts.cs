@@ -28,7 +28,9 @@ public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.
     [MemberData(nameof(Kinds))]
     public async Task RunAsync_WritesEveryLabelInChinese_ForAZhTwUser(ReportKind kind)
     {
-        var result = await _org.Sample.Crm.AnswerAsync(new ReportRequest(kind) { Subject = SubjectSpec.Team("North") }, _org.Chinese, SampleOrg.Now);
+        // A plan is one person's: Ann, of team North.
+        var subject = kind == ReportKind.ActionPlan ? SubjectSpec.User("Ann Able") : SubjectSpec.Team("North");
+        var result = await _org.Sample.Crm.AnswerAsync(new ReportRequest(kind) { Subject = subject }, _org.Chinese, SampleOrg.Now);
 
         Assert.Equal("zh-TW", result.Language);
         Assert.Matches(Cjk(), result.Title);
