@@ -72,5 +72,8 @@ public sealed class Formats
     public string Date(DateOnly d) =>
         IsChinese ? $"{d.Year}年{d.Month}月{d.Day}日" : d.ToString("MMM d, yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>en: "as of 2017-09-30" (design.md's example); zh-TW: "截至 2017年9月30日". Every answer's context ends with it.</summary>
+    public string AsOf(DateOnly d) => IsChinese ? $"截至 {Date(d)}" : $"as of {d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+
     public string Days(int n) => IsChinese ? $"{Count(n)} 天" : n == 1 ? "1 day" : $"{Count(n)} days";
 }

@@ -66,7 +66,7 @@ public sealed record ReportInput(
         new(cells) { Record = deal, Actions = ActionsFor(deal, ownerId, closed: true) };
 
     /// <summary>"as of 2017-09-30" / "截至 2017年9月30日": the date every answer states.</summary>
-    public string AsOfText => T($"as of {Today:yyyy-MM-dd}", $"截至 {F.Date(Today)}");
+    public string AsOfText => F.AsOf(Today);
 
     /// <summary>A result with the title, scope, period and "as of" every answer states.</summary>
     public ReportResult Result(string title, bool withPeriod = true)

@@ -91,7 +91,7 @@ public sealed class EscalationJob(CrmDbContext db, DeliveryOutbox outbox, NudgeO
         var report = new ReportResult
         {
             Kind = ReportKind.StaleDeals, Language = f.Language, Title = title, Scope = scope, AsOf = date,
-            Context = zh ? $"{scope} · 截至 {f.Date(date)}" : $"{scope} · as of {f.Date(date)}",
+            Context = $"{scope} · {f.AsOf(date)}",
             Tables =
             [
                 new ResultTable

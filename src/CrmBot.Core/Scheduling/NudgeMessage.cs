@@ -17,7 +17,6 @@ public static class NudgeMessage
         var rest = plan.TotalItems - plan.Items.Count;
         var title = zh ? "今天該跟進的商機與客戶" : "Deals and customers to follow up today";
         var scope = rep.Name;
-        var asOf = f.Date(plan.LocalDate);
         var report = new ReportResult
         {
             Kind = ReportKind.StaleDeals,
@@ -25,7 +24,7 @@ public static class NudgeMessage
             Title = title,
             Scope = scope,
             AsOf = plan.LocalDate,
-            Context = zh ? $"{scope} · 截至 {asOf}" : $"{scope} · as of {asOf}",
+            Context = $"{scope} · {f.AsOf(plan.LocalDate)}",
             Facts = [new Fact(zh ? "待跟進" : "To follow up", new Cell(f.Count(plan.TotalItems), ValueKind.Count, plan.TotalItems))],
             Tables =
             [

@@ -65,7 +65,7 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
         {
             Kind = ReportKind.NudgeStats, Language = f.Language, Title = title, Scope = scope, Period = period,
             PeriodStart = new DateTimeOffset(startUtc, TimeSpan.Zero), PeriodEnd = new DateTimeOffset(endUtc, TimeSpan.Zero), AsOf = today,
-            Context = zh ? $"{scope} · {period} · 截至 {f.Date(today)}" : $"{scope} · {period} · as of {f.Date(today)}",
+            Context = $"{scope} · {period} · {f.AsOf(today)}",
             Facts =
             [
                 new Fact(zh ? "提醒項目" : "Items nudged", Count(total)),

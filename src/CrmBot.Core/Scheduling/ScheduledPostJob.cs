@@ -96,7 +96,7 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
             PeriodStart = new DateTimeOffset(startUtc, TimeSpan.Zero),
             PeriodEnd = new DateTimeOffset(endUtc, TimeSpan.Zero),
             AsOf = occurrence,
-            Context = zh ? $"{scope} · {period} · 截至 {f.Date(occurrence)}" : $"{scope} · {period} · as of {f.Date(occurrence)}",
+            Context = $"{scope} · {period} · {f.AsOf(occurrence)}",
             Tables =
             [
                 new ResultTable

@@ -81,6 +81,7 @@ public sealed class EscalationAndStatsFacts : IDisposable
         Assert.Equal(_manager.Id, dm.UserId);
         var row = Assert.Single(dm.Reply.Report!.Tables[0].Rows);
         Assert.Equal(["Ignored thrice", "Rex Rep", "3"], row.Cells.Select(c => c.Text));
+        Assert.Matches(@" · as of \d{4}-\d{2}-\d{2}$", dm.Reply.Report.Context);
     }
 
     [Fact]
@@ -112,6 +113,8 @@ public sealed class EscalationAndStatsFacts : IDisposable
 
         var row = Assert.Single(reply.Report!.Tables[0].Rows);
         Assert.Equal(["Rex Rep", "4", "1", "1", "2", "25.00%"], row.Cells.Select(c => c.Text));
+        // As every report writes it (design.md: "Team North · 2017 Q3 · as of 2017-09-30").
+        Assert.EndsWith($" · as of {_world.Clock.GetUtcNow():yyyy-MM-dd}", reply.Report.Context);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class ScheduledPostFacts : IDisposable
         Assert.Equal(TaipeiTime(2, 16, 9), post.At);
         var report = post.Reply.Report!;
         Assert.False(report.HasPersonalRecords);
-        Assert.Equal("Team North · Feb 9, 2026 – Feb 15, 2026 · as of Feb 16, 2026", report.Context);
+        Assert.Equal("Team North · Feb 9, 2026 – Feb 15, 2026 · as of 2026-02-16", report.Context);
         var rows = report.Tables[0].Rows.Select(r => r.Cells.Select(c => c.Text).ToArray()).ToList();
         Assert.Equal(["1", "Cat", "1", "$1,000", "100.00%", "▲2"], rows[0]);
         Assert.Equal(["2", "Ann", "1", "$200", "50.00%", "▼1"], rows[1]);
