@@ -4,6 +4,7 @@ using CrmBot.Core.Reports;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CrmBot.Core.Tests.Reports;
 
@@ -39,7 +40,8 @@ public sealed class QueryCacheFacts : IDisposable
         var compilations = new List<string>();
         var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
         DatabaseSetup.ConfigureSqlite(options, _db.ConnectionString);
-        options.LogTo(m => { lock (compilations) compilations.Add(m); }, [CoreEventId.QueryCompilationStarting]);
+        options.LogTo(m => { lock (compilations) compilations.Add(m); }, [CoreEventId.QueryCompilationStarting])
+            .UseMemoryCache(new MemoryCache(new MemoryCacheOptions()));   // a query cache of its own: other tests fill the shared one
 
         async Task AskAsync(User asker, DateTime nowUtc)
         {
