@@ -23,6 +23,10 @@ public static class CommandParser
             return new HelpCommand { Language = chinese };
 
         var command = ActionParser.TryParse(normalized) ?? ReportParser.TryParse(normalized);
+        // A Chinese name in an English question ("plan for 侯明杰") does not make the question Chinese.
+        if (command is ReportCommand { Request.Subject.Name: { Length: > 0 } name } && chinese is not null
+            && !NormalizedText.ContainsCjk(normalized.Cased.Replace(name, "", StringComparison.Ordinal)))
+            chinese = null;
         if (command is not null)
             return command with { Language = chinese ?? Localization.Formats.English };
 

@@ -180,7 +180,7 @@ internal static partial class ReportParser
         return null;
     }
 
-    /// <summary>"王小明的停滯商機": a rep's name before 的, once the report words are gone.</summary>
+    /// <summary>"王小明的停滯商機", "Trisha Ratke的停滯商機": a rep's name before 的, once the report words are gone.</summary>
     private static SubjectSpec? ReadChineseUserName(ParseText text)
     {
         var m = ChineseUserName().Match(text.Lower);
@@ -349,6 +349,7 @@ internal static partial class ReportParser
     [GeneratedRegex(@"(?<name>[\u4e00-\u9fffa-z0-9]{1,12}?)\s?團隊")]
     private static partial Regex ChineseTeamName();
 
-    [GeneratedRegex(@"(?<name>[\u4e00-\u9fff]{2,4})的")]
+    // A Chinese name of 2-4 characters, or a Latin one of up to four words ("Trisha Ratke的").
+    [GeneratedRegex(@"(?<name>[\u4e00-\u9fff]{2,4}|(?<![a-z])[a-z][a-z.'\-]*(?: [a-z][a-z.'\-]*){0,3}) ?的")]
     private static partial Regex ChineseUserName();
 }

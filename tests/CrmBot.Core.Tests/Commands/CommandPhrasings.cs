@@ -78,6 +78,10 @@ public static class CommandPhrasings
         ("我的停滯商機超過２１天", Zh(StaleDeals, subject: Me, over: 21)),
         ("請給我看我的停滯商機", Zh(StaleDeals, subject: Me)),
         ("王小明的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("王小明"))),
+        ("Trisha Ratke的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("Trisha Ratke"))),
+        ("Ann 的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("Ann"))),
+        // A Chinese name in an English question: the question is English.
+        ("stale deals for 王小明", En(StaleDeals, subject: SubjectSpec.User("王小明"))),
         ("<at>CrmBot</at> 我的停滯商機", Zh(StaleDeals, subject: Me)),
         ("我的 stale deals", Zh(StaleDeals, subject: Me)),
         ("停滯商機！", Zh(StaleDeals)),
@@ -356,6 +360,7 @@ public static class CommandPhrasings
         ("action plan", En(ActionPlan)),
         ("my plan this quarter", En(ActionPlan, P(PeriodKind.ThisQuarter), Me)),
         ("plan for Darcel", En(ActionPlan, subject: SubjectSpec.User("Darcel"))),
+        ("plan for 侯明杰", En(ActionPlan, subject: SubjectSpec.User("侯明杰"))),
         ("我的行動計畫", Zh(ActionPlan, subject: Me)),
         ("行動計畫", Zh(ActionPlan)),
         ("我的行動計劃", Zh(ActionPlan, subject: Me)),
