@@ -22,5 +22,6 @@ public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Cand
 /// <summary>The report is about one person (an action plan) and the subject named a team or everyone.</summary>
 public sealed record SubjectNotAPerson : ReportOutcome;
 
-/// <summary>No one (or, for <paramref name="Team"/>, no team) has that name.</summary>
-public sealed record SubjectNotFound(string Name, bool Team = false) : ReportOutcome;
+/// <summary>No one has that name (<see cref="SubjectKind.User"/>), no team (<see cref="SubjectKind.Team"/>), or no CRM user is the
+/// person mentioned (<see cref="SubjectKind.Mention"/>: a Slack mention is a user id, not a name to echo).</summary>
+public sealed record SubjectNotFound(string Name, SubjectKind Kind = SubjectKind.User) : ReportOutcome;

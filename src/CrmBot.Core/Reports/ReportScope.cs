@@ -102,7 +102,7 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
                 .Select(t => new { t.Id, t.Name }).Take(10).ToListAsync(ct);
         var visible = teams.Where(t => MaySeeTeam(asker, kind, t.Id)).ToList();
         if (teams.Count == 0)
-            return (null, new SubjectNotFound(name, Team: true));
+            return (null, new SubjectNotFound(name, SubjectKind.Team));
         if (visible.Count == 0)
             return (null, new ReportRefused(RefusalText(asker, f)));
         if (visible.Count > 1)
@@ -133,7 +133,7 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
             users = exact.Select(u => (u.Id, u.Name, u.TeamId)).ToList();
         }
         if (users.Count == 0)
-            return (null, new SubjectNotFound(name));
+            return (null, new SubjectNotFound(name, subject.Kind == SubjectKind.Mention ? SubjectKind.Mention : SubjectKind.User));
         var visible = users.Where(u => MaySeeUser(asker, u.Id, u.TeamId)).ToList();
         if (visible.Count == 0)
             return (null, new ReportRefused(RefusalText(asker, f)));

@@ -170,7 +170,7 @@ public static class AskVerb
                 console.WriteLine(NotAPerson);
                 return;
             case SubjectNotFound notFound:
-                console.WriteLine(notFound.Team ? $"No team called '{notFound.Name}'." : $"No one called '{notFound.Name}'.");
+                console.WriteLine(notFound.Kind == SubjectKind.Team ? $"No team called '{notFound.Name}'." : $"No one called '{notFound.Name}'.");
                 return;
             case SubjectAmbiguous ambiguous:
                 console.WriteLine($"'{ambiguous.Name}' could be: {string.Join(", ", ambiguous.Candidates.Select(c => c.Name))}.");

@@ -59,11 +59,13 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Theory]
-    [InlineData("forecast for team North", "I couldn't find a team called “North”.")]
-    [InlineData("台北團隊業務預測", "找不到名為「台北」的團隊。")]
-    public async Task HandleText_SaysNoTeamHasTheName_NotNoOne(string text, string says)
+    [InlineData("forecast for team North", "North", SubjectKind.Team, "I couldn't find a team called “North”.")]
+    [InlineData("台北團隊業務預測", "台北", SubjectKind.Team, "找不到名為「台北」的團隊。")]
+    // A Slack mention is a user id: it is not echoed as if it were a name.
+    [InlineData("stale deals for <@U0XYZ>", "U0XYZ", SubjectKind.Mention, "I couldn't find the person you mentioned among the CRM's users.")]
+    public async Task HandleText_SaysWhatWasNotFound_AsATeamOrTheMentionedPerson(string text, string name, SubjectKind kind, string says)
     {
-        _world.Runner.Outcome = new SubjectNotFound(text.StartsWith("台北") ? "台北" : "North", Team: true);
+        _world.Runner.Outcome = new SubjectNotFound(name, kind);
 
         var reply = await _world.SayAsync(_world.ManagerMia, text);
 

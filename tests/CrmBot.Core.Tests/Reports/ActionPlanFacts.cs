@@ -144,7 +144,7 @@ public sealed class ActionPlanFacts : IDisposable
 
         var outcome = await _crm.RunAsync(new ReportRequest(ReportKind.Forecast) { Subject = SubjectSpec.Team("Nowhere") }, manager, Now);
 
-        Assert.Equal(new SubjectNotFound("Nowhere", Team: true), outcome);
+        Assert.Equal(new SubjectNotFound("Nowhere", SubjectKind.Team), outcome);
     }
 
     [Fact]

@@ -127,6 +127,13 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
         Assert.Equal("Bob Baker", Assert.IsType<ReportAnswered>(outcome).Result.Scope);
     }
 
+    [Fact]
+    public async Task RunAsync_SaysAMentionedPersonIsNotFound_AsAMention()
+    {
+        var outcome = await _org.Crm.RunAsync(new ReportRequest(ReportKind.WinRate) { Subject = SubjectSpec.Mention("U0NOBODY") }, _org.Mia, SampleOrg.Now);
+        Assert.Equal(new SubjectNotFound("U0NOBODY", SubjectKind.Mention), outcome);
+    }
+
     private User User(string name) => name switch
     {
         "Ann" => _org.Ann,

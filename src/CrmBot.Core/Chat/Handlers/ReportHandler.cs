@@ -36,7 +36,9 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
             SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
             SubjectNotAPerson => turn.Error("An action plan is about one person: ask `my plan`, or name a rep: `plan for <name>`.",
                 "行動計畫是關於一個人的：請輸入「我的行動計畫」，或指名一位業務：「<姓名>的行動計畫」。"),
-            SubjectNotFound { Team: true } notFound => turn.Error(
+            SubjectNotFound { Kind: SubjectKind.Mention } => turn.Error(
+                "I couldn't find the person you mentioned among the CRM's users.", "在 CRM 的使用者中找不到你提到的人。"),
+            SubjectNotFound { Kind: SubjectKind.Team } notFound => turn.Error(
                 $"I couldn't find a team called “{notFound.Name}”.", $"找不到名為「{notFound.Name}」的團隊。"),
             SubjectNotFound notFound => turn.Error(
                 $"I couldn't find anyone called “{notFound.Name}”. Try their full name or e-mail.",
