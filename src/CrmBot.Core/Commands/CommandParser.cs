@@ -23,8 +23,8 @@ public static class CommandParser
             return new HelpCommand { Language = chinese };
 
         var command = ActionParser.TryParse(normalized) ?? ReportParser.TryParse(normalized);
-        // A Chinese name in an English question ("plan for 侯明杰") does not make the question Chinese.
-        if (command is ReportCommand { Request.Subject.Name: { Length: > 0 } name } && chinese is not null
+        // A Chinese name in an English question ("plan for 侯明杰", "log call with 台積電: pricing") does not make it Chinese.
+        if (chinese is not null && NameIn(command) is { Length: > 0 } name
             && !NormalizedText.ContainsCjk(normalized.Cased.Replace(name, "", StringComparison.Ordinal)))
             chinese = null;
         if (command is not null)
@@ -33,6 +33,14 @@ public static class CommandParser
         var (suggestions, close) = CommandCatalog.Suggest(normalized.Lower, chinese);
         return new UnknownCommand(Truncate(normalized.Cased, 200), suggestions) { Language = chinese ?? (close ? Localization.Formats.English : null) };
     }
+
+    private static string? NameIn(Command? command) => command switch
+    {
+        ReportCommand r => r.Request.Subject?.Name,
+        LogActivityCommand log => log.Target,
+        SnoozeCommand snooze => snooze.Target,
+        _ => null,
+    };
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 }

@@ -186,8 +186,20 @@ internal static partial class ReportParser
         var m = ChineseUserName().Match(text.Lower);
         if (!m.Success || m.Groups["name"].Value.StartsWith('我'))
             return null;
-        var spec = SubjectSpec.User(text.CasedSlice(m.Groups["name"].Index, m.Groups["name"].Length));
-        text.Consume(m.Index, m.Length);
+        var (start, end) = (m.Groups["name"].Index, m.Groups["name"].Index + m.Groups["name"].Length);
+        if (!NormalizedText.ContainsCjk(m.Groups["name"].Value))
+        {
+            // A Latin name is the capitalised words just before 的: "show Ann的" names Ann, "team的" and "Team East的" no one.
+            var words = LatinWord().Matches(m.Groups["name"].Value);
+            var first = words.Count;
+            while (first > 0 && char.IsUpper(text.CasedSlice(start + words[first - 1].Index, 1)[0]))
+                first--;
+            if (first == words.Count || NotNames.Contains(words[first].Value))
+                return null;
+            start += words[first].Index;
+        }
+        var spec = SubjectSpec.User(text.CasedSlice(start, end - start));
+        text.Consume(start, m.Index + m.Length - start);
         return spec;
     }
 
@@ -348,6 +360,12 @@ internal static partial class ReportParser
 
     [GeneratedRegex(@"(?<name>[\u4e00-\u9fffa-z0-9]{1,12}?)\s?團隊")]
     private static partial Regex ChineseTeamName();
+
+    [GeneratedRegex(@"\S+")]
+    private static partial Regex LatinWord();
+
+    /// <summary>Words that start a subject phrase, not a name ("Team East的", "My的").</summary>
+    private static readonly HashSet<string> NotNames = ["my", "team", "our", "everyone", "all", "the"];
 
     // A Chinese name of 2-4 characters, or a Latin one of up to four words ("Trisha Ratke的").
     [GeneratedRegex(@"(?<name>[\u4e00-\u9fff]{2,4}|(?<![a-z])[a-z][a-z.'\-]*(?: [a-z][a-z.'\-]*){0,3}) ?的")]

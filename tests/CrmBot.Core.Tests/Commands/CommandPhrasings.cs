@@ -80,6 +80,7 @@ public static class CommandPhrasings
         ("王小明的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("王小明"))),
         ("Trisha Ratke的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("Trisha Ratke"))),
         ("Ann 的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("Ann"))),
+        ("show Ann的停滯商機", Zh(StaleDeals, subject: SubjectSpec.User("Ann"))),
         // A Chinese name in an English question: the question is English.
         ("stale deals for 王小明", En(StaleDeals, subject: SubjectSpec.User("王小明"))),
         ("<at>CrmBot</at> 我的停滯商機", Zh(StaleDeals, subject: Me)),
@@ -396,6 +397,7 @@ public static class CommandPhrasings
         ("Log call with Acme Corp: Talked Pricing", En(new LogActivityCommand(ActivityType.Call, "Acme Corp", "Talked Pricing"))),
         ("log a call with Acme: talked pricing", En(new LogActivityCommand(ActivityType.Call, "Acme", "talked pricing"))),
         ("log call with Acme", En(new LogActivityCommand(ActivityType.Call, "Acme", null))),
+        ("log call with 台積電: talked pricing", En(new LogActivityCommand(ActivityType.Call, "台積電", "talked pricing"))),
         ("log email with Acme renewal: sent proposal", En(new LogActivityCommand(ActivityType.Email, "Acme renewal", "sent proposal"))),
         ("log visit at Betasoloin: demo went well", En(new LogActivityCommand(ActivityType.Visit, "Betasoloin", "demo went well"))),
         ("log meeting with Cancity: QBR, next steps agreed", En(new LogActivityCommand(ActivityType.Meeting, "Cancity", "QBR, next steps agreed"))),
