@@ -261,10 +261,12 @@ public static class Trends
     private static string? StillRunning(TrendComparison comparison, ResolvedPeriod current, ResolvedPeriod baseline, ReportInput input)
     {
         var today = input.Today;
+        // On the period's last day, "first day to today" is the whole period: nothing to say.
         if (comparison is not (TrendComparison.Yoy or TrendComparison.Qoq or TrendComparison.Mom) || today < current.FirstDay || today >= current.EndDay.AddDays(-1))
             return null;
         var (first, last) = (current.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        var ask = input.Request.Metric is null
+        // The typed command carries the comparison and the days only: offered when those are all the question had.
+        var ask = input.Request is { Metric: null, Subject: null }
             ? input.T($" To compare the same days, ask `compare {comparison.ToString().ToLowerInvariant()} {first} to {last}`.",
                 $"若要比較相同的日期，請輸入「{ComparisonName(comparison)}比較 {first}到{last}」。")
             : "";

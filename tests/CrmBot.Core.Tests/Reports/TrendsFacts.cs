@@ -60,6 +60,19 @@ public sealed class TrendsFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SuggestsNoCommand_ThatWouldDropTheSubject()
+    {
+        // "compare yoy for Ann" typed back as "compare yoy <days>" would be about the asker, not Ann.
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+        _crm.Rep("Ann", team);
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Yoy, Subject = SubjectSpec.User("Ann") }, manager, Now);
+
+        Assert.Equal("2017 Q3 is not over yet: it is compared so far with all of 2016 Q3.", Assert.Single(result.Notes));
+    }
+
+    [Fact]
     public async Task RunAsync_SaysNothingOfAPeriod_ThatIsOver()
     {
         var rep = _crm.Rep("Ann");
