@@ -1,10 +1,8 @@
 using CrmBot.Web.Cli;
 using CrmBot.Web.Hosting;
 
-// `crmbot` with no verb (or `serve`, or host options such as --urls) runs the bot; any other verb, and --help, is a
-// command-line tool.
-if (args.Length > 0 && args[0] != "serve" && (!args[0].StartsWith('-') || args[0] is "--help" or "-h"))
-    return await CliVerbs.RunAsync(args);
+if (CliVerbs.ToolArguments(args) is { } tool)
+    return await CliVerbs.RunAsync(tool);
 
 try
 {

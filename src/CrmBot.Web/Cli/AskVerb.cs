@@ -21,11 +21,8 @@ public static class AskVerb
 {
     public const string Usage = "\"<question>\" | --report <kind> …  --as <e-mail or full name> [--as-of YYYY-MM-DD] [--json] [--connection <connection string>] " + ReportArguments.Usage;
 
-    private static readonly HashSet<string> KnownOptions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "as", "as-of", "json", CliDatabase.ConnectionOption,
-        "report", "period", "subject", "threshold", "breakdown", "compare", "metric", "offset",
-    };
+    private static readonly HashSet<string> KnownOptions =
+        new(["as", "as-of", "json", CliDatabase.ConnectionOption, .. ReportArguments.OptionNames], StringComparer.OrdinalIgnoreCase);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -150,7 +147,7 @@ public static class AskVerb
         ReportRefused r => new { outcome = "refused", message = r.Message },
         SubjectNotAPerson => new { outcome = "notAPerson", message = NotAPerson },
         SubjectAmbiguous a => new { outcome = "ambiguous", name = a.Name, candidates = a.Candidates },
-        SubjectNotFound n => new { outcome = "notFound", name = n.Name },
+        SubjectNotFound n => new { outcome = "notFound", name = n.Name, kind = n.Kind },
         _ => new { outcome = outcome.GetType().Name },
     };
 

@@ -17,6 +17,19 @@ public static class CliVerbs
         ["load"] = (LoadVerb.Usage, LoadVerb.RunAsync),
     };
 
+    /// <summary>
+    /// `crmbot` with no verb, `serve`, or host options (--urls …) runs the bot: null. Any other verb is a command-line tool,
+    /// and --help anywhere asks for help rather than start a server.
+    /// </summary>
+    public static string[]? ToolArguments(string[] args)
+    {
+        if (args.Length == 0)
+            return null;
+        if (args[0] == "serve" || args[0].StartsWith('-'))
+            return args.Any(a => a is "--help" or "-h") ? ["help"] : null;
+        return args;
+    }
+
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console)
     {

@@ -15,6 +15,9 @@ public static partial class ReportArguments
         "             [--subject me|team|everyone|team:<name>|user:<name or e-mail>] [--threshold N] [--breakdown owner|partner]\n" +
         "             [--compare yoy|mom|qoq|ytd|qtd|mtd] [--metric won-count|won-amount|win-rate|by-family|by-type] [--offset N]";
 
+    /// <summary>The options <see cref="ToRequest"/> reads.</summary>
+    public static readonly string[] OptionNames = ["report", "period", "subject", "threshold", "breakdown", "compare", "metric", "offset"];
+
     /// <summary>The request, or an error message naming the bad argument.</summary>
     public static (ReportRequest? Request, string? Error) ToRequest(IReadOnlyDictionary<string, string> o)
     {

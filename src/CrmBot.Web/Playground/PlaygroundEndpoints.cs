@@ -111,7 +111,7 @@ internal static class PlaygroundSuggestions
         ("lost this quarter", UserRole.Rep), ("lost deals last quarter", UserRole.Rep), ("my pipeline", UserRole.Rep),
         ("pipeline by partner", UserRole.Manager), ("pipeline by owner", UserRole.Manager), ("leads last month by source", UserRole.Rep),
         ("team activity this week", UserRole.Manager), ("win rate ytd", UserRole.Rep), ("win rate ytd vs last year", UserRole.Rep),
-        ("compare yoy", UserRole.Rep), ("mtd", UserRole.Rep), ("forecast", UserRole.Manager), ("my plan", UserRole.Rep),
+        ("compare yoy", UserRole.Rep), ("mtd", UserRole.Rep), ("forecast", UserRole.Rep), ("my plan", UserRole.Rep),
         ("settings", UserRole.Rep), ("nudge stats", UserRole.Manager),
     ];
 
@@ -119,7 +119,7 @@ internal static class PlaygroundSuggestions
     [
         ("說明", UserRole.Rep), ("我的停滯商機", UserRole.Rep), ("團隊排行榜", UserRole.Rep), ("本季失去的機會", UserRole.Rep),
         ("銷售管線", UserRole.Rep), ("上個月商機來源", UserRole.Rep), ("團隊活動量", UserRole.Manager), ("今年至今贏率", UserRole.Rep),
-        ("年增比較", UserRole.Rep), ("業務預測", UserRole.Manager), ("我的行動計畫", UserRole.Rep),
+        ("年增比較", UserRole.Rep), ("業務預測", UserRole.Rep), ("我的行動計畫", UserRole.Rep),
     ];
 
     public static IReadOnlyList<string> For(UserRole role, string language)
