@@ -45,10 +45,10 @@ public static class ReplyButtons
     public static string PageSummary(int offset, int shown, int total, string language)
     {
         var f = Formats.For(language);
-        if (shown == 0 && offset >= total && total > 0)   // an old page button: the list has shrunk since
-            return f.IsChinese
-                ? $"這一頁沒有資料：共 {f.Count(total)} 筆，都在前面的頁面。"
-                : $"No rows on this page: the list has {f.Count(total)}, all on earlier pages.";
+        if (shown == 0 && offset > 0)   // an old page button: the list has shrunk since
+            return total == 0
+                ? f.IsChinese ? "這一頁沒有資料：清單現在是空的" : "No rows on this page: the list is now empty"
+                : f.IsChinese ? $"這一頁沒有資料：共 {f.Count(total)} 筆，都在前面的頁面" : $"No rows on this page: all {f.Count(total)} rows are on earlier pages";
         var from = shown == 0 ? offset : offset + 1;
         return f.IsChinese
             ? $"顯示第 {f.Count(from)}–{f.Count(offset + shown)} 筆，共 {f.Count(total)} 筆"

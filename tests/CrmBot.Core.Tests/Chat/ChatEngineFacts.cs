@@ -47,8 +47,8 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Theory]
-    [InlineData("plan for team North", "An action plan is about one person: ask `my plan`, or name a rep: `plan for <name>`.")]
-    [InlineData("團隊行動計畫", "行動計畫是關於一個人的：請輸入「我的行動計畫」，或指名一位業務：「<姓名>的行動計畫」。")]
+    [InlineData("plan for team North", "An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.")]
+    [InlineData("團隊行動計畫", "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。")]
     public async Task HandleText_AsksForOnePerson_WhenAPlanIsForATeam(string text, string says)
     {
         _world.Runner.Outcome = new SubjectNotAPerson();
@@ -294,7 +294,7 @@ public sealed class ChatEngineFacts : IDisposable
 
         Assert.Equal((ReplyKind.Error, ReplyKind.Error), (typed.Kind, pressed.Kind));
         Assert.StartsWith("I couldn't find an account or open deal", typed.Text);   // typed names find open deals only
-        Assert.StartsWith("Acme lost one is closed", pressed.Text);
+        Assert.StartsWith("Acme lost one is closed, so it won't be nudged.", pressed.Text);
         using var db = _world.Database.NewContext();
         Assert.Equal(0, await db.Snoozes.CountAsync());
     }

@@ -71,8 +71,9 @@ public sealed class ReplyButtonsFacts
     [InlineData("en", 10, 10, 1200, "Showing 11–20 of 1,200")]
     [InlineData("zh-TW", 0, 10, 42, "顯示第 1–10 筆，共 42 筆")]
     // A page button pressed after the list shrank: it said "Showing 900–900 of 64".
-    [InlineData("en", 900, 0, 64, "No rows on this page: the list has 64, all on earlier pages.")]
-    [InlineData("zh-TW", 900, 0, 64, "這一頁沒有資料：共 64 筆，都在前面的頁面。")]
+    [InlineData("en", 900, 0, 64, "No rows on this page: all 64 rows are on earlier pages")]
+    [InlineData("zh-TW", 900, 0, 64, "這一頁沒有資料：共 64 筆，都在前面的頁面")]
+    [InlineData("en", 10, 0, 0, "No rows on this page: the list is now empty")]
     public void PageSummary_SaysWhichRowsOfHowMany(string language, int offset, int shown, int total, string expected) =>
         Assert.Equal(expected, ReplyButtons.PageSummary(offset, shown, total, language));
 }

@@ -34,8 +34,8 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
                 Visibility = turn.PrivateInChannel, // like every refusal: for the asker, not the channel
             },
             SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
-            SubjectNotAPerson => turn.Error("An action plan is about one person: ask `my plan`, or name a rep: `plan for <name>`.",
-                "行動計畫是關於一個人的：請輸入「我的行動計畫」，或指名一位業務：「<姓名>的行動計畫」。"),
+            SubjectNotAPerson => turn.Error("An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.",
+                "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。"),
             SubjectNotFound { Kind: SubjectKind.Mention } => turn.Error(
                 "I couldn't find the person you mentioned among the CRM's users.", "在 CRM 的使用者中找不到你提到的人。"),
             SubjectNotFound { Kind: SubjectKind.Team } notFound => turn.Error(

@@ -40,8 +40,8 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
     {
         // A closed deal is never nudged: a snooze of it would only say something untrue (commands.md: open deals and accounts).
         if (record.Kind == RecordKind.Opportunity && await db.Opportunities.AnyAsync(o => o.Id == record.Id && o.Stage >= OpportunityStage.ClosedWon, ct))
-            return turn.Error($"{record.Name} is closed, so there is nothing to snooze: only open deals and accounts are.",
-                $"「{record.Name}」已結案，不需要延後：只有進行中的商機與客戶可以延後。");
+            return turn.Error($"{record.Name} is closed, so it won't be nudged. You can snooze open deals and accounts.",
+                $"「{record.Name}」已結案，不會再提醒。可以延後的是進行中的商機與客戶。");
         var now = clock.GetUtcNow();
         var zone = turn.TimeZone;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
