@@ -6,7 +6,7 @@ namespace CrmBot.Core.Reports;
 /// <summary>
 /// One rep's quarter: quota, won so far, gap, weighted pipeline closing this quarter and coverage (pipeline ÷ gap),
 /// planned activities in the next 7 days, open deals with no planned activity, stale deals, new leads not yet worked.
-/// About one person: a team subject is refused before it gets here (<see cref="ReportScope.ResolveAsync"/>).
+/// About one person: <see cref="ReportScope.ResolveAsync"/> answers a team or everyone before it gets here.
 /// </summary>
 public static class ActionPlan
 {
@@ -32,9 +32,6 @@ public static class ActionPlan
         public string Currency { get; init; } = "";
         public DateOnly? ExpectedClose { get; init; }
     }
-
-    public static ReportScope PersonOf(ReportInput input) =>
-        input.Scope.IsSingleUser ? input.Scope : ReportScope.ForUser(input.Asker.UserId, input.Asker.Name);
 
     public static IQueryable<Activity> PlannedNextWeek(CrmDbContext db, ReportScope person, DateTime nowUtc)
     {
@@ -92,7 +89,7 @@ public static class ActionPlan
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
-        var person = PersonOf(input);
+        var person = input.Scope;
         var planned = PlannedNextWeek(db, person, input.NowUtc);
         var withoutPlan = WithoutPlan(db, person);
         return
@@ -105,7 +102,7 @@ public static class ActionPlan
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
-        var person = PersonOf(input);
+        var person = input.Scope;
         var (quarter, fy, q) = Forecast.QuarterOf(input);
         var forecast = (await Forecast.ForecastAsync(db, person, quarter, fy, q, ct)).FirstOrDefault();
         var plannedPage = await PlannedPage(PlannedNextWeek(db, person, input.NowUtc), input.Offset).ToListAsync(ct);

@@ -16,8 +16,9 @@ public sealed class SqlServerTranslationFacts
     public static TheoryData<ReportKind, Breakdown, TrendMetric?, string> Variants()
     {
         var data = new TheoryData<ReportKind, Breakdown, TrendMetric?, string>();
+        // One person (a rep, or any plan) is compared as a scalar, a team as a list, everyone not at all: three shapes of SQL.
         foreach (var kind in ReportCatalog.All.Keys)
-            foreach (var scope in new[] { "team", "everyone" })
+            foreach (var scope in kind == ReportKind.ActionPlan ? ["person"] : new[] { "person", "team", "everyone" })
                 data.Add(kind, Breakdown.None, null, scope);
         data.Add(ReportKind.Pipeline, Breakdown.Partner, null, "team");
         data.Add(ReportKind.Pipeline, Breakdown.Owner, null, "everyone");
@@ -32,7 +33,12 @@ public sealed class SqlServerTranslationFacts
     {
         using var db = DatabaseSetup.CreateSqlServerForScripting();
         var asker = new Asker(7, "Ann Able", "ann@example.com", UserRole.Manager, 1, [1], "Asia/Taipei", "en", null);
-        var scope = scopeName == "team" ? new ReportScope("Team North", [7, 8, 9], [1]) : new ReportScope("All teams", null, []);
+        var scope = scopeName switch
+        {
+            "person" => ReportScope.ForUser(7, "Ann Able"),
+            "team" => new ReportScope("Team North", [7, 8, 9], [1]),
+            _ => new ReportScope("All teams", null, []),
+        };
         var request = new ReportRequest(kind) { Breakdown = breakdown, Metric = metric, Offset = 10 };
         var input = ReportRunner.Prepare(request, asker, scope, Formats.En, new DateTimeOffset(2017, 9, 30, 12, 0, 0, TimeSpan.Zero), new CrmOptions());
 
