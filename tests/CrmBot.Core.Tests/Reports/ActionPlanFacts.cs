@@ -48,7 +48,7 @@ public sealed class ActionPlanFacts : IDisposable
         Assert.Equal("1.00×", Fact(result, "Coverage"));
         Assert.Equal("1", Fact(result, "Planned activities"));
         Assert.Equal("1", Fact(result, "Open deals with no planned activity"));
-        Assert.Equal("1", Fact(result, "Stale deals"));
+        Assert.Equal("1", Fact(result, "Stale deals (over 14 days)"));
         Assert.Equal("1", Fact(result, "New leads not yet worked"));
         Assert.Equal("Pricing call", result.Tables[0].Rows.Single().Cells[2].Text);
         Assert.Equal(unplanned.Name, result.Tables[1].Rows.Single().Cells[0].Text);
@@ -94,6 +94,16 @@ public sealed class ActionPlanFacts : IDisposable
 
         Assert.Equal("$0", Fact(result, "Gap"));
         Assert.Equal("n/a", Fact(result, "Coverage"));
+    }
+
+    [Fact]
+    public async Task RunAsync_SaysOneDay_InTheSingular()
+    {
+        var rep = _crm.Rep("Ann");
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.ActionPlan) { ThresholdDays = 1 }, rep, Now);
+
+        Assert.Contains(result.Facts, f => f.Label == "Stale deals (over 1 day)");
     }
 
     [Theory]

@@ -77,6 +77,8 @@ public sealed class NeglectedCustomersFacts : IDisposable
 
         Assert.Empty(over60.Tables[0].Rows);
         Assert.Single(over30.Tables[0].Rows);
+        Assert.Equal("Neglected customers (no contact for over 60 days)", over60.Title);
+        Assert.Equal("Neglected customers (no contact for over 1 day)", (await _crm.AnswerAsync(Request with { ThresholdDays = 1 }, rep, Now)).Title);
     }
 
     [Fact]

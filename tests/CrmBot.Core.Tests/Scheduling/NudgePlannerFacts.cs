@@ -127,6 +127,11 @@ public sealed class NudgePlannerFacts : IDisposable
         Assert.Equal(ReplyKind.Nudge, reply.Kind);
         Assert.Equal("zh-TW", reply.Language);
         Assert.Contains("跟進", reply.Title);
+        Assert.Matches(@" · 截至 \d{4}年\d{1,2}月\d{1,2}日$", reply.Report!.Context);
+        var plan = await PlanAsync(rep);
+        rep.Language = "en";
+        Assert.Matches(@" · as of \d{4}-\d{2}-\d{2}$", NudgeMessage.Build(plan, rep).Report!.Context);   // as every report writes it
+        rep.Language = "zh-TW";
         var table = Assert.Single(reply.Report!.Tables);
         Assert.Equal(10, table.Rows.Count);
         Assert.Equal(11, table.TotalRows);
