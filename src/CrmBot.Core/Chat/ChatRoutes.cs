@@ -14,6 +14,7 @@ public static class ChatRoutes
         (typeof(ReportCommand), typeof(ReportHandler)),
         (typeof(HelpCommand), typeof(HelpHandler)),
         (typeof(UnknownCommand), typeof(UnknownHandler)),
+        (typeof(UnusableValueCommand), typeof(UnusableValueHandler)),
         (typeof(LogActivityCommand), typeof(LogActivityHandler)),
         (typeof(SnoozeCommand), typeof(SnoozeHandler)),
         (typeof(SettingsCommand), typeof(SettingsHandler)),

@@ -127,5 +127,14 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
+/// <summary>What kind of value in a report question could not be used.</summary>
+public enum UnusableValue { Days, Period }
+
+/// <summary>
+/// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
+/// than answered for the default as if they had not typed it. <see cref="Text"/> is the value as typed.
+/// </summary>
+public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Command;
+
 /// <summary>Words the parser could not place; the reply is help with these closest commands ("did you mean").</summary>
 public sealed record UnknownCommand(string Text, IReadOnlyList<string> Suggestions) : Command;

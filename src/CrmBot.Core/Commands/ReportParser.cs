@@ -29,7 +29,7 @@ internal static partial class ReportParser
     /// <summary>A report question is a sentence: beyond this many characters a message is not one (and is not worth the work).</summary>
     private const int MaxQuestionLength = 500;
 
-    public static ReportCommand? TryParse(NormalizedText normalized)
+    public static Command? TryParse(NormalizedText normalized)
     {
         if (normalized.Lower.Length > MaxQuestionLength)
             return null;
@@ -37,13 +37,30 @@ internal static partial class ReportParser
         var text = new ParseText(cased, lower);
 
         var threshold = ReadNumber(text, Threshold());
+        // A threshold out of range is left in the text by ReadNumber; a date that is no period is left by PeriodParser.
+        var unusable = threshold is null && Threshold().Match(text.Lower) is { Success: true } days
+            ? new UnusableValueCommand(UnusableValue.Days, text.CasedSlice(days.Index, days.Length))
+            : null;
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
+        // Taken out first, so that no part of it is read as a period ("Q5 2026" is not the year 2026).
+        if (NoPeriod().Matches(text.Lower).FirstOrDefault(m => !IsCalendarDay(m.Value)) is { } notAPeriod)
+        {
+            unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(notAPeriod.Index, notAPeriod.Length));
+            text.Consume(notAPeriod.Index, notAPeriod.Length);
+        }
         var period = PeriodSpec.Default;
         if (PeriodParser.Find(text.Lower) is { } found)
         {
             period = found.Period;
             text.Consume(found.Index, found.Length);
+        }
+        else if (NoPeriod().Matches(text.Lower) is { Count: > 0 } dates)
+        {
+            // Real dates that make no period ("2017-03-31 to 2017-01-01" ends before it starts).
+            var (from, to) = (dates[0].Index, dates[^1].Index + dates[^1].Length);
+            unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(from, to - from));
+            text.Consume(from, to - from);
         }
 
         SubjectSpec? subject = null;
@@ -65,7 +82,8 @@ internal static partial class ReportParser
         metric ??= MatchFirst(words, used, EnglishMetrics);
         subject = ReadSubject(words, used, normalized.Mentions) ?? subject;
 
-        return Build(kind, metric, baseline, period, breakdown, subject, threshold);
+        var command = Build(kind, metric, baseline, period, breakdown, subject, threshold);
+        return command is null ? null : unusable ?? (Command)command;
     }
 
     private static ReportCommand? Build(ReportKind? kind, TrendMetric? metric, Baseline? baseline, PeriodSpec period, Breakdown breakdown,
@@ -109,6 +127,10 @@ internal static partial class ReportParser
             Period = period, Subject = subject, Breakdown = breakdown, ThresholdDays = threshold, Compare = compare, Metric = metric,
         });
     }
+
+    /// <summary>"2017-02-28" or "2017-02": a day or month that exists (a quarter form NoPeriod matches never does).</summary>
+    private static bool IsCalendarDay(string value) =>
+        DateOnly.TryParseExact(value, ["yyyy-M-d", "yyyy-M"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     private static int? ReadNumber(ParseText text, Regex pattern)
     {
@@ -363,6 +385,10 @@ internal static partial class ReportParser
 
     [GeneratedRegex(@"\S+")]
     private static partial Regex LatinWord();
+
+    /// <summary>What looks like a date, a month or a quarter ("2026-02-30", "2026-13", "Q5 2026"; only a quarter that is none).</summary>
+    [GeneratedRegex(@"(?<![\d-])\d{4}-\d{1,2}(?:-\d{1,2})?(?![\d-])|(?<![a-z])q[05-9]\s*\d{4}(?!\d)|(?<!\d)\d{4}\s*q[05-9](?!\d)")]
+    private static partial Regex NoPeriod();
 
     /// <summary>Words that start a subject phrase, not a name ("Team East的", "My的").</summary>
     private static readonly HashSet<string> NotNames = ["my", "team", "our", "everyone", "all", "the"];

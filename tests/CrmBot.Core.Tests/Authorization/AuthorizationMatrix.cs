@@ -92,6 +92,7 @@ public static class AuthorizationMatrix
         rows.Add(new("help", "help", Help, Help, Help, Text: "help"));
         rows.Add(new("help on a manager's command", "help", Help, Help, Help, Text: "help subscribe"));
         rows.Add(new("words the bot does not know", "help", Help, Help, Help, Text: "blorp the frobnicator"));
+        rows.Add(new("a report with a date that does not exist", "lost", Error, Error, Error, Text: "lost deals 2026-02-30"));
 
         // Acting on records: the asker's own, a teammate's, another team's (section 6 and the "forged ids" of issue 10).
         foreach (var (verb, topic, text) in new[] { ("log", "log", "log call with {0}: talked pricing"), ("snooze", "snooze", "snooze {0} 7 days") })

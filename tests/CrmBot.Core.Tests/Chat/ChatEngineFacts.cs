@@ -47,6 +47,19 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Theory]
+    [InlineData("lost deals 2026-02-30", "I can't read “2026-02-30” as a period.")]
+    [InlineData("stale deals over 9999 days", "I can't use “over 9999 days”: a number of days goes from 0 to 3,650")]
+    [InlineData("停滯商機超過9999天", "無法使用「超過9999天」：天數請用 0 到 3,650")]
+    public async Task HandleText_SaysAValueCannotBeUsed_InsteadOfAnsweringForTheDefault(string text, string says)
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), text);
+
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.StartsWith(says, reply.Text);
+        Assert.Empty(_world.Runner.Calls);   // no report was run for another period or threshold
+    }
+
+    [Theory]
     [InlineData("plan for team North", "An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.")]
     [InlineData("團隊行動計畫", "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。")]
     public async Task HandleText_AsksForOnePerson_WhenAPlanIsForATeam(string text, string says)

@@ -87,6 +87,15 @@ public static class CommandPhrasings
         ("我的 stale deals", Zh(StaleDeals, subject: Me)),
         ("停滯商機！", Zh(StaleDeals)),
 
+        // --- Values a report cannot use: said so, not answered for the default ---
+        ("stale deals over 9999 days", En(new UnusableValueCommand(UnusableValue.Days, "over 9999 days"))),
+        ("停滯商機超過9999天", Zh(new UnusableValueCommand(UnusableValue.Days, "超過9999天"))),
+        ("lost deals 2026-02-30", En(new UnusableValueCommand(UnusableValue.Period, "2026-02-30"))),
+        ("lost deals 2026-13", En(new UnusableValueCommand(UnusableValue.Period, "2026-13"))),
+        ("lost deals Q5 2026", En(new UnusableValueCommand(UnusableValue.Period, "Q5 2026"))),
+        ("lost deals 2026-03", En(LostDeals, PeriodSpec.ForMonth(2026, 3))),
+        ("lost deals 2017-03-31 to 2017-01-01", En(new UnusableValueCommand(UnusableValue.Period, "2017-03-31 to 2017-01-01"))),
+
         // --- Neglected customers ---
         ("neglected customers", En(NeglectedCustomers)),
         ("my neglected customers", En(NeglectedCustomers, subject: Me)),

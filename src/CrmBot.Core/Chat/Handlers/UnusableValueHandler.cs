@@ -1,0 +1,18 @@
+using CrmBot.Core.Commands;
+
+namespace CrmBot.Core.Chat.Handlers;
+
+/// <summary>A report question with a value it cannot use: says which and what works, instead of answering for the default.</summary>
+public sealed class UnusableValueHandler : ICommandHandler
+{
+    public Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
+    {
+        var (kind, text) = (UnusableValueCommand)command;
+        return Task.FromResult(kind == UnusableValue.Days
+            ? turn.Error($"I can't use “{text}”: a number of days goes from 0 to 3,650, as in `stale deals over 30 days`.",
+                $"無法使用「{text}」：天數請用 0 到 3,650，例如「停滯商機超過30天」。")
+            : turn.Error($"I can't read “{text}” as a period. Try a month such as `2017-03`, a quarter such as `2017 Q1`, " +
+                "a range such as `2017-01-01 to 2017-03-31`, or `last quarter`.",
+                $"無法把「{text}」當作期間。請試試月份（例如「2017-03」）、季度（例如「2017 Q1」）、日期區間（例如「2017-01-01到2017-03-31」）或「上一季」。"));
+    }
+}
