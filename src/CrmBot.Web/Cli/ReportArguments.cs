@@ -88,7 +88,8 @@ public static partial class ReportArguments
             return PeriodSpec.LastDays(int.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture));
         if (t.StartsWith("since:", StringComparison.Ordinal) && Date(t[6..]) is { } since)
             return PeriodSpec.SinceDate(since);
-        if (t.Split("..") is [var from, var to] && Date(from) is { } f && Date(to) is { } e)
+        // A range that ends before it starts is no period (commands.md), here as in chat: not swapped.
+        if (t.Split("..") is [var from, var to] && Date(from) is { } f && Date(to) is { } e && e >= f)
             return PeriodSpec.Between(f, e);
         return null;
     }

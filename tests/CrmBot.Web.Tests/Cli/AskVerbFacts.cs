@@ -159,6 +159,7 @@ public sealed class AskVerbFacts : IDisposable
     public void ParsePeriod_ReadsDateRanges_AndRejectsNonsense()
     {
         Assert.Equal(PeriodSpec.Between(new DateOnly(2017, 1, 1), new DateOnly(2017, 3, 31)), ReportArguments.ParsePeriod("2017-01-01..2017-03-31"));
+        Assert.Null(ReportArguments.ParsePeriod("2017-03-31..2017-01-01"));   // it used to be swapped into Jan–Mar
         Assert.Equal(PeriodSpec.SinceDate(new DateOnly(2017, 1, 1)), ReportArguments.ParsePeriod("since:2017-01-01"));
         Assert.Null(ReportArguments.ParsePeriod("2017-13"));
         Assert.Null(ReportArguments.ParsePeriod("someday"));
