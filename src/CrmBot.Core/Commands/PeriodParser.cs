@@ -45,6 +45,7 @@ public static partial class PeriodParser
     [
         (RangeForm(), m => ReadDate(m.Groups["a"].Value) is { } a && ReadDate(m.Groups["b"].Value) is { } b && a <= b ? PeriodSpec.Between(a, b) : null),
         (SinceForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.SinceDate(a) : null),
+        (DayForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.Between(a, a) : null),
         (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value)),
         (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value)),
         (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture))),
@@ -110,6 +111,10 @@ public static partial class PeriodParser
 
     [GeneratedRegex(@"(?:(?:since|from|after|starting)\s+(?<a>" + Date + @"))|(?:(?:從|自)\s*(?<a>" + Date + @")\s*(?:起|開始|以來)?)|(?:(?<a>" + Date + @")\s*(?:以來|起|之後|開始))")]
     private static partial Regex SinceForm();
+
+    /// <summary>One day: "2017-03-15", "2017年3月15日".</summary>
+    [GeneratedRegex(@"(?<![\d/.\-])(?<a>" + Date + @")(?![\d/.\-])")]
+    private static partial Regex DayForm();
 
     [GeneratedRegex(@"(?<y>\d{4})\s*年\s*第?\s*(?<q>[1-4一二三四])\s*季度?|(?<![a-z0-9])(?:(?<y>\d{4})\s*-?\s*q(?<q>\d)|q(?<q>\d)\s*-?\s*(?:of\s+)?(?<y>\d{4})|(?<q>[1-4])(?:st|nd|rd|th)\s+quarter\s+(?:of\s+)?(?<y>\d{4}))(?![a-z0-9])")]
     private static partial Regex QuarterForm();

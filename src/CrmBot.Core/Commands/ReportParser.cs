@@ -55,9 +55,10 @@ internal static partial class ReportParser
             period = found.Period;
             text.Consume(found.Index, found.Length);
         }
-        else if (NoPeriod().Matches(text.Lower) is { Count: > 0 } dates)
+        if (NoPeriod().Matches(text.Lower) is { Count: > 0 } dates)
         {
-            // Real dates that make no period ("2017-03-31 to 2017-01-01" ends before it starts).
+            // Dates left over once the period is read: a range that ends before it starts ("2017-03-31 to 2017-01-01" reads
+            // its first day), or two periods in one question.
             var (from, to) = (dates[0].Index, dates[^1].Index + dates[^1].Length);
             unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(from, to - from));
             text.Consume(from, to - from);

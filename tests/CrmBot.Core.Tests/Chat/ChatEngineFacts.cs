@@ -48,8 +48,8 @@ public sealed class ChatEngineFacts : IDisposable
 
     [Theory]
     [InlineData("lost deals 2026-02-30", "I can't read “2026-02-30” as a period.")]
-    [InlineData("stale deals over 9999 days", "I can't use “over 9999 days”: a number of days goes from 0 to 3,650")]
-    [InlineData("停滯商機超過9999天", "無法使用「超過9999天」：天數請用 0 到 3,650")]
+    [InlineData("stale deals over 9999 days", "I can't use “over 9999 days”: the number of days must be between 0 and 3650")]
+    [InlineData("停滯商機超過9999天", "無法使用「超過9999天」：天數須介於 0 到 3650 之間")]
     public async Task HandleText_SaysAValueCannotBeUsed_InsteadOfAnsweringForTheDefault(string text, string says)
     {
         var reply = await _world.SayAsync(_world.RepRex(), text);

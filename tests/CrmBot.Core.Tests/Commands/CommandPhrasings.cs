@@ -94,7 +94,9 @@ public static class CommandPhrasings
         ("lost deals 2026-13", En(new UnusableValueCommand(UnusableValue.Period, "2026-13"))),
         ("lost deals Q5 2026", En(new UnusableValueCommand(UnusableValue.Period, "Q5 2026"))),
         ("lost deals 2026-03", En(LostDeals, PeriodSpec.ForMonth(2026, 3))),
-        ("lost deals 2017-03-31 to 2017-01-01", En(new UnusableValueCommand(UnusableValue.Period, "2017-03-31 to 2017-01-01"))),
+        ("lost deals 2017-03-31 to 2017-01-01", En(new UnusableValueCommand(UnusableValue.Period, "2017-01-01"))),
+        ("lost deals 2017-03-15", En(LostDeals, PeriodSpec.Between(new DateOnly(2017, 3, 15), new DateOnly(2017, 3, 15)))),
+        ("2017年3月15日失去的機會", Zh(LostDeals, PeriodSpec.Between(new DateOnly(2017, 3, 15), new DateOnly(2017, 3, 15)))),
 
         // --- Neglected customers ---
         ("neglected customers", En(NeglectedCustomers)),
