@@ -134,7 +134,11 @@ public enum UnusableValue { Days, Period }
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
 /// than answered for the default as if they had not typed it. <see cref="Text"/> is the value as typed.
 /// </summary>
-public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Command;
+public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Command
+{
+    /// <summary>The longest threshold a question may ask for ("over N days"): ten years.</summary>
+    public const int MaxDays = 3650;
+}
 
 /// <summary>Words the parser could not place; the reply is help with these closest commands ("did you mean").</summary>
 public sealed record UnknownCommand(string Text, IReadOnlyList<string> Suggestions) : Command;

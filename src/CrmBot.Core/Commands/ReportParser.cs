@@ -36,11 +36,7 @@ internal static partial class ReportParser
         var (cased, lower) = TypoCorrector.Correct(normalized.Cased, normalized.Lower);
         var text = new ParseText(cased, lower);
 
-        var threshold = ReadNumber(text, Threshold());
-        // A threshold out of range is left in the text by ReadNumber; a date that is no period is left by PeriodParser.
-        var unusable = threshold is null && Threshold().Match(text.Lower) is { Success: true } days
-            ? new UnusableValueCommand(UnusableValue.Days, text.CasedSlice(days.Index, days.Length))
-            : null;
+        var (threshold, unusable) = ReadThreshold(text);
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
         // Taken out first, so that no part of it is read as a period ("Q5 2026" is not the year 2026).
@@ -133,13 +129,17 @@ internal static partial class ReportParser
     private static bool IsCalendarDay(string value) =>
         DateOnly.TryParseExact(value, ["yyyy-M-d", "yyyy-M"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    private static int? ReadNumber(ParseText text, Regex pattern)
+    /// <summary>"over 30 days": the threshold; one beyond <see cref="UnusableValueCommand.MaxDays"/> is an unusable value.</summary>
+    private static (int? Days, UnusableValueCommand? Unusable) ReadThreshold(ParseText text)
     {
-        var m = pattern.Match(text.Lower);
-        if (!m.Success || !int.TryParse(m.Groups["n"].Value, CultureInfo.InvariantCulture, out var n) || n is < 0 or > 3650)
-            return null;
+        var m = Threshold().Match(text.Lower);
+        if (!m.Success)
+            return (null, null);
+        var phrase = text.CasedSlice(m.Index, m.Length);
         text.Consume(m.Index, m.Length);
-        return n;
+        return int.TryParse(m.Groups["n"].Value, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= UnusableValueCommand.MaxDays
+            ? (n, null)
+            : (null, new UnusableValueCommand(UnusableValue.Days, phrase));
     }
 
     private static Baseline? ReadBaseline(ParseText text)
