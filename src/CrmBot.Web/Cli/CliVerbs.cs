@@ -26,9 +26,11 @@ public static class CliVerbs
         if (args.Length == 0)
             return null;
         if (args[0] == "serve" || args[0].StartsWith('-'))
-            return args.Any(a => a is "--help" or "-h") ? ["help"] : null;
+            return args.Any(IsHelp) ? ["help"] : null;
         return args;
     }
+
+    private static bool IsHelp(string arg) => arg is "--help" or "-h";
 
     /// <summary>Runs a verb writing to <paramref name="console"/> (tests run verbs in-process this way).</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console)
@@ -39,9 +41,9 @@ public static class CliVerbs
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h" || !Verbs.TryGetValue(args[0], out var verb))
+        if (args.Length == 0 || args[0] == "help" || IsHelp(args[0]) || !Verbs.TryGetValue(args[0], out var verb))
         {
-            var asked = args.Length > 0 && args[0] is "help" or "--help" or "-h";
+            var asked = args.Length > 0 && (args[0] == "help" || IsHelp(args[0]));
             var console = CliConsole.Current;
             if (!asked)
                 console.WriteLine($"Unknown command '{(args.Length > 0 ? args[0] : "")}'.");
@@ -50,7 +52,7 @@ public static class CliVerbs
                 console.WriteLine($"  {name,-10} {v.Usage}");
             return asked ? 0 : 2;
         }
-        if (args[1..].Any(a => a is "--help" or "-h"))
+        if (args[1..].Any(IsHelp))
         {
             CliConsole.Current.WriteLine($"Usage: crmbot {args[0]} {verb.Usage}");
             return 0;
