@@ -11,6 +11,7 @@ let bot, browser, page, users, pageHeaders;
 // Anything the browser blocks under the playground's Content-Security-Policy (reported on the console).
 const cspViolations = [];
 
+// Hooks have no time limit of their own in node:test; a hung start-up or shutdown must fail, not hang.
 before(async () => {
   mkdirSync(screenshots, { recursive: true });
   bot = await startBot();
@@ -20,12 +21,12 @@ before(async () => {
   page.on("console", m => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
   pageHeaders = (await page.goto(`${bot.url}/playground`)).headers();
   await page.waitForSelector("#user option", { state: "attached" });
-});
+}, { timeout: 300_000 });
 
 after(async () => {
   await browser?.close();
   await bot?.stop();
-});
+}, { timeout: 60_000 });
 
 async function ask(userId, text) {
   await page.selectOption("#user", String(userId));

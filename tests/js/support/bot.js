@@ -55,8 +55,12 @@ export async function startBot(extraEnv = {}) {
     url,
     output: () => output,
     async stop() {
+      const exited = new Promise(r => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
       child.kill("SIGTERM");
-      await new Promise(r => (child.exitCode !== null ? r() : child.once("exit", r)));
+      // A shutdown that hangs must not hang the test run: after 20 s the bot is killed.
+      const kill = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(kill);
       rmSync(dir, { recursive: true, force: true });
     },
   };

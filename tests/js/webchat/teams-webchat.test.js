@@ -56,6 +56,7 @@ async function repWithStaleDeals() {
   throw new Error('no English-speaking demo rep has stale deals');
 }
 
+// Hooks have no time limit of their own in node:test; a hung start-up or shutdown must fail, not hang.
 before(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'crmbot-webchat-'));
   mkdirSync(screenshots, { recursive: true });
@@ -87,7 +88,7 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-});
+}, { timeout: 300_000 });
 
 after(async () => {
   await browser?.close();
@@ -97,7 +98,7 @@ after(async () => {
     await bot.stop();
   }
   if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+}, { timeout: 60_000 });
 
 async function openChat() {
   const tab = await browser.newPage({ viewport: { width: 900, height: 900 } });
