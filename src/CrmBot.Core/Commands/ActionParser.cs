@@ -22,7 +22,7 @@ internal static partial class ActionParser
         (ListSubscriptions(), (_, _) => new ListSubscriptionsCommand()),
         (Subscribe(), ReadSubscribe),
         (Settings(), ReadSettings),
-        (NudgeStats(), (m, _) => new NudgeStatsCommand(PeriodParser.Find(m.Groups["rest"].Value)?.Period ?? PeriodSpec.Default)),
+        (NudgeStats(), ReadNudgeStats),
     ];
 
     public static Command? TryParse(NormalizedText normalized)
@@ -53,6 +53,15 @@ internal static partial class ActionParser
         if (rest.Length == 0)
             return null;
         return CommandCatalog.FindTopic(rest)?.Topic ?? (rest.Length > 50 ? rest[..50] : rest);
+    }
+
+    /// <summary>"nudge stats last month"; a period that cannot be ("2026-02-30") is said so, not read as the default.</summary>
+    private static Command ReadNudgeStats(Match m, string cased)
+    {
+        var rest = m.Groups["rest"];
+        if (PeriodParser.FindUnusable(rest.Value) is { } unusable)
+            return new UnusableValueCommand(unusable.Kind, cased.Substring(rest.Index + unusable.Index, unusable.Length));
+        return new NudgeStatsCommand(PeriodParser.Find(rest.Value)?.Period ?? PeriodSpec.Default);
     }
 
     private static Command ReadLog(Match m, string cased)

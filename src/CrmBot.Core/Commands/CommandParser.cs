@@ -37,6 +37,7 @@ public static class CommandParser
     private static string? NameIn(Command? command) => command switch
     {
         ReportCommand r => r.Request.Subject?.Name,
+        UnusableValueCommand u => u.SubjectName,
         LogActivityCommand log => log.Target,
         SnoozeCommand snooze => snooze.Target,
         _ => null,

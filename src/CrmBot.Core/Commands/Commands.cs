@@ -127,8 +127,8 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
-/// <summary>What kind of value in a report question could not be used.</summary>
-public enum UnusableValue { Days, Period }
+/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, or the N of "last N days".</summary>
+public enum UnusableValue { Days, Period, LastDays }
 
 /// <summary>
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
@@ -136,7 +136,10 @@ public enum UnusableValue { Days, Period }
 /// </summary>
 public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Command
 {
-    /// <summary>The longest threshold a question may ask for ("over N days"): ten years.</summary>
+    /// <summary>Whom the question was about, as typed: a Chinese name in an English question does not make the reply Chinese.</summary>
+    public string? SubjectName { get; init; }
+
+    /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
 }
 

@@ -6,14 +6,21 @@ namespace CrmBot.Core.Commands;
 /// <summary>A period phrase found in a message: what it means and where it was (to remove it before reading the rest).</summary>
 public sealed record PeriodMatch(PeriodSpec Period, int Index, int Length);
 
+/// <summary>A phrase written as a period whose value cannot be one ("2017-02-30", "Q5 2017", "last 5000 days").</summary>
+public sealed record UnusablePeriod(UnusableValue Kind, int Index, int Length);
+
 /// <summary>
 /// Finds the period in lower-case normalized text (see <see cref="NormalizedText"/>): English and zh-TW
 /// relative periods, years, months, quarters in both orders, "since" dates, date ranges and last-N-days.
 /// Forms are tried most specific first, so "2017-01-01 to 2017-03-31" is a range, not a year.
-/// Impossible values (month 13, Q5, 2017-02-30) are not periods.
+/// Impossible values (month 13, Q5, 2017-02-30, a range that ends before it starts) are not periods:
+/// <see cref="FindUnusable"/> finds them, so that the asker is told rather than answered for another period.
 /// </summary>
 public static partial class PeriodParser
 {
+    /// <summary>A whole number as people type it: "30", "5000", "3,650".</summary>
+    internal const string Number = @"\d{1,3}(?:,\d{3})+(?!\d)|\d+";
+
     private const string Date = @"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號]";
 
     private static readonly string[] MonthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -41,26 +48,41 @@ public static partial class PeriodParser
         ["所有時間"] = PeriodKind.AllTime, ["歷來"] = PeriodKind.AllTime, ["全部時間"] = PeriodKind.AllTime, ["有史以來"] = PeriodKind.AllTime,
     };
 
-    private static readonly (Regex Pattern, Func<Match, PeriodSpec?> Read)[] Forms =
+    /// <summary>
+    /// Each form, and what a match of it that reads as no period is: unusable, or (for a bare four-digit number, which
+    /// need not be a year, and for keywords, which are always read) nothing.
+    /// </summary>
+    private static readonly (Regex Pattern, Func<Match, PeriodSpec?> Read, UnusableValue? Unreadable)[] Forms =
     [
-        (RangeForm(), m => ReadDate(m.Groups["a"].Value) is { } a && ReadDate(m.Groups["b"].Value) is { } b && a <= b ? PeriodSpec.Between(a, b) : null),
-        (SinceForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.SinceDate(a) : null),
-        (DayForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.Between(a, a) : null),
-        (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value)),
-        (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value)),
-        (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture))),
-        (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value)),
-        (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null),
-        (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null),
+        (RangeForm(), m => ReadDate(m.Groups["a"].Value) is { } a && ReadDate(m.Groups["b"].Value) is { } b && a <= b ? PeriodSpec.Between(a, b) : null, UnusableValue.Period),
+        (SinceForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.SinceDate(a) : null, UnusableValue.Period),
+        (DayForm(), m => ReadDate(m.Groups["a"].Value) is { } a ? PeriodSpec.Between(a, a) : null, UnusableValue.Period),
+        (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value), UnusableValue.Period),
+        (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value), UnusableValue.Period),
+        (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture)), UnusableValue.Period),
+        (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value), UnusableValue.LastDays),
+        (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null, null),
+        (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null, null),
     ];
 
     /// <summary>The first period phrase in <paramref name="lower"/>, by the most specific form that matches; null when there is none.</summary>
     public static PeriodMatch? Find(string lower)
     {
-        foreach (var (pattern, read) in Forms)
+        foreach (var (pattern, read, _) in Forms)
             for (var m = pattern.Match(lower); m.Success; m = m.NextMatch())
                 if (read(m) is { } period)
                     return new PeriodMatch(period, m.Index, m.Length);
+        return null;
+    }
+
+    /// <summary>The first phrase in <paramref name="lower"/> that is written as a period but cannot be one; null when there is none.</summary>
+    public static UnusablePeriod? FindUnusable(string lower)
+    {
+        foreach (var (pattern, read, unreadable) in Forms)
+            if (unreadable is { } kind)
+                for (var m = pattern.Match(lower); m.Success; m = m.NextMatch())
+                    if (read(m) is null)
+                        return new UnusablePeriod(kind, m.Index, m.Length);
         return null;
     }
 
@@ -101,9 +123,10 @@ public static partial class PeriodParser
 
     private static PeriodSpec? LastDays(string number, string unit)
     {
-        var n = int.Parse(number, CultureInfo.InvariantCulture);
+        if (!int.TryParse(number, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) || n > UnusableValueCommand.MaxDays)
+            return null;
         var days = unit.StartsWith('w') || unit is "週" or "周" or "星期" ? n * 7 : n;
-        return days is >= 1 and <= 3660 ? PeriodSpec.LastDays(days) : null;
+        return days is >= 1 and <= UnusableValueCommand.MaxDays ? PeriodSpec.LastDays(days) : null;
     }
 
     [GeneratedRegex(@"(?:(?:from|between)\s+|從\s*|自\s*)?(?<a>" + Date + @")\s*(?:to|until|till|through|thru|and|-|~|至|到)\s*(?<b>" + Date + @")(?:\s*(?:之間|為止|止))?")]
@@ -125,7 +148,7 @@ public static partial class PeriodParser
     [GeneratedRegex(@"(?<![a-z])(?:(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+(?<y>\d{4})|(?<y>\d{4})\s+(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})(?![a-z0-9])")]
     private static partial Regex MonthNameForm();
 
-    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>\d{1,4})\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>\d{1,4})\s*(?<u>天|日|週|周|星期)")]
+    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + @")\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + @")\s*(?<u>天|日|週|周|星期)")]
     private static partial Regex LastDaysForm();
 
     [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-])")]

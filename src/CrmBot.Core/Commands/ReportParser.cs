@@ -40,9 +40,9 @@ internal static partial class ReportParser
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
         // Taken out first, so that no part of it is read as a period ("Q5 2026" is not the year 2026).
-        if (NoPeriod().Matches(text.Lower).FirstOrDefault(m => !IsCalendarDay(m.Value)) is { } notAPeriod)
+        while (PeriodParser.FindUnusable(text.Lower) is { } notAPeriod)
         {
-            unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(notAPeriod.Index, notAPeriod.Length));
+            unusable ??= new UnusableValueCommand(notAPeriod.Kind, text.CasedSlice(notAPeriod.Index, notAPeriod.Length));
             text.Consume(notAPeriod.Index, notAPeriod.Length);
         }
         var period = PeriodSpec.Default;
@@ -51,10 +51,9 @@ internal static partial class ReportParser
             period = found.Period;
             text.Consume(found.Index, found.Length);
         }
-        if (NoPeriod().Matches(text.Lower) is { Count: > 0 } dates)
+        if (LeftOverDate().Matches(text.Lower) is { Count: > 0 } dates)
         {
-            // Dates left over once the period is read: a range that ends before it starts ("2017-03-31 to 2017-01-01" reads
-            // its first day), or two periods in one question.
+            // Dates left over once the period is read: two periods in one question.
             var (from, to) = (dates[0].Index, dates[^1].Index + dates[^1].Length);
             unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(from, to - from));
             text.Consume(from, to - from);
@@ -80,7 +79,7 @@ internal static partial class ReportParser
         subject = ReadSubject(words, used, normalized.Mentions) ?? subject;
 
         var command = Build(kind, metric, baseline, period, breakdown, subject, threshold);
-        return command is null ? null : unusable ?? (Command)command;
+        return command is null ? null : unusable is null ? command : unusable with { SubjectName = command.Request.Subject?.Name };
     }
 
     private static ReportCommand? Build(ReportKind? kind, TrendMetric? metric, Baseline? baseline, PeriodSpec period, Breakdown breakdown,
@@ -125,10 +124,6 @@ internal static partial class ReportParser
         });
     }
 
-    /// <summary>"2017-02-28" or "2017-02": a day or month that exists (a quarter form NoPeriod matches never does).</summary>
-    private static bool IsCalendarDay(string value) =>
-        DateOnly.TryParseExact(value, ["yyyy-M-d", "yyyy-M"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-
     /// <summary>"over 30 days": the threshold; one beyond <see cref="UnusableValueCommand.MaxDays"/> is an unusable value.</summary>
     private static (int? Days, UnusableValueCommand? Unusable) ReadThreshold(ParseText text)
     {
@@ -137,7 +132,8 @@ internal static partial class ReportParser
             return (null, null);
         var phrase = text.CasedSlice(m.Index, m.Length);
         text.Consume(m.Index, m.Length);
-        return int.TryParse(m.Groups["n"].Value, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= UnusableValueCommand.MaxDays
+        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n)
+               && n is >= 0 and <= UnusableValueCommand.MaxDays
             ? (n, null)
             : (null, new UnusableValueCommand(UnusableValue.Days, phrase));
     }
@@ -372,7 +368,7 @@ internal static partial class ReportParser
     private static (string[] Words, T Value)[] SplitPhrases<T>((string Phrase, T Value)[] phrases) =>
         [.. phrases.Select(p => (p.Phrase.Split(' '), p.Value)).OrderByDescending(p => p.Item1.Length).ThenByDescending(p => p.Item1.Sum(w => w.Length))];
 
-    [GeneratedRegex(@"(?<![a-z])(?:over|more than|older than|longer than|at least|beyond|>=?)\s*(?<n>\d{1,4})\s*(?:days?|d)(?![a-z])|(?<![a-z0-9])(?<n>\d{1,4})\s*(?:\+\s*days?|days?\s*(?:\+|or more|plus))(?![a-z])|超過\s*(?<n>\d{1,4})\s*[天日]|(?<n>\d{1,4})\s*[天日]以上")]
+    [GeneratedRegex(@"(?<![a-z])(?:over|more than|older than|longer than|at least|beyond|>=?)\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:days?|d)(?![a-z])|(?<![a-z0-9,])(?<n>" + PeriodParser.Number + @")\s*(?:\+\s*days?|days?\s*(?:\+|or more|plus))(?![a-z])|超過\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]|(?<![\d,])(?<n>" + PeriodParser.Number + @")\s*[天日]以上")]
     private static partial Regex Threshold();
 
     [GeneratedRegex(@"(?<![a-z])(?:(?:vs\.?|versus|compared\s+(?:to|with)|against|compare\s+(?:to|with))\s+(?:the\s+)?(?:last|previous|prior|same\s+period\s+last)\s+(?<b>year|quarter|month)|(?<b>yoy|qoq|mom|y/y|q/q|m/m)|(?:year|quarter|month)[- ]over[- ](?<b>year|quarter|month))(?![a-z])|(?:與|和|跟|對比|相較|相比)?\s*(?<b>去年|上一季|上季|上個月|上月)\s*(?:比較|相比|對比|同期)|(?<b>年增率|年增|年比|同比|季增|季比|月增|月比|環比)")]
@@ -387,9 +383,9 @@ internal static partial class ReportParser
     [GeneratedRegex(@"\S+")]
     private static partial Regex LatinWord();
 
-    /// <summary>What looks like a date, a month or a quarter ("2026-02-30", "2026-13", "Q5 2026"; only a quarter that is none).</summary>
-    [GeneratedRegex(@"(?<![\d-])\d{4}-\d{1,2}(?:-\d{1,2})?(?![\d-])|(?<![a-z])q[05-9]\s*\d{4}(?!\d)|(?<!\d)\d{4}\s*q[05-9](?!\d)")]
-    private static partial Regex NoPeriod();
+    /// <summary>A date or a month written with digits ("2026-03-15", "2026/3"): once a period is read, one more is a second period.</summary>
+    [GeneratedRegex(@"(?<![\d/.-])\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?![\d/.-])")]
+    private static partial Regex LeftOverDate();
 
     /// <summary>Words that start a subject phrase, not a name ("Team East的", "My的").</summary>
     private static readonly HashSet<string> NotNames = ["my", "team", "our", "everyone", "all", "the"];

@@ -50,6 +50,10 @@ public sealed class ChatEngineFacts : IDisposable
     [InlineData("lost deals 2026-02-30", "I can't read “2026-02-30” as a period.")]
     [InlineData("stale deals over 9999 days", "I can't use “over 9999 days”: the number of days must be between 0 and 3650")]
     [InlineData("停滯商機超過9999天", "無法使用「超過9999天」：天數須介於 0 到 3650 之間")]
+    [InlineData("lost deals last 5000 days", "I can't use “last 5000 days”: the last N days go back from 1 to 3650 days")]
+    [InlineData("最近5000天失去的機會", "無法使用「最近5000天」：最近 N 天的天數須介於 1 到 3650 之間")]
+    [InlineData("lost deals for 王小明 2026-02-30", "I can't read “2026-02-30” as a period.")]
+    [InlineData("nudge stats 2026-02-30", "I can't read “2026-02-30” as a period.")]
     public async Task HandleText_SaysAValueCannotBeUsed_InsteadOfAnsweringForTheDefault(string text, string says)
     {
         var reply = await _world.SayAsync(_world.RepRex(), text);
