@@ -157,7 +157,7 @@ public sealed class ConnectorClientFacts : IAsyncLifetime
         Assert.Single(_connector.Requests);
 
         _time.Advance(TimeSpan.FromSeconds(0.1));
-        Assert.Equal("sent", await send);
+        Assert.Equal("sent", await send.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, _connector.Requests.Count);
     }
 

@@ -137,7 +137,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var session = new ServerSocket(socket, Interlocked.Increment(ref _socketCount));
         _allSockets.Add(session);
         await _sockets.Writer.WriteAsync(session);
-        await session.Finished.Task;
+        await session.Finished.Task.WaitAsync(http.RequestAborted);
     }
 
     private async Task RecordAndAnswerAsync(HttpContext http, string name)

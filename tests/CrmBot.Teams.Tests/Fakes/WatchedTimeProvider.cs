@@ -10,8 +10,11 @@ public sealed class WatchedTimeProvider() : FakeTimeProvider(new DateTimeOffset(
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Recorded once the timer exists: a test that advances the clock as soon as it sees the delay must not do so
+        // before the timer is there to fire, or the awaited task never completes.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         Delays.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     public async Task WaitForDelayAsync(TimeSpan dueTime, int timeoutSeconds = 10)

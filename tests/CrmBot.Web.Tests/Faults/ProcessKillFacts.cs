@@ -37,7 +37,7 @@ public sealed class ProcessKillFacts : IDisposable
         {
             if (!request.Path.EndsWith("/activities")) return null;
             if (!hang.Task.IsCompleted && accepted.Values.Sum() >= AcceptedBeforeHang)
-                await hang.Task.WaitAsync(ct); // hangs until the process dies (the connection is reset)
+                await hang.Task.WaitAsync(TimeSpan.FromSeconds(90), ct); // hangs until the process dies (the connection is reset)
             accepted.AddOrUpdate(ConversationOf(request.Path), 1, (_, n) => n + 1);
             return null;
         };
@@ -45,10 +45,15 @@ public sealed class ProcessKillFacts : IDisposable
 
         using (var first = StartHost())
         {
-            // Recorded in the outbox (the in-flight send's row exists, Pending under its lease), not all sent.
-            await WaitUntilAsync(() => connector.Requests.Count(r => r.Path.EndsWith("/activities")) > AcceptedBeforeHang, first);
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no finally
-            await first.WaitForExitAsync();
+            try
+            {
+                // Recorded in the outbox (the in-flight send's row exists, Pending under its lease), not all sent.
+                await WaitUntilAsync(() => connector.Requests.Count(r => r.Path.EndsWith("/activities")) > AcceptedBeforeHang, first);
+            }
+            finally
+            {
+                await KillAsync(first); // SIGKILL: no shutdown, no finally; also when the wait failed, so no host outlives the test
+            }
         }
         var (sentBefore, pendingBefore) = await CountDeliveriesAsync();
         Assert.Equal(AcceptedBeforeHang, sentBefore);
@@ -65,8 +70,7 @@ public sealed class ProcessKillFacts : IDisposable
             }
             finally
             {
-                second.Kill(entireProcessTree: true);
-                await second.WaitForExitAsync();
+                await KillAsync(second);
             }
         }
 
@@ -145,6 +149,12 @@ public sealed class ProcessKillFacts : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static async Task KillAsync(Process host)
+    {
+        host.Kill(entireProcessTree: true);
+        await host.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, Process host) => WaitUntilAsync(() => Task.FromResult(condition()), host);

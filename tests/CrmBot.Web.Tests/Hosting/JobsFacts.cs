@@ -139,12 +139,19 @@ public sealed class JobsServerFacts : IDisposable
             b.Services.AddSingleton<IProactiveSender>(sender);
         });
         await app.StartAsync();
+        try
+        {
+            app.Services.GetRequiredService<IRecurringJobManager>().Trigger(Jobs.NudgesJobId);
+            var dm = await sender.FirstAsync.WaitAsync(TimeSpan.FromSeconds(60));
 
-        app.Services.GetRequiredService<IRecurringJobManager>().Trigger(Jobs.NudgesJobId);
-        var dm = await sender.FirstAsync.WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal(repId, dm.UserId);
-        Assert.Equal("Cold deal", dm.Reply.Report!.Tables[0].Rows[0].Record!.Name);
+            Assert.Equal(repId, dm.UserId);
+            Assert.Equal("Cold deal", dm.Reply.Report!.Tables[0].Rows[0].Record!.Name);
+        }
+        finally
+        {
+            // Stopped, not only disposed: Hangfire's server waits without limit for its workers when disposed unstopped.
+            await app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        }
     }
 
     private sealed class CapturingSender : IProactiveSender

@@ -45,7 +45,7 @@ export async function startBot(extraEnv = {}) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The bot exited with ${child.exitCode}:\n${output}`);
     try {
-      const response = await fetch(`${url}/healthz`);
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) { child.kill(); throw new Error(`The bot did not become healthy in 120 s:\n${output}`); }
