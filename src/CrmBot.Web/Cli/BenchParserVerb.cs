@@ -35,7 +35,7 @@ public static class BenchParserVerb
             return Task.FromResult(2);
         }
 
-        var phrasings = CommandCatalog.Topics.SelectMany(t => t.ExamplesEn.Concat(t.ExamplesZh)).Concat(ExtraPhrasings).ToArray();
+        var phrasings = CommandCatalog.Topics.SelectMany(t => t.AllExamples).Concat(ExtraPhrasings).ToArray();
         foreach (var text in phrasings)
             CommandParser.Parse(text); // warm-up: regex construction and JIT are not what we measure
 

@@ -87,6 +87,27 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
             Assert.DoesNotContain(deals, t => t.Contains(other, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Ann")]
+    [InlineData("Mia")]
+    [InlineData("Ada")]
+    public async Task EveryReportExample_HelpShowsAnAsker_IsAnsweredForThem(string asker)
+    {
+        // Help once showed reps "forecast for team North", which refuses them. "@someone" stands for a name to fill in.
+        var user = User(asker);
+        var examples = CommandCatalog.For(user.Role).SelectMany(t => t.Examples(false, user.Role).Concat(t.Examples(true, user.Role)));
+        foreach (var example in examples)
+        {
+            var command = CommandParser.Parse(example);
+            Assert.False(command is UnknownCommand, $"“{example}” is not understood");
+            if (command is not ReportCommand { Request: var request })
+                continue;
+            var outcome = await _org.Crm.RunAsync(request, user, SampleOrg.Now);
+            var placeholder = example.Contains("@someone", StringComparison.Ordinal);
+            Assert.True(placeholder ? outcome is SubjectNotFound : outcome is ReportAnswered, $"{asker}: “{example}” gave {outcome}");
+        }
+    }
+
     [Fact]
     public async Task RunAsync_RefusesTheSameWay_WhetherOrNotTheNamedPersonHasData()
     {

@@ -147,7 +147,7 @@ public sealed class AuthorizationEndpointFacts(AuthorizationEndpointFacts.Host h
 
     /// <summary>Every example of every command help knows (both languages): a new command is covered the day help lists it.</summary>
     public static IReadOnlyList<string> EveryCommand =>
-        [.. CommandCatalog.Topics.SelectMany(t => t.ExamplesEn.Concat(t.ExamplesZh)).Distinct(), "log call with Bumblebee Holdings: hi", "snooze Bumblebee Renewal 7 days"];
+        [.. CommandCatalog.Topics.SelectMany(t => t.AllExamples).Distinct(), "log call with Bumblebee Holdings: hi", "snooze Bumblebee Renewal 7 days"];
 
     /// <summary>Every card verb, with data naming Bob's records (a guest with Bob's e-mail must not act as Bob).</summary>
     private static IEnumerable<CardAction> EveryButton(int bobsDeal) =>

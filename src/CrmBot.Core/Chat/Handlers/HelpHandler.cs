@@ -35,5 +35,5 @@ public sealed class HelpHandler : ICommandHandler
     }
 
     public static HelpEntry Entry(CommandTopic topic, ChatTurn turn) =>
-        new(topic.Name(turn.IsChinese), topic.Description(turn.IsChinese), topic.Examples(turn.IsChinese));
+        new(topic.Name(turn.IsChinese), topic.Description(turn.IsChinese), topic.Examples(turn.IsChinese, turn.Asker.Role));
 }
