@@ -39,10 +39,10 @@ public sealed class Formats
 
     public string Number(decimal n, int decimals = 0) => n.ToString(decimals == 0 ? "#,0" : "#,0." + new string('0', decimals), _culture);
 
-    /// <summary>Whole currency units; cents shown only when the amount has them.</summary>
-    public string Money(decimal amount, string currency)
+    /// <summary>Whole currency units; cents shown when the amount has them, or always with <paramref name="withCents"/>.</summary>
+    public string Money(decimal amount, string currency, bool withCents = false)
     {
-        var digits = decimal.Truncate(amount) == amount ? "#,0" : "#,0.00";
+        var digits = !withCents && decimal.Truncate(amount) == amount ? "#,0" : "#,0.00";
         var sign = amount < 0 ? "-" : "";
         var text = Math.Abs(amount).ToString(digits, _culture);
         return currency switch

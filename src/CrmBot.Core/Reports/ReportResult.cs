@@ -78,6 +78,29 @@ public sealed record ResultTable
     /// <summary>The request that returns the next page, when there is one.</summary>
     public ReportRequest? NextPage { get; init; }
     public bool HasMore => Offset + Rows.Count < TotalRows;
+
+    /// <summary>
+    /// This table with the amounts of a money column all shown with cents when any of them has cents, so that a column
+    /// reads "$1,200.00 / $1,234.50" rather than "$1,200 / $1,234.50". Amounts in several currencies at once stay as they are.
+    /// </summary>
+    public ResultTable WithEvenMoney(Localization.Formats f)
+    {
+        var uneven = Enumerable.Range(0, Columns.Count).Where(i => Columns[i].Kind == ValueKind.Money && Rows.Any(r => HasCents(r, i))).ToList();
+        if (uneven.Count == 0)
+            return this;
+        return this with
+        {
+            Rows = [.. Rows.Select(r => r with
+            {
+                Cells = [.. r.Cells.Select((c, i) => uneven.Contains(i) && c is { Kind: ValueKind.Money, Number: { } n, Currency: { } currency }
+                    ? c with { Text = f.Money(n, currency, withCents: true) }
+                    : c)],
+            })],
+        };
+    }
+
+    private static bool HasCents(Row row, int column) =>
+        column < row.Cells.Count && row.Cells[column] is { Kind: ValueKind.Money, Number: { } n } && decimal.Truncate(n) != n;
 }
 
 public enum ChartKind { StackedBar, Bar, Line }

@@ -31,6 +31,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
 
             var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
             var result = await report.Run(db, input, ct);
+            result = result with { Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))] };
             // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
             return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
         }

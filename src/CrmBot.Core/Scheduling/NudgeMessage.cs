@@ -37,7 +37,7 @@ public static class NudgeMessage
                     ],
                     Rows = rows,
                     TotalRows = plan.TotalItems,
-                },
+                }.WithEvenMoney(f),
             ],
             Notes = rest > 0 ? [zh ? $"另有 {f.Count(rest)} 項未列出。" : $"…and {f.Count(rest)} more not listed."] : [],
             HasPersonalRecords = true,

@@ -117,7 +117,7 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
                         new Cell(Movement(l.Movement), ValueKind.Change, l.Movement),
                     ])).ToList(),
                     TotalRows = board.Lines.Count,
-                },
+                }.WithEvenMoney(f),
             ],
             Notes = board.MixedCurrencies ? [zh ? "贏單金額含多種幣別，已直接加總。" : "Won amounts span several currencies and are summed as is."] : [],
         };

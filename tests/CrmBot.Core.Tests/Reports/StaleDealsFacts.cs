@@ -77,6 +77,20 @@ public sealed class StaleDealsFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ShowsCentsOnEveryAmountOfTheColumn_WhenOneHasThem()
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Deal(rep, name: "Whole", amount: 1200, modified: NowUtc.AddDays(-30));
+        _crm.Deal(rep, name: "With cents", amount: 1234.5m, modified: NowUtc.AddDays(-30));
+
+        var result = await _crm.AnswerAsync(Request, rep, Now);
+
+        var amount = result.Tables[0].Columns.ToList().FindIndex(c => c.Kind == ValueKind.Money);
+        Assert.Equal(["$1,234.50", "$1,200.00"], result.Tables[0].Rows.Select(r => r.Cells[amount].Text));
+        Assert.Equal(1200m, result.Tables[0].Rows[1].Cells[amount].Number);
+    }
+
+    [Fact]
     public async Task RunAsync_SaysOneDay_InTheSingular()
     {
         var rep = _crm.Rep("Ann");
