@@ -74,7 +74,7 @@ public sealed class RecordScope(CrmDbContext db)
         if (matches.Count == 0)
             return (null, turn.Error(
                 $"I couldn't find an account or open deal called “{name}” among yours.",
-                $"在你的客戶或進行中商機裡找不到「{name}」。"));
+                $"在您的客戶或進行中商機裡找不到「{name}」。"));
         return (null, new Reply
         {
             Kind = ReplyKind.Choice,

@@ -55,7 +55,7 @@ public static class CommandCatalog
         new("forecast", UserRole.Rep, "Forecast", "業務預測", "This quarter: won so far, commit, best case, weighted pipeline, quota and gap.", "本季：已贏單、承諾、最佳情況、加權管線、配額與差距。",
             ["forecast"], ["業務預測"], ["forecast", "預測"])
         { TeamExamplesEn = ["team forecast", "forecast for @someone"], TeamExamplesZh = ["團隊業務預測"] },
-        new("plan", UserRole.Rep, "Action plan", "行動計畫", "Your quarter: quota, gap, coverage, planned activities and deals to work on.", "你的本季：配額、差距、覆蓋率、已排定活動與待跟進商機。",
+        new("plan", UserRole.Rep, "Action plan", "行動計畫", "Your quarter: quota, gap, coverage, planned activities and deals to work on.", "您的本季：配額、差距、覆蓋率、已排定活動與待跟進商機。",
             ["my plan"], ["我的行動計畫"], ["plan", "計畫"])
         { TeamExamplesEn = ["plan for @someone"] },
         new("log", UserRole.Rep, "Log an activity", "記錄活動", "Record a completed call, visit, meeting or e-mail on an account or deal.", "在客戶或商機上記錄已完成的電話、拜訪、會議或郵件。",
@@ -66,7 +66,7 @@ public static class CommandCatalog
             ["subscribe leaderboard weekly monday 9:00", "subscriptions", "unsubscribe leaderboard"], ["訂閱 排行榜 每週一 9:00", "取消訂閱 排行榜"], ["subscribe", "subscriptions", "訂閱"]),
         new("nudgestats", UserRole.Manager, "Nudge statistics", "提醒統計", "How reps responded to nudges: acted on, snoozed, ignored.", "業務對提醒的回應：已處理、延後、忽略。",
             ["nudge stats", "nudge stats last month"], ["提醒統計"], ["nudge", "stats", "提醒"]),
-        new("settings", UserRole.Rep, "Settings", "設定", "Your nudge time, working days, language and stale threshold.", "你的提醒時間、工作日、語言與停滯天數。",
+        new("settings", UserRole.Rep, "Settings", "設定", "Your nudge time, working days, language and stale threshold.", "您的提醒時間、工作日、語言與停滯天數。",
             ["settings", "settings nudge time 8:30", "settings language zh-TW"], ["設定", "設定 提醒時間 8:30"], ["settings", "preferences", "設定"]),
         new("help", UserRole.Rep, "Help", "說明", "This list; `help <topic>` explains one command.", "此清單；`說明 <主題>` 說明單一指令。",
             ["help", "help stale"], ["說明", "說明 排行榜"], ["help", "說明"]),

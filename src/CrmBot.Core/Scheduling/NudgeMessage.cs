@@ -47,7 +47,7 @@ public static class NudgeMessage
             Kind = ReplyKind.Nudge,
             Language = f.Language,
             Title = title,
-            Text = zh ? $"你有 {f.Count(plan.TotalItems)} 個商機或客戶需要跟進。" : $"You have {f.Count(plan.TotalItems)} deals or customers to follow up.",
+            Text = zh ? $"您有 {f.Count(plan.TotalItems)} 個商機或客戶需要跟進。" : $"You have {f.Count(plan.TotalItems)} deals or customers to follow up.",
             Report = report,
             Visibility = Visibility.Private,
         };

@@ -75,7 +75,7 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         {
             Kind = ReplyKind.Confirmation, Language = f.Language, Title = f.IsChinese ? "已取消訂閱" : "Unsubscribed",
             Text = stopped == 0
-                ? f.IsChinese ? "這個頻道沒有你可以取消的排程張貼。" : "This channel has no scheduled posts you can stop."
+                ? f.IsChinese ? "這個頻道沒有您可以取消的排程張貼。" : "This channel has no scheduled posts you can stop."
                 : f.IsChinese ? $"已停止 {stopped} 個排程張貼。" : $"Stopped {stopped} scheduled post{(stopped == 1 ? "" : "s")}.",
         };
     }
@@ -132,7 +132,7 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         }
         var team = candidates[0];
         if (asker.Role != UserRole.Admin && !asker.ManagedTeamIds.Contains(team.Id))
-            return (null, Error(f, f.IsChinese ? "你只能為自己管理的團隊設定排程張貼。" : "You can schedule posts only for teams you manage.", ReplyKind.Refusal));
+            return (null, Error(f, f.IsChinese ? "您只能為自己管理的團隊設定排程張貼。" : "You can schedule posts only for teams you manage.", ReplyKind.Refusal));
         return (team, null);
     }
 

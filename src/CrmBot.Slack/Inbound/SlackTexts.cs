@@ -30,7 +30,7 @@ internal static partial class SlackTexts
             (TraditionalChinese, _, true) => "訪客帳號不會自動連結 CRM 使用者。請 CRM 管理員為您連結帳號。",
             (_, _, true) => "Guest accounts are not linked to the CRM automatically. Please ask your CRM admin to link your account.",
             (TraditionalChinese, null, _) => "您的 Slack 個人資料沒有電子郵件，無法連結 CRM 使用者。請聯絡 CRM 管理員。",
-            (TraditionalChinese, _, _) => $"找不到電子郵件為 {email} 的 CRM 使用者。請請 CRM 管理員以此電子郵件建立您的帳號。",
+            (TraditionalChinese, _, _) => $"找不到電子郵件為 {email} 的 CRM 使用者。請 CRM 管理員以此電子郵件建立您的帳號。",
             (_, null, _) => "Your Slack profile has no e-mail address, so I can't find your CRM user. Please ask your CRM admin to link you.",
             _ => $"I couldn't find a CRM user with the e-mail {email}. Please ask your CRM admin to add you with that address.",
         },

@@ -40,6 +40,19 @@ public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.
         Assert.All(result.Actions, a => Assert.Matches(Cjk(), a.Label));
     }
 
+    [Fact]
+    public void ZhTwText_AddressesTheUserAs您_Everywhere()
+    {
+        // Replies once mixed 您 and 你 (docs/commands.md: 您 throughout); every zh-TW text lives in src, cards or the playground.
+        var informal = Directory.EnumerateFiles(Path.Combine(CrmBot.Testing.RepoPaths.Root, "src"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(CrmBot.Testing.RepoPaths.Cards, "*", SearchOption.AllDirectories))
+            .Where(path => Path.GetExtension(path) is ".cs" or ".json" or ".html" or ".js" && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .SelectMany(path => File.ReadLines(path).Select((line, i) => (path, line, i)))
+            .Where(x => x.line.Contains('你'))
+            .Select(x => $"{Path.GetRelativePath(CrmBot.Testing.RepoPaths.Root, x.path)}:{x.i + 1}: {x.line.Trim()}");
+        Assert.Empty(informal);
+    }
+
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex Cjk();
 }

@@ -29,7 +29,7 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
             return turn.Error("That button no longer works.", "這個按鈕已失效。");
         var record = await scope.ResolveAsync(turn.Asker, action.Data, ct);
         if (record is null)
-            return turn.Refusal("You can only log activities on your own accounts, deals and leads (or your team's).", "你只能在自己（或所管理團隊）的客戶、商機與潛在客戶上記錄活動。");
+            return turn.Refusal("You can only log activities on your own accounts, deals and leads (or your team's).", "您只能在自己（或所管理團隊）的客戶、商機與潛在客戶上記錄活動。");
         return await WriteAsync(record, type, action.Data.GetValueOrDefault("notes"), turn, ct);
     }
 

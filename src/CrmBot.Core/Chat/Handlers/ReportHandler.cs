@@ -37,7 +37,7 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
             SubjectNotAPerson => turn.Error("An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.",
                 "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。"),
             SubjectNotFound { Kind: SubjectKind.Mention } => turn.Error(
-                "I couldn't find the person you mentioned among the CRM's users.", "在 CRM 的使用者中找不到你提到的人。"),
+                "I couldn't find the person you mentioned among the CRM's users.", "在 CRM 的使用者中找不到您提到的人。"),
             SubjectNotFound { Kind: SubjectKind.Team } notFound => turn.Error(
                 $"I couldn't find a team called “{notFound.Name}”.", $"找不到名為「{notFound.Name}」的團隊。"),
             SubjectNotFound notFound => turn.Error(
@@ -52,7 +52,7 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
     {
         Kind = ReplyKind.Choice,
         Language = turn.Language,
-        Title = turn.T("Which one did you mean?", "你指的是哪一位？"),
+        Title = turn.T("Which one did you mean?", "您指的是哪一位？"),
         Text = turn.T($"“{ambiguous.Name}” matches {ambiguous.Candidates.Count} names.", $"「{ambiguous.Name}」符合 {ambiguous.Candidates.Count} 個名稱。"),
         Buttons =
         [

@@ -40,12 +40,12 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == turn.Asker.UserId, ct);
         if (user is null)
-            return turn.Error("Your CRM user was not found.", "找不到你的 CRM 使用者。");
+            return turn.Error("Your CRM user was not found.", "找不到您的 CRM 使用者。");
         return new Reply
         {
             Kind = ReplyKind.Settings,
             Language = turn.Language,
-            Title = turn.T("Your settings", "你的設定"),
+            Title = turn.T("Your settings", "您的設定"),
             Text = turn.T("Nudges arrive on working days at your nudge time.", "提醒會在工作日的提醒時間送出。"),
             Visibility = turn.PrivateInChannel,
             Inputs =
@@ -69,7 +69,7 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
     {
         var user = await db.Users.AsTracking().FirstOrDefaultAsync(u => u.Id == turn.Asker.UserId, ct);
         if (user is null)
-            return turn.Error("Your CRM user was not found.", "找不到你的 CRM 使用者。");
+            return turn.Error("Your CRM user was not found.", "找不到您的 CRM 使用者。");
         if (values.Count == 0)
             return turn.Error("Nothing to change.", "沒有要修改的設定。");
 
@@ -95,7 +95,7 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
         await db.SaveChangesAsync(ct);
         // After a language change, confirm in the new language.
         var after = turn with { Language = values.ContainsKey(SettingNames.Language) ? user.Language : turn.Language };
-        return after.Confirmation("Your settings are saved.", "已儲存你的設定。");
+        return after.Confirmation("Your settings are saved.", "已儲存您的設定。");
     }
 
     private static bool Set<T>(T? value, Action<T> apply) where T : struct

@@ -32,7 +32,7 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
         DateOnly? until = DateOnly.TryParseExact(action.Data.GetValueOrDefault("until"), "yyyy-MM-dd", out var u) ? u : null;
         var record = await scope.ResolveAsync(turn.Asker, action.Data, ct);
         if (record is null or { Kind: RecordKind.Lead }) // nudges are about deals and customers; leads are not snoozed
-            return turn.Refusal("You can only snooze reminders about your own accounts and deals (or your team's).", "你只能延後自己（或所管理團隊）的客戶與商機提醒。");
+            return turn.Refusal("You can only snooze reminders about your own accounts and deals (or your team's).", "您只能延後自己（或所管理團隊）的客戶與商機提醒。");
         return await WriteAsync(record, days, until, action.Data.GetValueOrDefault("reason"), turn, ct);
     }
 
@@ -65,7 +65,7 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
         await NudgeOutcomes.RecordAsync(db, turn.Asker.UserId, record.Kind == RecordKind.Opportunity ? record.Id : null,
             record.Kind == RecordKind.Account ? record.Id : null, NudgeOutcome.Snoozed, now.UtcDateTime, ct);
         var date = turn.Formats.Date(untilDate);
-        return turn.Confirmation($"I won't remind you about {record.Name} until {date}.", $"在{date}之前不會再提醒你「{record.Name}」。");
+        return turn.Confirmation($"I won't remind you about {record.Name} until {date}.", $"在{date}之前不會再提醒您「{record.Name}」。");
     }
 
     private static Dictionary<string, string> ButtonData(RecordRef record, SnoozeCommand snooze)

@@ -17,7 +17,7 @@ public sealed class UnknownHandler : ICommandHandler
             Kind = ReplyKind.Help,
             Language = turn.Language,
             Title = turn.T("Sorry, I didn't get that", "抱歉，我不太明白"),
-            Text = turn.T("Did you mean one of these? Type `help` for everything I can do.", "你是不是想問以下其中一項？輸入「說明」查看所有指令。"),
+            Text = turn.T("Did you mean one of these? Type `help` for everything I can do.", "您是不是想問以下其中一項？輸入「說明」查看所有指令。"),
             Buttons = [.. mayRun.Select(s => new ReplyButton(s, CardVerbs.Run, new Dictionary<string, string> { ["command"] = s }))],
         });
     }
