@@ -90,8 +90,11 @@ public sealed record ReportRequest(ReportKind Kind)
     /// <summary>Trends (and "win rate ytd vs last year"): the baseline to compare with.</summary>
     public TrendComparison? Compare { get; init; }
     public TrendMetric? Metric { get; init; }
-    /// <summary>Rows to skip: paging ("show 10 more").</summary>
+    /// <summary>Rows to skip: paging (the Next button, "stale deals page 2").</summary>
     public int Offset { get; init; }
+
+    /// <summary>Rows on one page of a report's table.</summary>
+    public const int PageSize = 10;
 }
 
 /// <summary>Everything a chat message can ask for. <see cref="Language"/> is the language the message was written in, when it tells.</summary>
@@ -127,8 +130,8 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
-/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, or the N of "last N days".</summary>
-public enum UnusableValue { Days, Period, LastDays }
+/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days", or a page.</summary>
+public enum UnusableValue { Days, Period, LastDays, Page }
 
 /// <summary>
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather

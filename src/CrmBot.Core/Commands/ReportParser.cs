@@ -37,6 +37,8 @@ internal static partial class ReportParser
         var text = new ParseText(cased, lower);
 
         var (threshold, unusable) = ReadThreshold(text);
+        var (offset, unusablePage) = ReadPage(text);
+        unusable ??= unusablePage;
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
         // Taken out first, so that no part of it is read as a period ("Q5 2026" is not the year 2026).
@@ -78,12 +80,12 @@ internal static partial class ReportParser
         metric ??= MatchFirst(words, used, EnglishMetrics);
         subject = ReadSubject(words, used, normalized.Mentions) ?? subject;
 
-        var command = Build(kind, metric, baseline, period, breakdown, subject, threshold);
+        var command = Build(kind, metric, baseline, period, breakdown, subject, threshold, offset);
         return command is null ? null : unusable is null ? command : unusable with { SubjectName = command.Request.Subject?.Name };
     }
 
     private static ReportCommand? Build(ReportKind? kind, TrendMetric? metric, Baseline? baseline, PeriodSpec period, Breakdown breakdown,
-        SubjectSpec? subject, int? threshold)
+        SubjectSpec? subject, int? threshold, int offset)
     {
         if (kind is not null and not ReportKind.Trends and not ReportKind.WinRate)
             metric = null; // "sales pipeline" is the pipeline, not a trend of sales
@@ -98,7 +100,7 @@ internal static partial class ReportParser
         if (kind is null && !isTrend)
             return null;
         if (!isTrend)
-            return new ReportCommand(new ReportRequest(kind!.Value) { Period = period, Subject = subject, Breakdown = breakdown, ThresholdDays = threshold });
+            return new ReportCommand(new ReportRequest(kind!.Value) { Period = period, Subject = subject, Breakdown = breakdown, ThresholdDays = threshold, Offset = offset });
 
         TrendComparison? compare = (baseline, period.Kind) switch
         {
@@ -120,7 +122,7 @@ internal static partial class ReportParser
 
         return new ReportCommand(new ReportRequest(ReportKind.Trends)
         {
-            Period = period, Subject = subject, Breakdown = breakdown, ThresholdDays = threshold, Compare = compare, Metric = metric,
+            Period = period, Subject = subject, Breakdown = breakdown, ThresholdDays = threshold, Compare = compare, Metric = metric, Offset = offset,
         });
     }
 
@@ -137,6 +139,22 @@ internal static partial class ReportParser
             ? (n, null)
             : (null, new UnusableValueCommand(UnusableValue.Days, phrase));
     }
+
+    /// <summary>"page 3" / "第3頁": the rows of that page (what the Next button asks for, typed); page 0 is an unusable value.</summary>
+    private static (int Offset, UnusableValueCommand? Unusable) ReadPage(ParseText text)
+    {
+        var m = Page().Match(text.Lower);
+        if (!m.Success)
+            return (0, null);
+        var phrase = text.CasedSlice(m.Index, m.Length);
+        text.Consume(m.Index, m.Length);
+        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var page) && page is >= 1 and <= MaxPage
+            ? ((page - 1) * ReportRequest.PageSize, null)
+            : (0, new UnusableValueCommand(UnusableValue.Page, phrase));
+    }
+
+    /// <summary>No report lists anywhere near this many pages; beyond it the offset would not fit in an int.</summary>
+    internal const int MaxPage = 100_000;
 
     private static Baseline? ReadBaseline(ParseText text)
     {
@@ -379,6 +397,9 @@ internal static partial class ReportParser
 
     [GeneratedRegex(@"(?<name>[\u4e00-\u9fffa-z0-9]{1,12}?)\s?團隊")]
     private static partial Regex ChineseTeamName();
+
+    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>" + PeriodParser.Number + @")(?![a-z0-9])|第\s*(?<n>" + PeriodParser.Number + @")\s*頁")]
+    private static partial Regex Page();
 
     [GeneratedRegex(@"\S+")]
     private static partial Regex LatinWord();

@@ -13,7 +13,7 @@ namespace CrmBot.Core.Reports;
 public sealed record ReportInput(
     ReportRequest Request, Asker Asker, ReportScope Scope, ResolvedPeriod Period, PeriodResolver Time, Formats F, CrmOptions Options)
 {
-    public const int PageSize = 10;
+    public const int PageSize = ReportRequest.PageSize;
 
     public DateTime NowUtc => Time.Now.UtcDateTime;
 

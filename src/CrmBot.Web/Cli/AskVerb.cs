@@ -98,6 +98,7 @@ public static class AskVerb
     {
         UnknownCommand u => $"'{u.Text}' is not a question I know. Did you mean: {string.Join(" · ", u.Suggestions)}?",
         UnusableValueCommand { Kind: UnusableValue.Days } v => $"'{v.Text}' cannot be used: a number of days goes from 0 to {UnusableValueCommand.MaxDays}.",
+        UnusableValueCommand { Kind: UnusableValue.Page } v => $"'{v.Text}' cannot be used: pages are numbered from 1.",
         UnusableValueCommand { Kind: UnusableValue.LastDays } v => $"'{v.Text}' cannot be used: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days.",
         UnusableValueCommand v => $"'{v.Text}' is not a period I can read; see --period in the usage.",
         _ => $"That is a chat command ({command.GetType().Name.Replace("Command", "")}), not a report question. Report questions:\n  " +

@@ -87,6 +87,15 @@ public static class CommandPhrasings
         ("我的 stale deals", Zh(StaleDeals, subject: Me)),
         ("停滯商機！", Zh(StaleDeals)),
 
+        // --- A page typed, as the Next button asks for it ---
+        ("stale deals page 2", En(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
+        ("lost deals this quarter page 3 for team East", En(new ReportCommand(new ReportRequest(LostDeals)
+            { Period = P(PeriodKind.ThisQuarter), Subject = SubjectSpec.Team("East"), Offset = 20 }))),
+        ("停滯商機第2頁", Zh(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
+        ("stale deals page 1", En(StaleDeals)),
+        ("stale deals page 0", En(new UnusableValueCommand(UnusableValue.Page, "page 0"))),
+        ("stale deals page 1000000", En(new UnusableValueCommand(UnusableValue.Page, "page 1000000"))),
+
         // --- Values a report cannot use: said so, not answered for the default ---
         ("stale deals over 9999 days", En(new UnusableValueCommand(UnusableValue.Days, "over 9999 days"))),
         ("停滯商機超過9999天", Zh(new UnusableValueCommand(UnusableValue.Days, "超過9999天"))),
