@@ -47,8 +47,11 @@ public sealed class ProcessKillFacts : IDisposable
         {
             try
             {
-                // Recorded in the outbox (the in-flight send's row exists, Pending under its lease), not all sent.
-                await WaitUntilAsync(() => connector.Requests.Count(r => r.Path.EndsWith("/activities")) > AcceptedBeforeHang, first);
+                // Recorded in the outbox (the in-flight send's row exists, Pending under its lease), not all sent. Sends of
+                // overlapping job runs can be in flight at once, so the hung send may arrive before an accepted one is
+                // written down as Sent: the kill waits for both, or the test would kill inside that window.
+                await WaitUntilAsync(async () => connector.Requests.Count(r => r.Path.EndsWith("/activities")) > AcceptedBeforeHang
+                                                 && (await CountDeliveriesAsync()).Sent == AcceptedBeforeHang, first);
             }
             finally
             {
@@ -156,8 +159,6 @@ public sealed class ProcessKillFacts : IDisposable
         host.Kill(entireProcessTree: true);
         await host.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
     }
-
-    private static Task WaitUntilAsync(Func<bool> condition, Process host) => WaitUntilAsync(() => Task.FromResult(condition()), host);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, Process host)
     {
