@@ -417,7 +417,9 @@ public sealed class EndpointFacts : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        // Generous: the wait ends as soon as the condition holds, and 10 s was once too short with all four test
+        // assemblies running at once on 2 cores.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!await condition())
             await Task.Delay(20, deadline.Token);
     }
