@@ -130,8 +130,8 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
-/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days", or a page.</summary>
-public enum UnusableValue { Days, Period, LastDays, Page }
+/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days", a page, or a second period.</summary>
+public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod }
 
 /// <summary>
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
@@ -144,6 +144,9 @@ public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Com
 
     /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
+
+    /// <summary>The highest page a question may ask for: far beyond any report's rows, and a plain limit to state.</summary>
+    public const int MaxPage = 100_000;
 }
 
 /// <summary>Words the parser could not place; the reply is help with these closest commands ("did you mean").</summary>

@@ -65,11 +65,14 @@ public static partial class PeriodParser
         (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null, null),
     ];
 
-    /// <summary>The first period phrase in <paramref name="lower"/>, by the most specific form that matches; null when there is none.</summary>
-    public static PeriodMatch? Find(string lower)
+    /// <summary>
+    /// The first period phrase in <paramref name="lower"/>, by the most specific form that matches; null when there is none.
+    /// Without <paramref name="bareYears"/> a four-digit number alone is not looked for (it need not be a year).
+    /// </summary>
+    public static PeriodMatch? Find(string lower, bool bareYears = true)
     {
         foreach (var (pattern, read, _) in Forms)
-            for (var m = pattern.Match(lower); m.Success; m = m.NextMatch())
+            for (var m = bareYears || pattern != YearForm() ? pattern.Match(lower) : Match.Empty; m.Success; m = m.NextMatch())
                 if (read(m) is { } period)
                     return new PeriodMatch(period, m.Index, m.Length);
         return null;
@@ -109,7 +112,8 @@ public static partial class PeriodParser
 
     private static PeriodSpec? Quarter(string year, string quarter)
     {
-        var q = quarter switch { "一" => 1, "二" => 2, "三" => 3, "四" => 4, _ => int.Parse(quarter, CultureInfo.InvariantCulture) };
+        var q = "零一二三四五六七八九".IndexOf(quarter, StringComparison.Ordinal) is var chinese and >= 0 ? chinese
+            : quarter == "〇" ? 0 : int.Parse(quarter, CultureInfo.InvariantCulture);
         var y = int.Parse(year, CultureInfo.InvariantCulture);
         return ValidYear(y) && q is >= 1 and <= 4 ? PeriodSpec.ForQuarter(y, q) : null;
     }
@@ -139,13 +143,16 @@ public static partial class PeriodParser
     [GeneratedRegex(@"(?<![\d/.\-])(?<a>" + Date + @")(?![\d/.\-])")]
     private static partial Regex DayForm();
 
-    [GeneratedRegex(@"(?<y>\d{4})\s*年\s*第?\s*(?<q>[1-4一二三四])\s*季度?|(?<![a-z0-9])(?:(?<y>\d{4})\s*-?\s*q(?<q>\d)|q(?<q>\d)\s*-?\s*(?:of\s+)?(?<y>\d{4})|(?<q>[1-4])(?:st|nd|rd|th)\s+quarter\s+(?:of\s+)?(?<y>\d{4}))(?![a-z0-9])")]
+    [GeneratedRegex(@"(?<y>\d{4})\s*年\s*第?\s*(?<q>\d|[零〇一二三四五六七八九])\s*季度?|(?<![a-z0-9])(?:(?<y>\d{4})\s*-?\s*q(?<q>\d)|q(?<q>\d)\s*-?\s*(?:of\s+)?(?<y>\d{4})|(?<q>\d)(?:st|nd|rd|th)\s+quarter\s+(?:of\s+)?(?<y>\d{4}))(?![a-z0-9])")]
     private static partial Regex QuarterForm();
 
     [GeneratedRegex(@"(?<y>\d{4})\s*年\s*(?<m>\d{1,2})\s*月(?!\s*\d)|(?<![a-z0-9/.-])(?<y>\d{4})[-/](?<m>\d{1,2})(?![-/.\d])")]
     private static partial Regex MonthForm();
 
-    [GeneratedRegex(@"(?<![a-z])(?:(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+(?<y>\d{4})|(?<y>\d{4})\s+(?<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})(?![a-z0-9])")]
+    // Real month names and their abbreviations only: "Mario 1000" or "2024 Marketing" is no month.
+    private const string MonthName = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+
+    [GeneratedRegex(@"(?<![a-z])(?:(?<mn>" + MonthName + @")\.?\s+(?<y>\d{4})|(?<y>\d{4})\s+(?<mn>" + MonthName + @"))(?![a-z0-9])")]
     private static partial Regex MonthNameForm();
 
     [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + @")\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + @")\s*(?<u>天|日|週|周|星期)")]

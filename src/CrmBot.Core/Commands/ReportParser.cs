@@ -52,13 +52,12 @@ internal static partial class ReportParser
         {
             period = found.Period;
             text.Consume(found.Index, found.Length);
-        }
-        if (LeftOverDate().Matches(text.Lower) is { Count: > 0 } dates)
-        {
-            // Dates left over once the period is read: two periods in one question.
-            var (from, to) = (dates[0].Index, dates[^1].Index + dates[^1].Length);
-            unusable ??= new UnusableValueCommand(UnusableValue.Period, text.CasedSlice(from, to - from));
-            text.Consume(from, to - from);
+            // A second period ("2017 Q3 last month", "2026 Q4 vs 2025 Q4"): one answer has one period.
+            if (PeriodParser.Find(text.Lower, bareYears: false) is { } second)
+            {
+                unusable ??= new UnusableValueCommand(UnusableValue.SecondPeriod, text.CasedSlice(second.Index, second.Length));
+                text.Consume(second.Index, second.Length);
+            }
         }
 
         SubjectSpec? subject = null;
@@ -148,13 +147,11 @@ internal static partial class ReportParser
             return (0, null);
         var phrase = text.CasedSlice(m.Index, m.Length);
         text.Consume(m.Index, m.Length);
-        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var page) && page is >= 1 and <= MaxPage
+        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var page)
+               && page is >= 1 and <= UnusableValueCommand.MaxPage
             ? ((page - 1) * ReportRequest.PageSize, null)
             : (0, new UnusableValueCommand(UnusableValue.Page, phrase));
     }
-
-    /// <summary>No report lists anywhere near this many pages; beyond it the offset would not fit in an int.</summary>
-    internal const int MaxPage = 100_000;
 
     private static Baseline? ReadBaseline(ParseText text)
     {
@@ -386,7 +383,7 @@ internal static partial class ReportParser
     private static (string[] Words, T Value)[] SplitPhrases<T>((string Phrase, T Value)[] phrases) =>
         [.. phrases.Select(p => (p.Phrase.Split(' '), p.Value)).OrderByDescending(p => p.Item1.Length).ThenByDescending(p => p.Item1.Sum(w => w.Length))];
 
-    [GeneratedRegex(@"(?<![a-z])(?:over|more than|older than|longer than|at least|beyond|>=?)\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:days?|d)(?![a-z])|(?<![a-z0-9,])(?<n>" + PeriodParser.Number + @")\s*(?:\+\s*days?|days?\s*(?:\+|or more|plus))(?![a-z])|超過\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]|(?<![\d,])(?<n>" + PeriodParser.Number + @")\s*[天日]以上")]
+    [GeneratedRegex(@"(?<![a-z])(?:over|more than|older than|longer than|at least|beyond|>=?)\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:days?|d)(?![a-z])|(?<![a-z0-9]|\d,)(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:\+\s*days?|days?\s*(?:\+|or more|plus))(?![a-z])|超過\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]|(?<!\d|\d,)(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]以上")]
     private static partial Regex Threshold();
 
     [GeneratedRegex(@"(?<![a-z])(?:(?:vs\.?|versus|compared\s+(?:to|with)|against|compare\s+(?:to|with))\s+(?:the\s+)?(?:last|previous|prior|same\s+period\s+last)\s+(?<b>year|quarter|month)|(?<b>yoy|qoq|mom|y/y|q/q|m/m)|(?:year|quarter|month)[- ]over[- ](?<b>year|quarter|month))(?![a-z])|(?:與|和|跟|對比|相較|相比)?\s*(?<b>去年|上一季|上季|上個月|上月)\s*(?:比較|相比|對比|同期)|(?<b>年增率|年增|年比|同比|季增|季比|月增|月比|環比)")]
@@ -398,15 +395,12 @@ internal static partial class ReportParser
     [GeneratedRegex(@"(?<name>[\u4e00-\u9fffa-z0-9]{1,12}?)\s?團隊")]
     private static partial Regex ChineseTeamName();
 
-    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>" + PeriodParser.Number + @")(?![a-z0-9])|第\s*(?<n>" + PeriodParser.Number + @")\s*頁")]
+    // "page N" only ends a question: inside it, "Page" may be a name ("stale deals for Page 2 Media").
+    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>-?(?:" + PeriodParser.Number + @"))[\s.!?]*$|第\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*頁")]
     private static partial Regex Page();
 
     [GeneratedRegex(@"\S+")]
     private static partial Regex LatinWord();
-
-    /// <summary>A date or a month written with digits ("2026-03-15", "2026/3"): once a period is read, one more is a second period.</summary>
-    [GeneratedRegex(@"(?<![\d/.-])\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?![\d/.-])")]
-    private static partial Regex LeftOverDate();
 
     /// <summary>Words that start a subject phrase, not a name ("Team East的", "My的").</summary>
     private static readonly HashSet<string> NotNames = ["my", "team", "our", "everyone", "all", "the"];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -98,7 +99,8 @@ public static class AskVerb
     {
         UnknownCommand u => $"'{u.Text}' is not a question I know. Did you mean: {string.Join(" · ", u.Suggestions)}?",
         UnusableValueCommand { Kind: UnusableValue.Days } v => $"'{v.Text}' cannot be used: a number of days goes from 0 to {UnusableValueCommand.MaxDays}.",
-        UnusableValueCommand { Kind: UnusableValue.Page } v => $"'{v.Text}' cannot be used: pages are numbered from 1.",
+        UnusableValueCommand { Kind: UnusableValue.Page } v => $"'{v.Text}' cannot be used: pages are numbered from 1 to {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)}.",
+        UnusableValueCommand { Kind: UnusableValue.SecondPeriod } v => $"'{v.Text}' is a second period; ask for one period at a time.",
         UnusableValueCommand { Kind: UnusableValue.LastDays } v => $"'{v.Text}' cannot be used: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days.",
         UnusableValueCommand v => $"'{v.Text}' is not a period I can read; see --period in the usage.",
         _ => $"That is a chat command ({command.GetType().Name.Replace("Command", "")}), not a report question. Report questions:\n  " +

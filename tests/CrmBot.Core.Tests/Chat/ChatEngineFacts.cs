@@ -54,8 +54,9 @@ public sealed class ChatEngineFacts : IDisposable
     [InlineData("最近5000天失去的機會", "無法使用「最近5000天」：最近 N 天的天數須介於 1 到 3650 之間")]
     [InlineData("lost deals for 王小明 2026-02-30", "I can't read “2026-02-30” as a period.")]
     [InlineData("nudge stats 2026-02-30", "I can't read “2026-02-30” as a period.")]
-    [InlineData("stale deals page 0", "I can't use “page 0”: pages are numbered from 1, as in `stale deals page 2`.")]
-    [InlineData("停滯商機第0頁", "無法使用「第0頁」：頁碼從 1 開始，例如「停滯商機第2頁」。")]
+    [InlineData("stale deals page 0", "I can't use “page 0”: pages are numbered from 1 to 100,000, as in `stale deals page 2`.")]
+    [InlineData("停滯商機第0頁", "無法使用「第0頁」：頁碼須介於 1 到 100,000 之間，例如「停滯商機第2頁」。")]
+    [InlineData("lost deals 2017 Q3 last month", "I answer for one period at a time, and “last month” is a second one.")]
     public async Task HandleText_SaysAValueCannotBeUsed_InsteadOfAnsweringForTheDefault(string text, string says)
     {
         var reply = await _world.SayAsync(_world.RepRex(), text);

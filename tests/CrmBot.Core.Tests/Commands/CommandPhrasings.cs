@@ -89,8 +89,11 @@ public static class CommandPhrasings
 
         // --- A page typed, as the Next button asks for it ---
         ("stale deals page 2", En(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
-        ("lost deals this quarter page 3 for team East", En(new ReportCommand(new ReportRequest(LostDeals)
+        ("lost deals this quarter for team East page 3", En(new ReportCommand(new ReportRequest(LostDeals)
             { Period = P(PeriodKind.ThisQuarter), Subject = SubjectSpec.Team("East"), Offset = 20 }))),
+        ("stale deals for Page 2 Media", En(StaleDeals, subject: SubjectSpec.User("Page 2 Media"))),   // a name, not a page
+        ("stale deals page -1", En(new UnusableValueCommand(UnusableValue.Page, "page -1"))),
+        ("停滯商機第-1頁", Zh(new UnusableValueCommand(UnusableValue.Page, "第-1頁"))),
         ("停滯商機第2頁", Zh(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
         ("stale deals page 1", En(StaleDeals)),
         ("stale deals page 0", En(new UnusableValueCommand(UnusableValue.Page, "page 0"))),
@@ -104,7 +107,21 @@ public static class CommandPhrasings
         ("lost deals Q5 2026", En(new UnusableValueCommand(UnusableValue.Period, "Q5 2026"))),
         ("lost deals 2026-03", En(LostDeals, PeriodSpec.ForMonth(2026, 3))),
         ("lost deals 2017-03-31 to 2017-01-01", En(new UnusableValueCommand(UnusableValue.Period, "2017-03-31 to 2017-01-01"))),
-        ("lost deals 2017-01-01 2017-02-01", En(new UnusableValueCommand(UnusableValue.Period, "2017-02-01"))),
+        ("lost deals 2017-01-01 2017-02-01", En(new UnusableValueCommand(UnusableValue.SecondPeriod, "2017-02-01"))),
+        ("lost deals 2017 Q3 last month", En(new UnusableValueCommand(UnusableValue.SecondPeriod, "last month"))),
+        ("2017年第3季上個月丟單", Zh(new UnusableValueCommand(UnusableValue.SecondPeriod, "上個月"))),
+        ("lost deals 2017年第5季", Zh(new UnusableValueCommand(UnusableValue.Period, "2017年第5季"))),
+        ("2017年第五季丟單", Zh(new UnusableValueCommand(UnusableValue.Period, "2017年第五季"))),
+        ("lost deals 5th quarter 2017", En(new UnusableValueCommand(UnusableValue.Period, "5th quarter 2017"))),
+        ("stale deals -30 days or more", En(new UnusableValueCommand(UnusableValue.Days, "-30 days or more"))),
+        ("停滯商機-30天以上", Zh(new UnusableValueCommand(UnusableValue.Days, "-30天以上"))),
+        // Not periods: a name with a number, a decimal, a comma before the threshold.
+        ("pipeline for Mario 1000", En(Pipeline, subject: SubjectSpec.User("Mario 1000"))),
+        ("stale deals for Acme 1234.50", En(StaleDeals, subject: SubjectSpec.User("Acme 1234.50"))),
+        ("停滯商機，30天以上", Zh(StaleDeals, over: 30)),
+        ("stale deals for Acme,30 days or more", En(StaleDeals, subject: SubjectSpec.User("Acme"), over: 30)),
+        ("lost deals March 2017", En(LostDeals, PeriodSpec.ForMonth(2017, 3))),
+        ("lost deals sept 2017", En(LostDeals, PeriodSpec.ForMonth(2017, 9))),
         ("stale deals over 10000 days", En(new UnusableValueCommand(UnusableValue.Days, "over 10000 days"))),
         ("stale deals over -5 days", En(new UnusableValueCommand(UnusableValue.Days, "over -5 days"))),
         ("停滯商機超過-5天", Zh(new UnusableValueCommand(UnusableValue.Days, "超過-5天"))),

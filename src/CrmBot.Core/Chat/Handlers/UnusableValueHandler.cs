@@ -1,3 +1,4 @@
+using System.Globalization;
 using CrmBot.Core.Commands;
 
 namespace CrmBot.Core.Chat.Handlers;
@@ -17,8 +18,11 @@ public sealed class UnusableValueHandler : ICommandHandler
                 $"I can't use “{text}”: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days, as in `lost deals last 90 days`.",
                 $"無法使用「{text}」：最近 N 天的天數須介於 1 到 {UnusableValueCommand.MaxDays} 之間，例如「最近90天失去的機會」。"),
             UnusableValue.Page => turn.Error(
-                $"I can't use “{text}”: pages are numbered from 1, as in `stale deals page 2`.",
-                $"無法使用「{text}」：頁碼從 1 開始，例如「停滯商機第2頁」。"),
+                $"I can't use “{text}”: pages are numbered from 1 to {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)}, as in `stale deals page 2`.",
+                $"無法使用「{text}」：頁碼須介於 1 到 {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)} 之間，例如「停滯商機第2頁」。"),
+            UnusableValue.SecondPeriod => turn.Error(
+                $"I answer for one period at a time, and “{text}” is a second one. Ask again with one period, as in `lost deals last quarter`.",
+                $"一次只能查詢一個期間，「{text}」是第二個期間。請只指定一個期間再問一次，例如「上一季失去的機會」。"),
             _ => turn.Error($"I can't read “{text}” as a period. Try a day such as `2017-03-15`, a month such as `2017-03`, " +
                 "a quarter such as `2017 Q1`, a range such as `2017-01-01 to 2017-03-31`, or `last quarter`.",
                 $"無法將「{text}」解讀為期間。請試試日期（例如「2017年3月15日」）、月份（例如「2017年3月」）、季度（例如「2017年第1季」）、" +
