@@ -3,7 +3,9 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Time;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CrmBot.Core.Scheduling;
 
@@ -12,7 +14,7 @@ namespace CrmBot.Core.Scheduling;
 /// were nudged and what came of them. An item with no outcome a day after its nudge counts as ignored;
 /// younger ones are still open.
 /// </summary>
-public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
+public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptions<CrmOptions> options)
 {
     public async Task<Reply> HandleAsync(NudgeStatsCommand cmd, Asker asker, ChatContext ctx, CancellationToken ct)
     {
@@ -26,11 +28,11 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
             };
 
         var now = time.GetUtcNow().UtcDateTime;
-        var zone = Zones.Find(asker.TimeZone);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone));
-        var (from, to) = Period(cmd.Period, today);
-        var startUtc = Zones.ToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
-        var endUtc = Zones.ToUtc(to.ToDateTime(TimeOnly.MinValue), zone);
+        // Periods as every report reads them (fiscal quarters, the asker's zone); by default the last 30 days.
+        var periods = new PeriodResolver(Zones.Find(asker.TimeZone), time.GetUtcNow(), options.Value.FiscalYearStartMonth, f);
+        var today = periods.Today;
+        var resolved = periods.Resolve(cmd.Period, PeriodKind.LastNDays);
+        var (startUtc, endUtc) = (resolved.StartUtc, resolved.EndUtc);
         var ignoredBefore = now.AddDays(-1);
 
         var teams = asker.ManagedTeamIds.ToList();
@@ -52,7 +54,7 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
 
         var title = zh ? "提醒統計" : "Nudge stats";
         var scope = asker.Role == UserRole.Admin ? zh ? "所有團隊" : "All teams" : zh ? "我的團隊" : "My teams";
-        var period = $"{f.Date(from)} – {f.Date(to.AddDays(-1))}";
+        var period = resolved.Label;
         Cell Count(int n) => new(f.Count(n), ValueKind.Count, n);
         var rows = stats.Select(s => new Row(
         [
@@ -88,23 +90,5 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time)
             HasPersonalRecords = true,
         };
         return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = title, Report = report, Visibility = ctx.IsPersonal ? Visibility.Conversation : Visibility.Private };
-    }
-
-    /// <summary>The common periods, in the asker's local dates, half-open; anything else: the last 30 days.</summary>
-    private static (DateOnly From, DateOnly To) Period(PeriodSpec spec, DateOnly today)
-    {
-        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-        var month = new DateOnly(today.Year, today.Month, 1);
-        return spec.Kind switch
-        {
-            PeriodKind.Today => (today, today.AddDays(1)),
-            PeriodKind.ThisWeek => (monday, today.AddDays(1)),
-            PeriodKind.LastWeek => (monday.AddDays(-7), monday),
-            PeriodKind.ThisMonth or PeriodKind.Mtd => (month, today.AddDays(1)),
-            PeriodKind.LastMonth => (month.AddMonths(-1), month),
-            PeriodKind.LastNDays when spec.Number is > 0 and <= 3650 => (today.AddDays(1 - spec.Number.Value), today.AddDays(1)),
-            PeriodKind.Range when spec is { From: { } a, To: { } b } && a <= b => (a, b.AddDays(1)),
-            _ => (today.AddDays(-29), today.AddDays(1)),
-        };
     }
 }

@@ -1,7 +1,11 @@
 using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
+using CrmBot.Core.Reports;
 using CrmBot.Core.Scheduling;
+using CrmBot.Core.Time;
+using Microsoft.Extensions.Options;
 using CrmBot.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -97,7 +101,7 @@ public sealed class EscalationAndStatsFacts : IDisposable
     private async Task<Reply> StatsAsync(Asker asker, PeriodSpec? period = null)
     {
         using var db = _db.NewContext();
-        return await new NudgeStatsHandler(db, _world.Clock).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
+        return await new NudgeStatsHandler(db, _world.Clock, Options.Create(new CrmOptions())).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
             new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), CancellationToken.None);
     }
 
@@ -134,6 +138,22 @@ public sealed class EscalationAndStatsFacts : IDisposable
         var reply = await StatsAsync(SchedulingWorld.AskerOf(_manager, [_north.Id]), PeriodSpec.Of(PeriodKind.Today));
 
         Assert.Equal(["Rex Rep", "1", "0", "0", "0", "0.00%"], Assert.Single(reply.Report!.Tables[0].Rows).Cells.Select(c => c.Text));
+    }
+
+    [Theory]
+    [InlineData(PeriodKind.ThisQuarter)]
+    [InlineData(PeriodKind.LastQuarter)]
+    [InlineData(PeriodKind.Ytd)]
+    [InlineData(PeriodKind.AllTime)]
+    public async Task NudgeStats_CoversThePeriodAsked_AsEveryReportReadsIt(PeriodKind kind)
+    {
+        // It once knew only days, weeks and months: "nudge stats this quarter" answered the last 30 days.
+        var asker = SchedulingWorld.AskerOf(_manager, [_north.Id]);
+        var expected = new PeriodResolver(PeriodResolver.FindZone(asker.TimeZone), _world.Clock.GetUtcNow(), 1, Formats.For("en")).Resolve(PeriodSpec.Of(kind), kind);
+
+        var report = (await StatsAsync(asker, PeriodSpec.Of(kind))).Report!;
+
+        Assert.Equal((expected.StartUtc, expected.EndUtc, expected.Label), (report.PeriodStart!.Value.UtcDateTime, report.PeriodEnd!.Value.UtcDateTime, report.Period));
     }
 
     [Fact]
