@@ -13,10 +13,16 @@ public static class ReplyButtons
     /// <summary>Link buttons open a URL in the client; the bot never receives this verb.</summary>
     public const string OpenUrlVerb = "openUrl";
 
+    /// <summary>
+    /// Button data: the language of the reply the button is on. Its answer keeps that language (a question asked in
+    /// Chinese pages on in Chinese), whatever the user's setting.
+    /// </summary>
+    public const string ReplyLanguage = "replyLanguage";
+
     /// <summary>The button for a row action, or null for "open in CRM" when no URL template is configured.</summary>
     public static ReplyButton? ForRowAction(RowAction action, RecordLinks links, string language)
     {
-        var target = TargetOf(action.Record);
+        var target = With(TargetOf(action.Record), (ReplyLanguage, language));
         var button = action.Kind switch
         {
             RowActionKind.LogCall => new ReplyButton(action.Label, CardVerbs.LogActivity, With(target, ("type", "call"))),
@@ -36,7 +42,7 @@ public static class ReplyButtons
     /// <summary>"Show more": runs the next-page request (the rows after the ones shown).</summary>
     public static ReplyButton ShowMore(ReportRequest nextPage, string language) =>
         new(Formats.For(language).IsChinese ? "顯示更多" : "Show more", CardVerbs.Page,
-            new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(nextPage) });
+            new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(nextPage), [ReplyLanguage] = language });
 
     public static ReplyButton ForSuggestion(SuggestedAction suggestion) =>
         new(suggestion.Label, CardVerbs.Run, new Dictionary<string, string> { ["command"] = suggestion.CommandText });

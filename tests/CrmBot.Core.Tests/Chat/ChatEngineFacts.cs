@@ -136,6 +136,18 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(next, _world.Runner.Calls[0].Request);
     }
 
+    [Fact]
+    public async Task HandleAction_PagesOnInTheLanguageOfTheQuestion_NotTheUsersSetting()
+    {
+        // A question asked in Chinese by a user whose setting is English paged on in English.
+        var asked = await _world.SayAsync(_world.RepRex("en"), "我的停滯商機");
+        var more = ReplyButtons.ShowMore(new ReportRequest(ReportKind.StaleDeals) { Offset = 10 }, asked.Language);
+
+        var page = await _world.PressAsync(_world.RepRex("en"), more.Verb, new Dictionary<string, string>(more.Data));
+
+        Assert.Equal(("zh-TW", "zh-TW"), (page.Language, _world.Runner.Calls[^1].Asker.Language));
+    }
+
     /// <summary>
     /// A "run" button runs its command inside the button's own turn: with one slot (Chat:MaxConcurrentTurns)
     /// held by that turn, waiting for a second would wait for ever.

@@ -58,6 +58,7 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
         [
             .. ambiguous.Candidates.Select(c => new ReplyButton(c.Name, CardVerbs.Run, new Dictionary<string, string>
             {
+                [ReplyButtons.ReplyLanguage] = turn.Language,
                 ["request"] = ReportRequestJson.Serialize(request with
                 {
                     Subject = c.Kind == RecordKind.User ? SubjectSpec.User(c.Name) : SubjectSpec.Team(c.Name),
