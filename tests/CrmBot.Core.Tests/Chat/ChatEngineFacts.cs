@@ -193,13 +193,17 @@ public sealed class ChatEngineFacts : IDisposable
         var entry = Assert.Single(reply.Help);
         Assert.Equal("Snooze a reminder", entry.Command);
         Assert.NotEmpty(entry.Examples);
+        Assert.Equal(("Help: Snooze a reminder", null), (reply.Title, reply.Text));   // the description once, in the entry
 
+        // A command the asker may not run: whom it is for, by its name (not its key), then what they can run.
         var hidden = await _world.SayAsync(_world.RepRex(), "help nudge stats");
         Assert.True(hidden.Help.Count > 1);
         Assert.DoesNotContain(hidden.Help, h => h.Command == "Nudge statistics");
-        Assert.Equal("I have no help on “Nudge statistics”. Here is what I can do:", hidden.Text);   // its name, not its key
+        Assert.Equal("“Nudge statistics” is for managers and admins. Here is what you can do:", hidden.Text);
         var hiddenZh = await _world.SayAsync(_world.RepRex(), "說明 提醒統計");
-        Assert.Equal("沒有「提醒統計」的說明。以下是我能做的事：", hiddenZh.Text);
+        Assert.Equal("「提醒統計」僅供主管與管理員使用。以下是您可以做的事：", hiddenZh.Text);
+        var unknown = await _world.SayAsync(_world.RepRex(), "help teleport");
+        Assert.Equal("I have no help on “teleport”. Here is what I can do:", unknown.Text);
     }
 
     [Fact]

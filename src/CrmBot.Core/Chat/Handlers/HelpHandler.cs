@@ -12,23 +12,24 @@ public sealed class HelpHandler : ICommandHandler
         if (topic is not null && allowed.FirstOrDefault(t => t.Topic == topic) is { } one)
             return Task.FromResult(new Reply
             {
+                // The entry itself gives the name, the description and the examples: said once.
                 Kind = ReplyKind.Help,
                 Language = turn.Language,
-                Title = one.Name(turn.IsChinese),
-                Text = one.Description(turn.IsChinese),
+                Title = turn.T($"Help: {one.NameEn}", $"說明：{one.NameZh}"),
                 Help = [Entry(one, turn)],
             });
 
-        // A topic the asker may not run is not mentioned: it is "unknown" to them, like any other. It is echoed by its
-        // name in the asker's language, as they would write it, never by its internal key.
-        var asked = topic is null ? null : CommandCatalog.Topics.FirstOrDefault(t => t.Topic == topic)?.Name(turn.IsChinese) ?? topic;
+        // A topic the asker may not run is echoed by its name in the asker's language, as they would write it, never by
+        // its internal key; they are told whom it is for, and what they can do instead.
+        var known = topic is null ? null : CommandCatalog.Topics.FirstOrDefault(t => t.Topic == topic);
+        var asked = known?.Name(turn.IsChinese) ?? topic;
         return Task.FromResult(new Reply
         {
             Kind = ReplyKind.Help,
             Language = turn.Language,
             Title = turn.T("What I can do", "我能做什麼"),
-            Text = topic is null
-                ? turn.T("Ask in plain words, for example:", "直接用一般的話問我，例如：")
+            Text = topic is null ? turn.T("Ask in plain words, for example:", "直接用一般的話問我，例如：")
+                : known is not null ? turn.T($"“{asked}” is for managers and admins. Here is what you can do:", $"「{asked}」僅供主管與管理員使用。以下是您可以做的事：")
                 : turn.T($"I have no help on “{asked}”. Here is what I can do:", $"沒有「{asked}」的說明。以下是我能做的事："),
             Help = [.. allowed.Select(t => Entry(t, turn))],
         });
