@@ -4,15 +4,15 @@ namespace CrmBot.Core.Commands;
 
 /// <summary>
 /// One command as help explains it: its topic (for `help &lt;topic&gt;`), who may run it, and examples in both languages.
-/// The examples work for anyone who may run the command; <see cref="TeamExamplesEn"/> ask about others (a team, a rep)
-/// and are shown to managers and admins only, since a rep asking them is refused.
+/// The examples work for anyone who may run the command; <see cref="ManagerExamplesEn"/> ask about others (a team, another
+/// person) and are shown to managers and admins only, since a rep asking them is refused.
 /// </summary>
 public sealed record CommandTopic(
     string Topic, UserRole MinimumRole, string NameEn, string NameZh, string DescriptionEn, string DescriptionZh,
     IReadOnlyList<string> ExamplesEn, IReadOnlyList<string> ExamplesZh, IReadOnlyList<string> Keywords)
 {
-    public IReadOnlyList<string> TeamExamplesEn { get; init; } = [];
-    public IReadOnlyList<string> TeamExamplesZh { get; init; } = [];
+    public IReadOnlyList<string> ManagerExamplesEn { get; init; } = [];
+    public IReadOnlyList<string> ManagerExamplesZh { get; init; } = [];
 
     public string Name(bool chinese) => chinese ? NameZh : NameEn;
     public string Description(bool chinese) => chinese ? DescriptionZh : DescriptionEn;
@@ -20,10 +20,10 @@ public sealed record CommandTopic(
 
     /// <summary>The examples help shows <paramref name="role"/>.</summary>
     public IReadOnlyList<string> Examples(bool chinese, UserRole role) =>
-        role >= UserRole.Manager ? [.. Examples(chinese), .. chinese ? TeamExamplesZh : TeamExamplesEn] : Examples(chinese);
+        role >= UserRole.Manager ? [.. Examples(chinese), .. chinese ? ManagerExamplesZh : ManagerExamplesEn] : Examples(chinese);
 
     /// <summary>Every example in both languages, for every role.</summary>
-    public IEnumerable<string> AllExamples => [.. ExamplesEn, .. ExamplesZh, .. TeamExamplesEn, .. TeamExamplesZh];
+    public IEnumerable<string> AllExamples => [.. ExamplesEn, .. ExamplesZh, .. ManagerExamplesEn, .. ManagerExamplesZh];
 }
 
 /// <summary>The commands help lists and "did you mean" suggests, in the order help shows them.</summary>
@@ -33,10 +33,10 @@ public static class CommandCatalog
     [
         new("stale", UserRole.Rep, "Stale deals", "停滯商機", "Open deals with no contact for more than N days (default 14).", "超過 N 天（預設 14 天）沒有聯繫的進行中商機。",
             ["my stale deals", "stale deals over 30 days"], ["我的停滯商機", "停滯商機超過30天"], ["stale", "stuck", "停滯"])
-        { TeamExamplesEn = ["team stale deals", "stale deals for @someone"], TeamExamplesZh = ["團隊停滯商機"] },
+        { ManagerExamplesEn = ["team stale deals", "stale deals for @someone"], ManagerExamplesZh = ["團隊停滯商機"] },
         new("neglected", UserRole.Rep, "Neglected customers", "被忽略的客戶", "Active customers nobody contacted for more than N days (default 30).", "超過 N 天（預設 30 天）沒有聯繫的活躍客戶。",
             ["neglected customers", "neglected customers over 60 days"], ["被忽略的客戶", "久未聯繫的客戶"], ["neglected", "customers", "accounts", "忽略", "客戶"])
-        { TeamExamplesEn = ["team neglected customers"], TeamExamplesZh = ["團隊被忽略的客戶"] },
+        { ManagerExamplesEn = ["team neglected customers"], ManagerExamplesZh = ["團隊被忽略的客戶"] },
         new("leaderboard", UserRole.Rep, "Leaderboard", "排行榜", "Reps ranked by won amount in a period, with rank change.", "依期間內贏單金額排名的業務，含名次變化。",
             ["team leaderboard", "leaderboard last quarter"], ["團隊排行榜", "上季排行榜"], ["leaderboard", "ranking", "top", "排行", "排名"]),
         new("lost", UserRole.Rep, "Lost deals", "失去的機會", "Deals lost in a period with their reason and BANT flags.", "期間內失去的商機，含原因與 BANT 標記。",
@@ -47,17 +47,17 @@ public static class CommandCatalog
             ["leads last month by source", "leads this quarter"], ["上個月商機來源", "本季潛在客戶"], ["leads", "lead", "source", "潛在", "來源"]),
         new("activity", UserRole.Rep, "Activity", "活動量", "Completed calls, visits, meetings and e-mails per rep.", "每位業務完成的電話、拜訪、會議與郵件。",
             ["activity this week", "activity last month"], ["本週活動量", "上週活動量"], ["activity", "activities", "calls", "活動"])
-        { TeamExamplesEn = ["team activity this week"], TeamExamplesZh = ["團隊活動量"] },
+        { ManagerExamplesEn = ["team activity this week"], ManagerExamplesZh = ["團隊活動量"] },
         new("winrate", UserRole.Rep, "Win rate", "贏率", "Won ÷ (won + lost) among deals closed in a period.", "期間內結案商機的贏單 ÷（贏單＋失單）。",
             ["win rate ytd", "win rate ytd vs last year"], ["今年至今贏率", "本季贏率"], ["win rate", "winrate", "win", "贏率", "勝率"]),
         new("trends", UserRole.Rep, "Trends", "趨勢比較", "A metric against a baseline: YoY, MoM, QoQ, YTD, MTD.", "指標與基準比較：年增、月增、季增、今年至今、本月至今。",
             ["compare yoy", "mtd", "won amount by product family yoy"], ["年增比較", "本月至今"], ["trends", "compare", "yoy", "mtd", "ytd", "趨勢", "比較", "年增"]),
         new("forecast", UserRole.Rep, "Forecast", "業務預測", "This quarter: won so far, commit, best case, weighted pipeline, quota and gap.", "本季：已贏單、承諾、最佳情況、加權管線、配額與差距。",
             ["forecast"], ["業務預測"], ["forecast", "預測"])
-        { TeamExamplesEn = ["team forecast", "forecast for @someone"], TeamExamplesZh = ["團隊業務預測"] },
+        { ManagerExamplesEn = ["team forecast", "forecast for @someone"], ManagerExamplesZh = ["團隊業務預測"] },
         new("plan", UserRole.Rep, "Action plan", "行動計畫", "Your quarter: quota, gap, coverage, planned activities and deals to work on.", "您的本季：配額、差距、覆蓋率、已排定活動與待跟進商機。",
             ["my plan"], ["我的行動計畫"], ["plan", "計畫"])
-        { TeamExamplesEn = ["plan for @someone"] },
+        { ManagerExamplesEn = ["plan for @someone"] },
         new("log", UserRole.Rep, "Log an activity", "記錄活動", "Record a completed call, visit, meeting or e-mail on an account or deal.", "在客戶或商機上記錄已完成的電話、拜訪、會議或郵件。",
             ["log call with Acme: talked pricing", "log email with Acme renewal: sent proposal"], ["記錄通話 Acme：談價格"], ["log", "record", "call", "記錄"]),
         new("snooze", UserRole.Rep, "Snooze a reminder", "延後提醒", "Stop nudges about a deal or account for a while.", "暫停某商機或客戶的提醒一段時間。",

@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,7 +41,7 @@ public static class ActionPlan
     }
 
     public static IQueryable<PlannedItem> PlannedPage(IQueryable<Activity> planned, int offset) =>
-        planned.OrderBy(a => a.DueAt).ThenBy(a => a.Id).Skip(offset).Take(ReportInput.PageSize)
+        planned.OrderBy(a => a.DueAt).ThenBy(a => a.Id).Skip(offset).Take(ReportRequest.PageSize)
             .Select(a => new PlannedItem
             {
                 Id = a.Id, Type = a.Type, Subject = a.Subject, DueAt = a.DueAt!.Value,
@@ -52,7 +53,7 @@ public static class ActionPlan
         Pipeline.Open(db, person).Where(o => !db.Activities.Any(a => a.OpportunityId == o.Id && a.Status == ActivityStatus.Planned));
 
     public static IQueryable<DealItem> DealPage(IQueryable<Opportunity> deals) =>
-        deals.OrderByDescending(o => o.AmountCents).ThenBy(o => o.Id).Take(ReportInput.PageSize)
+        deals.OrderByDescending(o => o.AmountCents).ThenBy(o => o.Id).Take(ReportRequest.PageSize)
             .Select(o => new DealItem
             {
                 Id = o.Id, Name = o.Name, Account = o.Account!.Name, Stage = o.Stage, AmountCents = o.AmountCents,

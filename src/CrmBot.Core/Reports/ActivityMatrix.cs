@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +57,7 @@ public static class ActivityMatrix
         }).OrderByDescending(x => x.Total).ThenBy(x => x.Rep.Name, StringComparer.Ordinal).ThenBy(x => x.Rep.Id).ToList();
 
         var columnTotals = Enumerable.Range(0, Columns.Length).Select(i => matrix.Sum(m => m.Values[i])).ToArray();
-        var page = matrix.Skip(input.Offset).Take(ReportInput.PageSize).ToList();
+        var page = matrix.Skip(input.Offset).Take(ReportRequest.PageSize).ToList();
         var rows = page.Select(m => new Row(
                 new[] { new Cell(m.Rep.Name, Record: input.Ref(RecordKind.User, m.Rep.Id, m.Rep.Name)) }
                     .Concat(m.Values.Select(v => input.Count(v))).Append(input.Count(m.Total)).ToList())

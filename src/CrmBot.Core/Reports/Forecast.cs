@@ -134,7 +134,7 @@ public static class Forecast
         var tables = new List<ResultTable>();
         if (!input.Scope.IsSingleUser)
         {
-            var rows = reps.Skip(input.Offset).Take(ReportInput.PageSize).Select(r =>
+            var rows = reps.Skip(input.Offset).Take(ReportRequest.PageSize).Select(r =>
             {
                 var user = input.Ref(RecordKind.User, r.UserId, r.Name);
                 return new Row(

@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -103,7 +104,7 @@ public static class Leaderboard
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var (standings, currency, stats) = await RankAsync(db, input, ct);
-        var page = standings.Skip(input.Offset).Take(ReportInput.PageSize).ToList();
+        var page = standings.Skip(input.Offset).Take(ReportRequest.PageSize).ToList();
         var won = stats.Sum(s => s.Won);
         var lost = stats.Sum(s => s.Lost);
         var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();

@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -89,7 +90,7 @@ public static class Leads
         var workedAfterClock = open.Where(l => l.LastTouchAt > nowUtc && !completed.Any(a => a.LeadId == l.Id))
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(end);
         return neverWorked.Concat(workedAfterClock)
-            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(offset).Take(ReportInput.PageSize)
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(offset).Take(ReportRequest.PageSize)
             .Select(l => new Untouched
             {
                 Id = l.Id, Name = l.Name, Company = l.Company, Source = l.Source, Status = l.Status,

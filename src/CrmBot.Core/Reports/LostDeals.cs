@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,7 +35,7 @@ public static class LostDeals
 
     public static IQueryable<Item> Page(CrmDbContext db, IQueryable<Opportunity> lost, int offset) =>
         lost.OrderByDescending(o => o.AmountCents).ThenByDescending(o => o.ClosedAt).ThenBy(o => o.Id)
-            .Skip(offset).Take(ReportInput.PageSize)
+            .Skip(offset).Take(ReportRequest.PageSize)
             .Select(o => new Item
             {
                 Id = o.Id, Name = o.Name, Account = o.Account!.Name, OwnerId = o.OwnerId, Owner = o.Owner!.Name,

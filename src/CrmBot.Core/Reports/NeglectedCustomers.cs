@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -90,7 +91,7 @@ public static class NeglectedCustomers
         var parts = Parts(db, scope, nowUtc, thresholdDays)
             .Select(part => part.OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Take(end)).ToArray();
         return parts[0].Concat(parts[1]).Concat(parts[2])
-            .OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Skip(offset).Take(ReportInput.PageSize)
+            .OrderBy(k => k.Since).ThenBy(k => k.Name).ThenBy(k => k.Id).Skip(offset).Take(ReportRequest.PageSize)
             .Join(db.Accounts, k => k.Id, a => a.Id, (k, a) => new { k, a })
             .OrderBy(x => x.k.Since).ThenBy(x => x.k.Name).ThenBy(x => x.k.Id)
             .Select(x => new Item

@@ -165,7 +165,7 @@ public static class Pipeline
                 foreach (var key in wonByPartner.Select(w => w.PartnerId).Distinct().Where(k => byKey.All(x => x.Key != k)))
                     byKey.Add(new { Key = key, Name = NameOf(key), Cells = new List<Group>(), Main = 0L });
 
-            var page = byKey.Skip(input.Offset).Take(ReportInput.PageSize).Select(x =>
+            var page = byKey.Skip(input.Offset).Take(ReportRequest.PageSize).Select(x =>
             {
                 var cells = new List<Cell>
                 {

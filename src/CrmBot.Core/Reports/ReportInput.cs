@@ -13,8 +13,6 @@ namespace CrmBot.Core.Reports;
 public sealed record ReportInput(
     ReportRequest Request, Asker Asker, ReportScope Scope, ResolvedPeriod Period, PeriodResolver Time, Formats F, CrmOptions Options)
 {
-    public const int PageSize = ReportRequest.PageSize;
-
     public DateTime NowUtc => Time.Now.UtcDateTime;
 
     public DateOnly Today => Time.Today;
@@ -27,7 +25,7 @@ public sealed record ReportInput(
     /// <summary>Where the page ends; card data can carry any offset, so it must not overflow.</summary>
     public int PageEnd => PageEndAfter(Offset);
 
-    public static int PageEndAfter(int offset) => offset > int.MaxValue - PageSize ? int.MaxValue : offset + PageSize;
+    public static int PageEndAfter(int offset) => offset > int.MaxValue - ReportRequest.PageSize ? int.MaxValue : offset + ReportRequest.PageSize;
 
     /// <summary>The same request one page further, when rows remain.</summary>
     public ReportRequest? NextPage(int totalRows) =>

@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -77,7 +78,7 @@ public static class StaleDeals
     public static IQueryable<Item> Page(CrmDbContext db, IQueryable<Key> keys, DateTime nowUtc, int offset)
     {
         var planned = db.Activities.Where(a => a.Status == ActivityStatus.Planned && a.DueAt >= nowUtc);
-        return keys.OrderBy(k => k.LastTouch).ThenByDescending(k => k.AmountCents).ThenBy(k => k.Id).Skip(offset).Take(ReportInput.PageSize)
+        return keys.OrderBy(k => k.LastTouch).ThenByDescending(k => k.AmountCents).ThenBy(k => k.Id).Skip(offset).Take(ReportRequest.PageSize)
             .Join(db.Opportunities, k => k.Id, o => o.Id, (k, o) => new { k, o })
             .OrderBy(x => x.k.LastTouch).ThenByDescending(x => x.k.AmountCents).ThenBy(x => x.k.Id)
             .Select(x => new Item

@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,7 +47,7 @@ public static class WinRate
                     new(input.T("Owner", "負責人")), new(input.T("Won", "成交"), ValueKind.Count), new(input.T("Lost", "失敗"), ValueKind.Count),
                     new(input.T("Win rate", "贏率"), ValueKind.Percent), new(input.T("Won amount", "成交金額"), ValueKind.Money),
                 ],
-                Rows = ranked.Skip(input.Offset).Take(ReportInput.PageSize).Select(o =>
+                Rows = ranked.Skip(input.Offset).Take(ReportRequest.PageSize).Select(o =>
                 {
                     var name = names.GetValueOrDefault(o.OwnerId, "?");
                     var user = input.Ref(RecordKind.User, o.OwnerId, name);

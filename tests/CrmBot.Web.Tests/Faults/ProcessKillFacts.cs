@@ -37,7 +37,7 @@ public sealed class ProcessKillFacts : IDisposable
         {
             if (!request.Path.EndsWith("/activities")) return null;
             if (!hang.Task.IsCompleted && accepted.Values.Sum() >= AcceptedBeforeHang)
-                await hang.Task.WaitAsync(TimeSpan.FromSeconds(90), ct); // hangs until the process dies (the connection is reset)
+                await hang.Task.WaitAsync(TimeSpan.FromSeconds(90), ct); // until the process dies (the connection is reset); capped so a failed test cannot hang the server
             accepted.AddOrUpdate(ConversationOf(request.Path), 1, (_, n) => n + 1);
             return null;
         };
@@ -157,7 +157,7 @@ public sealed class ProcessKillFacts : IDisposable
     private static async Task KillAsync(Process host)
     {
         host.Kill(entireProcessTree: true);
-        await host.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await host.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, Process host)

@@ -150,7 +150,8 @@ public sealed class JobsServerFacts : IDisposable
         finally
         {
             // Stopped, not only disposed: Hangfire's server waits without limit for its workers when disposed unstopped.
-            await app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await app.StopAsync(stopping.Token);
         }
     }
 
