@@ -59,9 +59,10 @@ internal static partial class ActionParser
     private static Command ReadNudgeStats(Match m, string cased)
     {
         var rest = m.Groups["rest"];
-        if (PeriodParser.FindUnusable(rest.Value) is { } unusable)
-            return new UnusableValueCommand(unusable.Kind, cased.Substring(rest.Index + unusable.Index, unusable.Length));
-        return new NudgeStatsCommand(PeriodParser.Find(rest.Value)?.Period ?? PeriodSpec.Default);
+        var (period, _, unusable) = PeriodParser.Read(rest.Value);
+        return unusable is null
+            ? new NudgeStatsCommand(period)
+            : new UnusableValueCommand(unusable.Kind, cased.Substring(rest.Index + unusable.Index, unusable.Length).Trim());
     }
 
     private static Command ReadLog(Match m, string cased)

@@ -6,15 +6,18 @@ namespace CrmBot.Core.Commands;
 /// <summary>A period phrase found in a message: what it means and where it was (to remove it before reading the rest).</summary>
 public sealed record PeriodMatch(PeriodSpec Period, int Index, int Length);
 
-/// <summary>A phrase written as a period whose value cannot be one ("2017-02-30", "Q5 2017", "last 5000 days").</summary>
+/// <summary>A phrase written as a period whose value cannot be one ("2017-02-30", "Q5 2017", "last 5000 days"), or a second period.</summary>
 public sealed record UnusablePeriod(UnusableValue Kind, int Index, int Length);
+
+/// <summary>What a question says about its period: the period (Default when it names none), where each phrase about it is, and the first value that cannot be used.</summary>
+public sealed record PeriodReading(PeriodSpec Period, IReadOnlyList<(int Index, int Length)> Phrases, UnusablePeriod? Unusable);
 
 /// <summary>
 /// Finds the period in lower-case normalized text (see <see cref="NormalizedText"/>): English and zh-TW
 /// relative periods, years, months, quarters in both orders, "since" dates, date ranges and last-N-days.
 /// Forms are tried most specific first, so "2017-01-01 to 2017-03-31" is a range, not a year.
 /// Impossible values (month 13, Q5, 2017-02-30, a range that ends before it starts) are not periods:
-/// <see cref="FindUnusable"/> finds them, so that the asker is told rather than answered for another period.
+/// <see cref="Read"/> reports them, so that the asker is told rather than answered for another period.
 /// </summary>
 public static partial class PeriodParser
 {
@@ -78,8 +81,43 @@ public static partial class PeriodParser
         return null;
     }
 
+    /// <summary>
+    /// The period of a question, read in one way for every command: values that cannot be a period first, so that no part
+    /// of one is read as a period ("Q5 2026" is not the year 2026); then the period; then a second one ("2017 Q3 last
+    /// month"), which one answer cannot have. A bare four-digit number is never a second period: it need not be a year.
+    /// </summary>
+    public static PeriodReading Read(string lower)
+    {
+        var text = lower.ToCharArray();
+        var phrases = new List<(int, int)>();
+        UnusablePeriod? unusable = null;
+        void Take(int index, int length)
+        {
+            Array.Fill(text, ParseText.Consumed, index, length);
+            phrases.Add((index, length));
+        }
+
+        while (FindUnusable(new string(text)) is { } impossible)
+        {
+            unusable ??= impossible;
+            Take(impossible.Index, impossible.Length);
+        }
+        var period = PeriodSpec.Default;
+        if (Find(new string(text)) is { } found)
+        {
+            period = found.Period;
+            Take(found.Index, found.Length);
+            if (Find(new string(text), bareYears: false) is { } second)
+            {
+                unusable ??= new UnusablePeriod(UnusableValue.SecondPeriod, second.Index, second.Length);
+                Take(second.Index, second.Length);
+            }
+        }
+        return new PeriodReading(period, phrases, unusable);
+    }
+
     /// <summary>The first phrase in <paramref name="lower"/> that is written as a period but cannot be one; null when there is none.</summary>
-    public static UnusablePeriod? FindUnusable(string lower)
+    private static UnusablePeriod? FindUnusable(string lower)
     {
         foreach (var (pattern, read, unreadable) in Forms)
             if (unreadable is { } kind)

@@ -41,24 +41,11 @@ internal static partial class ReportParser
         unusable ??= unusablePage;
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
-        // Taken out first, so that no part of it is read as a period ("Q5 2026" is not the year 2026).
-        while (PeriodParser.FindUnusable(text.Lower) is { } notAPeriod)
-        {
+        var (period, periodPhrases, notAPeriod) = PeriodParser.Read(text.Lower);
+        if (notAPeriod is not null)
             unusable ??= new UnusableValueCommand(notAPeriod.Kind, text.CasedSlice(notAPeriod.Index, notAPeriod.Length));
-            text.Consume(notAPeriod.Index, notAPeriod.Length);
-        }
-        var period = PeriodSpec.Default;
-        if (PeriodParser.Find(text.Lower) is { } found)
-        {
-            period = found.Period;
-            text.Consume(found.Index, found.Length);
-            // A second period ("2017 Q3 last month", "2026 Q4 vs 2025 Q4"): one answer has one period.
-            if (PeriodParser.Find(text.Lower, bareYears: false) is { } second)
-            {
-                unusable ??= new UnusableValueCommand(UnusableValue.SecondPeriod, text.CasedSlice(second.Index, second.Length));
-                text.Consume(second.Index, second.Length);
-            }
-        }
+        foreach (var (index, length) in periodPhrases)
+            text.Consume(index, length);
 
         SubjectSpec? subject = null;
         TrendMetric? metric = null;

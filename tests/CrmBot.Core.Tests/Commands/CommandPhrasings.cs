@@ -533,6 +533,7 @@ public static class CommandPhrasings
         ("nudge stats last month", En(new NudgeStatsCommand(P(PeriodKind.LastMonth)))),
         ("nudge stats this quarter", En(new NudgeStatsCommand(P(PeriodKind.ThisQuarter)))),
         ("nudge stats 2026-02-30", En(new UnusableValueCommand(UnusableValue.Period, "2026-02-30"))),
+        ("nudge stats 2026 Q3 last month", En(new UnusableValueCommand(UnusableValue.SecondPeriod, "last month"))),
         ("提醒統計 最近5000天", Zh(new UnusableValueCommand(UnusableValue.LastDays, "最近5000天"))),
         ("提醒統計", Zh(new NudgeStatsCommand(PeriodSpec.Default))),
         ("提醒統計 上個月", Zh(new NudgeStatsCommand(P(PeriodKind.LastMonth)))),
