@@ -82,7 +82,7 @@ public sealed class RecordScope(CrmDbContext db)
             Title = turn.T("Which one?", "是哪一個？"),
             Text = turn.T($"“{name}” matches {matches.Count} records.", $"「{name}」符合 {matches.Count} 筆資料。"),
             Visibility = turn.PrivateInChannel,
-            Buttons = [.. matches.Select(m => new ReplyButton(m.Name, verb, buttonData(m)))],
+            Buttons = [.. matches.Select(m => new ReplyButton(m.Name, verb, new Dictionary<string, string>(buttonData(m)) { [ReplyButtons.ReplyLanguage] = turn.Language }))],
         });
     }
 

@@ -26,6 +26,8 @@ public static partial class PeriodParser
 
     private const string Date = @"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號]";
 
+    private static readonly HashSet<string> NameLikeKeywords = ["ever", "today", "今天", "今日"];
+
     private static readonly string[] MonthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
     private static readonly Dictionary<string, PeriodKind> Keywords = new()
@@ -103,11 +105,13 @@ public static partial class PeriodParser
             Take(impossible.Index, impossible.Length);
         }
         var period = PeriodSpec.Default;
-        if (Find(new string(text)) is { } found)
+        // A bare four-digit number is the period only when nothing else is: in "last quarter for Studio 2000" it is a name.
+        if ((Find(new string(text), bareYears: false) ?? Find(new string(text))) is { } found)
         {
             period = found.Period;
             Take(found.Index, found.Length);
-            if (Find(new string(text), bareYears: false) is { } second)
+            // Words that are also parts of names ("Ever Garcia", "USA Today", 今日科技) are not taken for a second period.
+            if (Find(new string(text), bareYears: false) is { } second && !NameLikeKeywords.Contains(new string(text, second.Index, second.Length)))
             {
                 unusable ??= new UnusablePeriod(UnusableValue.SecondPeriod, second.Index, second.Length);
                 Take(second.Index, second.Length);
@@ -196,7 +200,7 @@ public static partial class PeriodParser
     [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + @")\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + @")\s*(?<u>天|日|週|周|星期)")]
     private static partial Regex LastDaysForm();
 
-    [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-])")]
+    [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-]|\.\d)")]
     private static partial Regex YearForm();
 
     [GeneratedRegex(@"(?<![a-z])(?<k>year[- ]to[- ]date|quarter[- ]to[- ]date|month[- ]to[- ]date|(?:this|current|last|previous)\s+(?:week|month|quarter|qtr|year)|all[- ]?time|today|ytd|qtd|mtd|ever)(?![a-z])|(?<k>今年至今|年初至今|本年至今|本季至今|本月至今|這個星期|上個星期|上個季度|有史以來|所有時間|全部時間|本年度|本季度|上季度|這一季|上一季|上個月|這個月|這星期|上星期|今天|今日|本週|本周|這週|這周|上週|上周|本月|上月|本季|這季|上季|今年|去年|歷來)")]

@@ -373,7 +373,7 @@ internal static partial class ReportParser
     [GeneratedRegex(@"(?<![a-z])(?:over|more than|older than|longer than|at least|beyond|>=?)\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:days?|d)(?![a-z])|(?<![a-z0-9]|\d,)(?<n>-?(?:" + PeriodParser.Number + @"))\s*(?:\+\s*days?|days?\s*(?:\+|or more|plus))(?![a-z])|超過\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]|(?<!\d|\d,)(?<n>-?(?:" + PeriodParser.Number + @"))\s*[天日]以上")]
     private static partial Regex Threshold();
 
-    [GeneratedRegex(@"(?<![a-z])(?:(?:vs\.?|versus|compared\s+(?:to|with)|against|compare\s+(?:to|with))\s+(?:the\s+)?(?:last|previous|prior|same\s+period\s+last)\s+(?<b>year|quarter|month)|(?<b>yoy|qoq|mom|y/y|q/q|m/m)|(?:year|quarter|month)[- ]over[- ](?<b>year|quarter|month))(?![a-z])|(?:與|和|跟|對比|相較|相比)?\s*(?<b>去年|上一季|上季|上個月|上月)\s*(?:比較|相比|對比|同期)|(?<b>年增率|年增|年比|同比|季增|季比|月增|月比|環比)")]
+    [GeneratedRegex(@"(?<![a-z])(?:(?:vs\.?|versus|compared\s+(?:to|with)|against|compare\s+(?:to|with))\s+(?:the\s+)?(?:last|previous|prior|same\s+period\s+last)\s+(?<b>year|quarter|month)|(?<b>yoy|qoq|mom|y/y|q/q|m/m)|(?:year|quarter|month)[- ]over[- ](?<b>year|quarter|month))(?![a-z])|(?:與|和|跟|對比|相較|相比)?\s*(?<b>去年|上一季|上季|上個月|上月)\s*(?:比較|相比|對比|同期|比)|(?<b>年增率|年增|年比|同比|季增|季比|月增|月比|環比)")]
     private static partial Regex Comparison();
 
     [GeneratedRegex(@"(?<![a-z])(?:by|per|split by|broken down by)\s+(?<w>product family|deal type|opportunity type|activity type|[a-z]+)(?![a-z])")]
@@ -383,7 +383,7 @@ internal static partial class ReportParser
     private static partial Regex ChineseTeamName();
 
     // "page N" only ends a question: inside it, "Page" may be a name ("stale deals for Page 2 Media").
-    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>-?(?:" + PeriodParser.Number + @"))[\s.!?]*$|第\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*頁")]
+    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>-?(?:" + PeriodParser.Number + @"))[\s.!?\u0001]*$|第\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*頁")]
     private static partial Regex Page();
 
     [GeneratedRegex(@"\S+")]

@@ -42,10 +42,19 @@ public sealed partial class NormalizedText
 
     public static bool IsCjk(char c) => c is >= '\u3400' and <= '\u4DBF' or >= '\u4E00' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
 
+    /// <summary>Every decimal digit as its ASCII one ("٣" → "3"): the parsers' \d matches any, and int.Parse reads only these.</summary>
+    private static string AsciiDigits(string s)
+    {
+        if (!s.Any(c => c > '\u007f' && char.IsDigit(c)))
+            return s;
+        return string.Concat(s.Select(c => c > '\u007f' && char.IsDigit(c) ? (char)('0' + (int)char.GetNumericValue(c)) : c));
+    }
+
     public static NormalizedText From(string? text, ParseContext context)
     {
         var s = Sanitize(text ?? "");
         s = s.Normalize(NormalizationForm.FormKC);
+        s = AsciiDigits(s);
         s = DecodeEntities(s);
 
         var mentions = new List<string>();

@@ -117,7 +117,11 @@ public static class CommandPhrasings
         ("停滯商機-30天以上", Zh(new UnusableValueCommand(UnusableValue.Days, "-30天以上"))),
         // Not periods: a name with a number, a decimal, a comma before the threshold.
         ("pipeline for Mario 1000", En(Pipeline, subject: SubjectSpec.User("Mario 1000"))),
-        ("stale deals for Acme 1234.50", En(StaleDeals, subject: SubjectSpec.User("Acme 1234.50"))),
+        ("stale deals for Acme 2017.50", En(StaleDeals, subject: SubjectSpec.User("Acme 2017.50"))),
+        ("lost deals last quarter for Ever Garcia", En(LostDeals, P(PeriodKind.LastQuarter), SubjectSpec.User("Ever Garcia"))),
+        ("lost deals last quarter for Studio 2000", En(LostDeals, P(PeriodKind.LastQuarter), SubjectSpec.User("Studio 2000"))),
+        ("stale deals page 2 over 30 days", En(new ReportCommand(new ReportRequest(StaleDeals) { ThresholdDays = 30, Offset = 10 }))),
+        ("lost deals 2017年第٣季", Zh(LostDeals, PeriodSpec.ForQuarter(2017, 3))),   // Arabic-Indic digit: read, never thrown
         ("停滯商機，30天以上", Zh(StaleDeals, over: 30)),
         ("stale deals for Acme,30 days or more", En(StaleDeals, subject: SubjectSpec.User("Acme"), over: 30)),
         ("lost deals March 2017", En(LostDeals, PeriodSpec.ForMonth(2017, 3))),

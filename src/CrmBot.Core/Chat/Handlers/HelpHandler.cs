@@ -29,7 +29,8 @@ public sealed class HelpHandler : ICommandHandler
             Language = turn.Language,
             Title = turn.T("What I can do", "我能做什麼"),
             Text = topic is null ? turn.T("Ask in plain words, for example:", "直接用一般的話問我，例如：")
-                : known is not null ? turn.T($"“{asked}” is for managers and admins. Here is what you can do:", $"「{asked}」僅供主管與管理員使用。以下是您可以做的事：")
+                : known is { MinimumRole: Data.UserRole.Manager } ? turn.T($"“{asked}” is for managers and admins. Here is what you can do:", $"「{asked}」僅供主管與管理員使用。以下是您可以做的事：")
+                : known is not null ? turn.T($"“{asked}” is for admins. Here is what you can do:", $"「{asked}」僅供管理員使用。以下是您可以做的事：")
                 : turn.T($"I have no help on “{asked}”. Here is what I can do:", $"沒有「{asked}」的說明。以下是我能做的事："),
             Help = [.. allowed.Select(t => Entry(t, turn))],
         });
