@@ -1,4 +1,6 @@
 using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
+using CrmBot.Slack.Blocks;
 using CrmBot.Slack.Inbound;
 
 namespace CrmBot.Slack.Tests;
@@ -14,6 +16,24 @@ public sealed class SlackActionCodecFacts
 
         Assert.Equal(CardVerbs.Snooze, action!.Verb);
         Assert.Equal(data, action.Data.ToDictionary());
+    }
+
+    [Fact]
+    public void Value_OfTheLongestShowMoreButton_FitsSlacksLimit_WithItsLanguage()
+    {
+        // The page button's request, escaped once more inside the value, and the reply's language (replyLanguage).
+        var request = new ReportRequest(ReportKind.Trends)
+        {
+            Subject = SubjectSpec.User(new string('名', 200)), Period = PeriodSpec.Between(new DateOnly(2017, 1, 1), new DateOnly(2017, 3, 31)),
+            Breakdown = Breakdown.ProductFamily, ThresholdDays = 3650, Compare = TrendComparison.Yoy,
+            Metric = TrendMetric.WonAmountByProductFamily, Offset = int.MaxValue - 10,
+        };
+        var more = ReplyButtons.ShowMore(request, "zh-TW");
+
+        var value = SlackActionCodec.Value(more.Data);
+
+        Assert.True(value.Length <= SlackLimits.ButtonValue, $"{value.Length} characters");
+        Assert.Equal("zh-TW", SlackActionCodec.Decode(SlackActionCodec.ActionId(more.Verb, 0), value)!.Data[ReplyButtons.ReplyLanguage]);
     }
 
     [Fact]

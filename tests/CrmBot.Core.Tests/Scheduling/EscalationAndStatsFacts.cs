@@ -98,10 +98,10 @@ public sealed class EscalationAndStatsFacts : IDisposable
         Assert.Empty(_teams.ToUsers);
     }
 
-    private async Task<Reply> StatsAsync(Asker asker, PeriodSpec? period = null)
+    private async Task<Reply> StatsAsync(Asker asker, PeriodSpec? period = null, int fiscalYearStartMonth = 1)
     {
         using var db = _db.NewContext();
-        return await new NudgeStatsHandler(db, _world.Clock, Options.Create(new CrmOptions())).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
+        return await new NudgeStatsHandler(db, _world.Clock, Options.Create(new CrmOptions { FiscalYearStartMonth = fiscalYearStartMonth })).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
             new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), CancellationToken.None);
     }
 
@@ -147,11 +147,12 @@ public sealed class EscalationAndStatsFacts : IDisposable
     [InlineData(PeriodKind.AllTime)]
     public async Task NudgeStats_CoversThePeriodAsked_AsEveryReportReadsIt(PeriodKind kind)
     {
-        // It once knew only days, weeks and months: "nudge stats this quarter" answered the last 30 days.
+        // It once knew only days, weeks and months: "nudge stats this quarter" answered the last 30 days. A fiscal year
+        // starting in April shows that the setting reaches it.
         var asker = SchedulingWorld.AskerOf(_manager, [_north.Id]);
-        var expected = new PeriodResolver(PeriodResolver.FindZone(asker.TimeZone), _world.Clock.GetUtcNow(), 1, Formats.For("en")).Resolve(PeriodSpec.Of(kind), kind);
+        var expected = new PeriodResolver(PeriodResolver.FindZone(asker.TimeZone), _world.Clock.GetUtcNow(), 4, Formats.For("en")).Resolve(PeriodSpec.Of(kind), kind);
 
-        var report = (await StatsAsync(asker, PeriodSpec.Of(kind))).Report!;
+        var report = (await StatsAsync(asker, PeriodSpec.Of(kind), fiscalYearStartMonth: 4)).Report!;
 
         Assert.Equal((expected.StartUtc, expected.EndUtc, expected.Label), (report.PeriodStart!.Value.UtcDateTime, report.PeriodEnd!.Value.UtcDateTime, report.Period));
     }
