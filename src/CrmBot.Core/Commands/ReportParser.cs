@@ -36,9 +36,10 @@ internal static partial class ReportParser
         var (cased, lower) = TypoCorrector.Correct(normalized.Cased, normalized.Lower);
         var text = new ParseText(cased, lower);
 
-        var (threshold, unusable) = ReadThreshold(text);
-        var (offset, unusablePage) = ReadPage(text);
+        var (threshold, unusable) = ReadNumber(text, Threshold(), 0, UnusableValueCommand.MaxDays, UnusableValue.Days);
+        var (page, unusablePage) = ReadNumber(text, Page(), 1, UnusableValueCommand.MaxPage, UnusableValue.Page);
         unusable ??= unusablePage;
+        var offset = page is { } number ? (number - 1) * ReportRequest.PageSize : 0;
         var baseline = ReadBaseline(text);
         var breakdown = ReadBreakdown(text);
         var (period, periodPhrases, notAPeriod) = PeriodParser.Read(text.Lower);
@@ -112,32 +113,21 @@ internal static partial class ReportParser
         });
     }
 
-    /// <summary>"over 30 days": the threshold; one beyond <see cref="UnusableValueCommand.MaxDays"/> is an unusable value.</summary>
-    private static (int? Days, UnusableValueCommand? Unusable) ReadThreshold(ParseText text)
+    /// <summary>
+    /// A phrase with a number ("over 30 days", "page 3", "第3頁"), taken out of the text: its number when it lies in
+    /// [<paramref name="min"/>, <paramref name="max"/>], otherwise the phrase as an unusable value.
+    /// </summary>
+    private static (int? Value, UnusableValueCommand? Unusable) ReadNumber(ParseText text, Regex pattern, int min, int max, UnusableValue kind)
     {
-        var m = Threshold().Match(text.Lower);
+        var m = pattern.Match(text.Lower);
         if (!m.Success)
             return (null, null);
         var phrase = text.CasedSlice(m.Index, m.Length);
         text.Consume(m.Index, m.Length);
         return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n)
-               && n is >= 0 and <= UnusableValueCommand.MaxDays
+               && n >= min && n <= max
             ? (n, null)
-            : (null, new UnusableValueCommand(UnusableValue.Days, phrase));
-    }
-
-    /// <summary>"page 3" / "第3頁": the rows of that page (what the Next button asks for, typed); page 0 is an unusable value.</summary>
-    private static (int Offset, UnusableValueCommand? Unusable) ReadPage(ParseText text)
-    {
-        var m = Page().Match(text.Lower);
-        if (!m.Success)
-            return (0, null);
-        var phrase = text.CasedSlice(m.Index, m.Length);
-        text.Consume(m.Index, m.Length);
-        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var page)
-               && page is >= 1 and <= UnusableValueCommand.MaxPage
-            ? ((page - 1) * ReportRequest.PageSize, null)
-            : (0, new UnusableValueCommand(UnusableValue.Page, phrase));
+            : (null, new UnusableValueCommand(kind, phrase));
     }
 
     private static Baseline? ReadBaseline(ParseText text)

@@ -41,9 +41,9 @@ public static class CliVerbs
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] == "help" || IsHelp(args[0]) || !Verbs.TryGetValue(args[0], out var verb))
+        var asked = args.Length > 0 && (args[0] == "help" || IsHelp(args[0]));
+        if (asked || args.Length == 0 || !Verbs.TryGetValue(args[0], out var verb))
         {
-            var asked = args.Length > 0 && (args[0] == "help" || IsHelp(args[0]));
             var console = CliConsole.Current;
             if (!asked)
                 console.WriteLine($"Unknown command '{(args.Length > 0 ? args[0] : "")}'.");
