@@ -101,17 +101,24 @@ public static class ActionPlan
         ];
     }
 
+    // Compiled: a plan is five small reads, and EF's work on an ad-hoc query was most of its time (docs/performance.md).
+    private static readonly CompiledDefinition<OnePerson, PlannedItem> PlannedOfOne =
+        OnePerson.Compiled((db, a) => PlannedPage(PlannedNextWeek(db, a.Scope, a.NowUtc), a.Offset));
+    private static readonly CompiledDefinition<OnePerson, DealItem> WithoutPlanOfOne = OnePerson.Compiled((db, a) => DealPage(WithoutPlan(db, a.Scope)));
+    private static readonly CompiledDefinition<OnePerson, PlanCounts> CountsOfOne = OnePerson.Compiled((db, a) => Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
+
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var person = input.Scope;
         var (quarter, fy, q) = Forecast.QuarterOf(input);
-        var forecast = (await Forecast.ForecastAsync(db, person, quarter, fy, q, ct)).FirstOrDefault();
-        var plannedPage = await PlannedPage(PlannedNextWeek(db, person, input.NowUtc), input.Offset).ToListAsync(ct);
-        var withoutPlanPage = await DealPage(WithoutPlan(db, person)).ToListAsync(ct);
         var threshold = input.Request.ThresholdDays
             ?? (person.OwnerIds![0] == input.Asker.UserId ? input.Asker.StaleThresholdDays : await StaleThreshold(db, person).FirstOrDefaultAsync(ct))
             ?? StaleDeals.DefaultThresholdDays;
-        var counts = await Counts(db, person, input.NowUtc, threshold).FirstOrDefaultAsync(ct) ?? new PlanCounts();
+        var args = new OnePerson(person.OwnerIds![0], input.NowUtc, threshold, input.Offset, quarter, fy, q);
+        var forecast = await Forecast.ForecastAsync(db, args, ct);
+        var plannedPage = await PlannedOfOne.ToListAsync(db, args, ct);
+        var withoutPlanPage = await WithoutPlanOfOne.ToListAsync(db, args, ct);
+        var counts = (await CountsOfOne.ToListAsync(db, args, ct)).FirstOrDefault() ?? new PlanCounts();
         var (plannedCount, withoutPlanCount, staleCount, newLeads) = (counts.Planned, counts.WithoutPlan, counts.Stale, counts.NewLeads);
 
         var currency = forecast?.Currency ?? input.Options.DefaultCurrency;

@@ -92,9 +92,27 @@ public static class Forecast
         public long GapCents => Math.Max(0, QuotaCents - WonCents);
     }
 
+    private static readonly CompiledDefinition<OnePerson, OwnerFigures> FiguresOfOne = OnePerson.Compiled((db, a) => Figures(db, a.Scope, a.Quarter));
+    private static readonly CompiledDefinition<OnePerson, RepQuota> RepOfOne = OnePerson.Compiled((db, a) => Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+
+    /// <summary>One person's quarter, as the action plan asks it: compiled, the plan being many small reads.</summary>
+    public static async Task<RepForecast?> ForecastAsync(CrmDbContext db, OnePerson person, CancellationToken ct) =>
+        Combine(await FiguresOfOne.ToListAsync(db, person, ct), await RepOfOne.ToListAsync(db, person, ct)).FirstOrDefault();
+
     public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct)
     {
-        var figures = (await Figures(db, scope, quarter).ToListAsync(ct))
+        var figures = await Figures(db, scope, quarter).ToListAsync(ct);
+        var reps = await Reps(db, scope, fy, q).ToListAsync(ct);
+        var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
+        if (missing.Count > 0)
+            reps.AddRange(await WithQuota(db, db.Users.Where(u => missing.Contains(u.Id)), fy, q).ToListAsync(ct));
+        return Combine(figures, reps);
+    }
+
+    /// <summary>Each rep's figures in their quota currency, the two parts of <see cref="Figures"/> added up.</summary>
+    private static List<RepForecast> Combine(List<OwnerFigures> parts, List<RepQuota> reps)
+    {
+        var figures = parts
             .GroupBy(f => (f.OwnerId, f.Currency))
             .Select(g => new OwnerFigures
             {
@@ -102,10 +120,6 @@ public static class Forecast
                 BestCaseCents = g.Sum(f => f.BestCaseCents), WeightedCentPercent = g.Sum(f => f.WeightedCentPercent), OpenDeals = g.Sum(f => f.OpenDeals),
             }).ToList();
         var figuresByOwner = figures.ToLookup(f => f.OwnerId);
-        var reps = await Reps(db, scope, fy, q).ToListAsync(ct);
-        var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
-        if (missing.Count > 0)
-            reps.AddRange(await WithQuota(db, db.Users.Where(u => missing.Contains(u.Id)), fy, q).ToListAsync(ct));
         return reps.Select(r =>
         {
             var (quota, currency) = r.Quota;

@@ -1,0 +1,33 @@
+using CrmBot.Core.Data;
+using CrmBot.Core.Time;
+
+namespace CrmBot.Core.Reports;
+
+/// <summary>
+/// What the one-person queries of a report vary by, for <see cref="CompiledDefinition{TArgs,TResult}"/>: the person, the
+/// clock, their stale threshold, the page, and the fiscal quarter. The derived values are those the shared definitions
+/// compute from these (a definition that derives another one fails its first run, and the facts that run it).
+/// </summary>
+public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, int Offset, ResolvedPeriod Quarter, int FiscalYear, int FiscalQuarter)
+{
+    public ReportScope Scope => ReportScope.ForUser(OwnerId, "");
+
+    public DateTime NextWeekEnd => NowUtc.AddDays(7);
+    public DateTime StaleCutoff => NowUtc.AddDays(-ThresholdDays);
+    public DateTime QuarterStart => Quarter.StartUtc;
+    public DateTime QuarterEnd => Quarter.EndUtc;
+    public DateOnly QuarterFirstDay => Quarter.FirstDay;
+    public DateOnly QuarterEndDay => Quarter.EndDay;
+
+    /// <summary>A one-person query compiled from its shared definition.</summary>
+    public static CompiledDefinition<OnePerson, T> Compiled<T>(Func<CrmDbContext, OnePerson, IQueryable<T>> definition) =>
+        new(definition, SampleA, SampleB);
+
+    // Two samples no real value or derived value of the other could be mistaken for.
+    private static readonly OnePerson SampleA = new(1_000_003, new DateTime(2001, 2, 3, 4, 5, 6, 7, DateTimeKind.Utc), 17, 1_000_007,
+        new ResolvedPeriod(new DateTime(2000, 11, 5, 1, 2, 3, DateTimeKind.Utc), new DateTime(2001, 3, 7, 4, 5, 6, DateTimeKind.Utc),
+            new DateOnly(2000, 11, 9), new DateOnly(2001, 3, 11), "A"), 1_000_013, 1_000_019);
+    private static readonly OnePerson SampleB = new(2_000_029, new DateTime(2002, 4, 6, 8, 10, 12, 14, DateTimeKind.Utc), 23, 2_000_031,
+        new ResolvedPeriod(new DateTime(2001, 12, 15, 5, 6, 7, DateTimeKind.Utc), new DateTime(2002, 5, 17, 8, 9, 10, DateTimeKind.Utc),
+            new DateOnly(2001, 12, 19), new DateOnly(2002, 5, 21), "B"), 2_000_037, 2_000_041);
+}

@@ -1,0 +1,116 @@
+using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
+using CrmBot.Core.Time;
+using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmBot.Core.Tests.Data;
+
+/// <summary>A shared definition run compiled reads what the same definition reads as an ad-hoc query, for any arguments.</summary>
+public sealed class CompiledDefinitionFacts : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private readonly CrmBuilder _crm;
+    private readonly List<int> _people = [];
+
+    public CompiledDefinitionFacts()
+    {
+        _crm = new CrmBuilder(_db);
+        // Three reps with a random mix of what the plan and the forecast count, around the clocks asked below.
+        var random = new Random(17);
+        DateTime Around() => CrmBuilder.Utc(2017, 6, 1).AddHours(random.Next(0, 24 * 150));
+        for (var r = 0; r < 3; r++)
+        {
+            var rep = _crm.Rep($"Rep {r}", quarterlyQuota: 5_000 * (r + 1));
+            _people.Add(rep.Id);
+            _crm.Quota(rep, 2017, 3, 7_000 + r);
+            for (var i = 0; i < 25; i++)
+            {
+                var stage = (OpportunityStage)random.Next(0, 7);
+                var closed = stage >= OpportunityStage.ClosedWon ? Around() : (DateTime?)null;
+                var deal = _crm.Deal(rep, stage, random.Next(1, 90) * 100, closed: closed, modified: closed ?? Around(), probability: random.Next(0, 101),
+                    expectedClose: DateOnly.FromDateTime(Around()), currency: i % 7 == 0 ? "EUR" : "USD");
+                if (random.Next(3) == 0)
+                    _crm.Activity(rep, due: Around(), deal: deal, subject: $"Plan {i}");
+                if (random.Next(3) == 0)
+                    _crm.Activity(rep, completed: Around(), deal: deal);
+                var lead = _crm.Lead(rep, "Web", random.Next(4) == 0 ? "Contacted" : "Not Contacted", Around());
+                if (random.Next(4) == 0)
+                    _crm.Activity(rep, completed: Around(), lead: lead);
+            }
+        }
+        _crm.Save();
+    }
+
+    public void Dispose()
+    {
+        _crm.Dispose();
+        _db.Dispose();
+    }
+
+    private IEnumerable<OnePerson> Asked()
+    {
+        var quarter = new ResolvedPeriod(CrmBuilder.Utc(2017, 7, 1), CrmBuilder.Utc(2017, 10, 1), new DateOnly(2017, 7, 1), new DateOnly(2017, 10, 1), "Q3");
+        foreach (var person in _people)
+            foreach (var now in new[] { CrmBuilder.Utc(2017, 7, 20, 9), CrmBuilder.Utc(2017, 9, 3, 17) })
+                foreach (var (threshold, offset) in new[] { (14, 0), (30, 10), (3, 0) })
+                    yield return new OnePerson(person, now, threshold, offset, quarter, 2017, 3);
+    }
+
+    private async Task AssertSameRowsAsync<T>(Func<CrmDbContext, OnePerson, IQueryable<T>> definition)
+    {
+        var compiled = OnePerson.Compiled(definition);
+        await using var db = _db.NewContext();
+        var rowsSeen = 0;
+        foreach (var args in Asked())
+        {
+            var adHoc = await definition(db, args).ToListAsync();
+            Assert.Equal(adHoc, await compiled.ToListAsync(db, args, CancellationToken.None));
+            rowsSeen += adHoc.Count;
+        }
+        Assert.True(rowsSeen > 0, "the data should give the definition rows to compare");
+    }
+
+    [Fact]
+    public Task ThePlansCounts_AreTheAdHocQuerysCounts() =>
+        AssertSameRowsAsync((db, a) => ActionPlan.Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
+
+    [Fact]
+    public Task ThePlansPlannedPage_IsTheAdHocQuerysPage() =>
+        AssertSameRowsAsync((db, a) => ActionPlan.PlannedPage(ActionPlan.PlannedNextWeek(db, a.Scope, a.NowUtc), a.Offset));
+
+    [Fact]
+    public Task ThePlansDealsWithoutPlan_AreTheAdHocQuerysDeals() =>
+        AssertSameRowsAsync((db, a) => ActionPlan.DealPage(ActionPlan.WithoutPlan(db, a.Scope)));
+
+    [Fact]
+    public Task TheForecastsFigures_AreTheAdHocQuerysFigures() =>
+        AssertSameRowsAsync((db, a) => Forecast.Figures(db, a.Scope, a.Quarter));
+
+    [Fact]
+    public Task TheForecastsRep_IsTheAdHocQuerysRep() =>
+        AssertSameRowsAsync((db, a) => Forecast.Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+
+    [Fact]
+    public async Task AValueDerivedInTheDefinition_ButNoArgument_IsRefused_NotFixedInTheQuery()
+    {
+        // Three days ahead is no property of OnePerson: compiled, the first caller's cutoff would serve every later one.
+        var compiled = OnePerson.Compiled((db, a) =>
+        {
+            var soon = a.NowUtc.AddDays(3);
+            return db.Activities.Where(x => x.DueAt < soon);
+        });
+        await using var db = _db.NewContext();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => compiled.ToListAsync(db, Asked().First(), CancellationToken.None));
+        Assert.Contains("no property of OnePerson", error.Message);
+    }
+
+    [Fact]
+    public void SamplesThatAgreeOnAnArgument_AreRefused()
+    {
+        // An argument equal in both samples could not be told from a constant of the query's shape.
+        var a = Asked().First();
+        Assert.Throws<ArgumentException>(() => new CompiledDefinition<OnePerson, Activity>((db, x) => db.Activities, a, a with { OwnerId = a.OwnerId + 1 }));
+    }
+}
