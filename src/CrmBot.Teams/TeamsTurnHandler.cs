@@ -145,18 +145,28 @@ public sealed class TeamsTurnHandler(
         string? email = null;
         var guest = false;
         Asker? asker = null;
-        if (activity.From?.Id is { Length: > 0 } fromId)
+        // One connection for the identity and conversation reads: opening and closing one costs about what such a read does.
+        // Closed before the engine, which may wait at the turn gate: a waiting turn must not hold a pooled connection.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            asker = await Linker.ResolveAsync(ChatPlatform.Teams, ConversationReferences.Workspace(activity), fromId,
-                activity.From.AadObjectId, async lookupCt =>
-                {
-                    var member = await LookUpMemberAsync(activity, fromId, lookupCt);
-                    guest = member is { IsGuest: true };
-                    // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
-                    return guest ? null : email = member?.Email ?? (member?.UserPrincipalName?.Contains('@') == true ? member.UserPrincipalName : null);
-                }, ct);
+            if (activity.From?.Id is { Length: > 0 } fromId)
+            {
+                asker = await Linker.ResolveAsync(ChatPlatform.Teams, ConversationReferences.Workspace(activity), fromId,
+                    activity.From.AadObjectId, async lookupCt =>
+                    {
+                        var member = await LookUpMemberAsync(activity, fromId, lookupCt);
+                        guest = member is { IsGuest: true };
+                        // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
+                        return guest ? null : email = member?.Email ?? (member?.UserPrincipalName?.Contains('@') == true ? member.UserPrincipalName : null);
+                    }, ct);
+            }
+            await ConversationReferences.SaveAsync(db, activity, asker?.UserId, now, ct);
         }
-        await ConversationReferences.SaveAsync(db, activity, asker?.UserId, now, ct);
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         return (asker, email, guest);
     }
 
