@@ -77,29 +77,29 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
 }
 
 /// <summary>The bare SQL floor of a report: its recorded read commands replayed on a raw SqliteConnection, every row read.</summary>
-public static class BareSqlReplay
+public sealed class BareSqlReplay(SqliteConnection connection, IReadOnlyList<RecordedCommand> commands) : IAsyncDisposable
 {
-    /// <summary>Median time of one replay of all <paramref name="commands"/>, and the rows one replay reads.</summary>
-    public static async Task<(double Median, long Rows)> MedianMillisecondsAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, int runs, CancellationToken ct)
+    /// <summary>A replay on its own connection, run once (the page cache and SQLite's statement preparation, as EF had for its own warm-up).</summary>
+    public static async Task<BareSqlReplay> OpenAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, CancellationToken ct)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
-        var times = new List<double>();
-        long rows = 0;
-        // One warm-up run: the page cache and SQLite's statement preparation, as EF had for its own warm-up.
-        for (var i = 0; i <= runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            rows = 0;
-            foreach (var recorded in commands)
-                rows += await ReadAllAsync(connection, recorded, ct);
-            watch.Stop();
-            if (i > 0)
-                times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return (BenchReportsVerb.Percentile(times, 0.50), rows);
+        var replay = new BareSqlReplay(connection, commands);
+        await replay.RunOnceAsync(ct);
+        return replay;
     }
+
+    /// <summary>The time of one replay of all the commands, and the rows it read.</summary>
+    public async Task<(double Milliseconds, long Rows)> RunOnceAsync(CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        long rows = 0;
+        foreach (var recorded in commands)
+            rows += await ReadAllAsync(connection, recorded, ct);
+        return (watch.Elapsed.TotalMilliseconds, rows);
+    }
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
 
     /// <summary>The commands as a script to study (EXPLAIN QUERY PLAN): each with its parameter values as comments.</summary>
     public static string Script(IEnumerable<RecordedCommand> commands) =>

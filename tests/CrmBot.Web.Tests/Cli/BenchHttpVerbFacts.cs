@@ -40,11 +40,24 @@ public sealed class BenchHttpVerbFacts : IDisposable
         Assert.Contains(table, output);   // printed as written
     }
 
+    [Fact]
+    public async Task RunAsync_TimesOnlyTheReportsNamed()
+    {
+        var outFile = Path.Combine(_directory, "bench.md");
+
+        var (exit, output) = await CliRun.RunAsync(["bench", "http", "--reports", "actionplan, Leads", "--runs", "2", "--warmup", "0", "--slack", "1", "--out", outFile, .. CliRun.Connection(_directory)]);
+
+        Assert.True(exit == 0, output);
+        var rows = Regex.Matches(await File.ReadAllTextAsync(outFile), @"^\| (?<kind>[A-Za-z]+) \| [^|]+ \| 2 \|", RegexOptions.Multiline).Select(m => m.Groups["kind"].Value);
+        Assert.Equal(["Leads", "ActionPlan"], rows);   // in the table's order
+    }
+
     [Theory]
     [InlineData("--runs", "0")]
     [InlineData("--slack", "many")]
     [InlineData("--warmup", "-1")]
     [InlineData("--colour", "red")]
+    [InlineData("--reports", "ActionPlan,Weather")]
     public async Task RunAsync_ExplainsUsage_WhenAnOptionIsBad(string option, string value)
     {
         var (exit, output) = await CliRun.RunAsync("bench", "http", option, value);
