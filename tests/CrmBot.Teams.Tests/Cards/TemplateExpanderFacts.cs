@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CrmBot.Teams.Cards;
 using CrmBot.Teams.Cards.Templating;
 
 namespace CrmBot.Teams.Tests.Cards;
@@ -24,6 +25,35 @@ public sealed class TemplateExpanderFacts
     [InlineData("""{"v":"${kind == 'Text'}"}""", """{"v":true}""")]
     public void Expand_KeepsTheBoundType_WhenTheStringIsOneBinding(string template, string expected) =>
         Assert.Equal(expected, Expand(template));
+
+    [Theory]
+    [InlineData("""{"v":"${i}","w":"x ${l} y","z":"${d > 2.4}"}""", """{"v":3,"w":"x 12345678901 y","z":true}""")]
+    public void Expand_ReadsNumbers_AsTheCardDataHoldsThem(string template, string expected)
+    {
+        // CardData builds its values in code (int, long, double), not by parsing JSON.
+        var data = new JsonObject { ["i"] = 3, ["l"] = 12_345_678_901L, ["d"] = 2.5 };
+        Assert.Equal(expected, new TemplateExpander().Expand(JsonNode.Parse(template)!, data)!.ToJsonString());
+    }
+
+    [Fact]
+    public void Templates_HoldPlainValues_NotTheParsedDocument()
+    {
+        // A value read from the parsed document is a new string at every expansion, and clones the document to copy itself.
+        foreach (var name in new[] { "record-list", "kpi-summary", "help" })
+        {
+            var values = Descendants(CardTemplates.Get(name)).OfType<JsonValue>().Where(v => v.GetValueKind() is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.True).ToList();
+            Assert.NotEmpty(values);
+            Assert.All(values, v => Assert.False(v.TryGetValue<System.Text.Json.JsonElement>(out _), $"{name}: {v} is read from the document"));
+        }
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Descendants(p.Value)).Prepend(o),
+        JsonArray a => a.SelectMany(Descendants).Prepend(a),
+        null => [],
+        _ => [node],
+    };
 
     [Theory]
     [InlineData("""{"v":"${missing}"}""", """{"v":"${missing}"}""")]

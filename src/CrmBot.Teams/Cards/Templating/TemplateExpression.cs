@@ -144,7 +144,9 @@ internal abstract record TemplateExpression
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+            // The card data holds ints, longs and doubles; reading the value is much cheaper than writing and parsing it.
+            JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d : v.TryGetValue<int>(out var i) ? i : v.TryGetValue<long>(out var l) ? l
+                : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => null,
