@@ -32,6 +32,11 @@ public enum PeriodKind
     /// <summary><see cref="PeriodSpec.From"/> to <see cref="PeriodSpec.To"/>, both dates included as typed.</summary>
     Range,
     AllTime,
+    Yesterday, NextWeek, NextMonth, NextQuarter, NextYear,
+    /// <summary>The last <see cref="PeriodSpec.Number"/> months, ending now.</summary>
+    LastNMonths,
+    /// <summary>Fiscal half <see cref="PeriodSpec.Number"/> (1 or 2) of fiscal year <see cref="PeriodSpec.Year"/> (this one when null).</summary>
+    Half,
 }
 
 public sealed record PeriodSpec(PeriodKind Kind, int? Year = null, int? Number = null, DateOnly? From = null, DateOnly? To = null)
@@ -39,6 +44,8 @@ public sealed record PeriodSpec(PeriodKind Kind, int? Year = null, int? Number =
     public static readonly PeriodSpec Default = new(PeriodKind.Default);
     public static PeriodSpec Of(PeriodKind kind) => new(kind);
     public static PeriodSpec LastDays(int n) => new(PeriodKind.LastNDays, Number: n);
+    public static PeriodSpec LastMonths(int n) => new(PeriodKind.LastNMonths, Number: n);
+    public static PeriodSpec ForHalf(int? fiscalYear, int half) => new(PeriodKind.Half, fiscalYear, half);
     public static PeriodSpec ForYear(int year) => new(PeriodKind.Year, year);
     public static PeriodSpec ForMonth(int year, int month) => new(PeriodKind.Month, year, month);
     public static PeriodSpec ForQuarter(int year, int quarter) => new(PeriodKind.Quarter, year, quarter);

@@ -14,7 +14,8 @@ public sealed record PeriodReading(PeriodSpec Period, IReadOnlyList<(int Index, 
 
 /// <summary>
 /// Finds the period in lower-case normalized text (see <see cref="NormalizedText"/>): English and zh-TW
-/// relative periods, years, months, quarters in both orders, "since" dates, date ranges and last-N-days.
+/// relative periods (yesterday to next year), years, months, quarters in both orders, fiscal halves, "since" dates,
+/// date ranges, last N days and last N months (counts in digits, English words to twelve, or Chinese numerals).
 /// Forms are tried most specific first, so "2017-01-01 to 2017-03-31" is a range, not a year.
 /// Impossible values (month 13, Q5, 2017-02-30, a range that ends before it starts) are not periods:
 /// <see cref="Read"/> reports them, so that the asker is told rather than answered for another period.
@@ -33,6 +34,13 @@ public static partial class PeriodParser
     private static readonly Dictionary<string, PeriodKind> Keywords = new()
     {
         ["today"] = PeriodKind.Today, ["今天"] = PeriodKind.Today, ["今日"] = PeriodKind.Today,
+        ["yesterday"] = PeriodKind.Yesterday, ["昨天"] = PeriodKind.Yesterday, ["昨日"] = PeriodKind.Yesterday,
+        ["next week"] = PeriodKind.NextWeek, ["下週"] = PeriodKind.NextWeek, ["下周"] = PeriodKind.NextWeek, ["下星期"] = PeriodKind.NextWeek,
+        ["下個星期"] = PeriodKind.NextWeek,
+        ["next month"] = PeriodKind.NextMonth, ["下個月"] = PeriodKind.NextMonth, ["下月"] = PeriodKind.NextMonth,
+        ["next quarter"] = PeriodKind.NextQuarter, ["next qtr"] = PeriodKind.NextQuarter, ["下季"] = PeriodKind.NextQuarter,
+        ["下一季"] = PeriodKind.NextQuarter, ["下個季度"] = PeriodKind.NextQuarter, ["下季度"] = PeriodKind.NextQuarter,
+        ["next year"] = PeriodKind.NextYear, ["明年"] = PeriodKind.NextYear,
         ["this week"] = PeriodKind.ThisWeek, ["current week"] = PeriodKind.ThisWeek, ["本週"] = PeriodKind.ThisWeek, ["本周"] = PeriodKind.ThisWeek,
         ["這週"] = PeriodKind.ThisWeek, ["這周"] = PeriodKind.ThisWeek, ["這星期"] = PeriodKind.ThisWeek, ["這個星期"] = PeriodKind.ThisWeek,
         ["last week"] = PeriodKind.LastWeek, ["previous week"] = PeriodKind.LastWeek, ["上週"] = PeriodKind.LastWeek, ["上周"] = PeriodKind.LastWeek,
@@ -65,7 +73,9 @@ public static partial class PeriodParser
         (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value), UnusableValue.Period),
         (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value), UnusableValue.Period),
         (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture)), UnusableValue.Period),
+        (HalfForm(), m => Half(m.Groups["y"].Value, m.Groups["h"].Value), UnusableValue.Period),
         (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value), UnusableValue.LastDays),
+        (LastMonthsForm(), m => LastMonths(m.Groups["n"].Value), UnusableValue.Period),
         (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null, null),
         (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null, null),
     ];
@@ -169,11 +179,60 @@ public static partial class PeriodParser
 
     private static PeriodSpec? LastDays(string number, string unit)
     {
-        if (!int.TryParse(number, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) || n > UnusableValueCommand.MaxDays)
+        if (CountOf(number) is not { } n || n > UnusableValueCommand.MaxDays)
             return null;
         var days = unit.StartsWith('w') || unit is "週" or "周" or "星期" ? n * 7 : n;
         return days is >= 1 and <= UnusableValueCommand.MaxDays ? PeriodSpec.LastDays(days) : null;
     }
+
+    /// <summary>The most months "last N months" may go back: ten years, as for days.</summary>
+    private const int MaxMonths = 120;
+
+    private static PeriodSpec? LastMonths(string number) =>
+        CountOf(number) is { } n && n is >= 1 and <= MaxMonths ? PeriodSpec.LastMonths(n) : null;
+
+    private static PeriodSpec? Half(string year, string half)
+    {
+        int? y = year.Length == 0 ? null : int.Parse(year, CultureInfo.InvariantCulture);
+        var h = half switch { "上" or "1" or "first" => 1, "下" or "2" or "second" => 2, _ => 0 };
+        return h > 0 && (y is null || ValidYear(y.Value)) ? PeriodSpec.ForHalf(y, h) : null;
+    }
+
+    private static readonly string[] EnglishCounts = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+
+    /// <summary>A count as people write it in a period: "30", "3,650", "three", "三十", "兩"; null when it is none.</summary>
+    private static int? CountOf(string text)
+    {
+        if (int.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n))
+            return n;
+        if (Array.IndexOf(EnglishCounts, text) is var word and >= 0)
+            return word;
+        return ChineseCount(text);
+    }
+
+    /// <summary>Chinese numerals up to 9,999: 七, 十二, 三十, 九十, 一百八十, 兩百, 三百六十五.</summary>
+    private static int? ChineseCount(string text)
+    {
+        const string digits = "零一二三四五六七八九";
+        int total = 0, current = 0;
+        foreach (var c in text)
+        {
+            if (c == '兩') current = 2;
+            else if (c == '〇') current = 0;
+            else if (digits.IndexOf(c) is var d and >= 0) current = d;
+            else
+            {
+                var unit = c switch { '十' => 10, '百' => 100, '千' => 1000, _ => 0 };
+                if (unit == 0) return null;
+                total += (current == 0 ? 1 : current) * unit;
+                current = 0;
+            }
+        }
+        return text.Length == 0 ? null : total + current;
+    }
+
+    private const string EnglishCount = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
+    private const string ChineseNumerals = "[零〇一二兩三四五六七八九十百千]+";
 
     [GeneratedRegex(@"(?:(?:from|between)\s+|從\s*|自\s*)?(?<a>" + Date + @")\s*(?:to|until|till|through|thru|and|-|~|至|到)\s*(?<b>" + Date + @")(?:\s*(?:之間|為止|止))?")]
     private static partial Regex RangeForm();
@@ -197,13 +256,21 @@ public static partial class PeriodParser
     [GeneratedRegex(@"(?<![a-z])(?:(?<mn>" + MonthName + @")\.?\s+(?<y>\d{4})|(?<y>\d{4})\s+(?<mn>" + MonthName + @"))(?![a-z0-9])")]
     private static partial Regex MonthNameForm();
 
-    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + @")\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + @")\s*(?<u>天|日|週|周|星期)")]
+    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + "|" + EnglishCount + @")\s*(?<u>days?|weeks?)(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + "|" + ChineseNumerals + @")\s*個?\s*(?<u>天|日|週|周|星期|禮拜)")]
     private static partial Regex LastDaysForm();
+
+    [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + "|" + EnglishCount + @")\s*months?(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + "|" + ChineseNumerals + @")\s*個\s*月")]
+    private static partial Regex LastMonthsForm();
+
+    /// <summary>A fiscal half: "H1 2026", "2026 H2", "first half of 2026", "second half" (this fiscal year), "2026年上半年", "下半年".
+/// "H1" alone is not one: it may be a name ("H1 Labs").</summary>
+    [GeneratedRegex(@"(?<![a-z0-9])(?:h(?<h>\d)\s*(?:of\s+)?(?:fy\s*)?(?<y>\d{4})|(?:fy\s*)?(?<y>\d{4})\s*-?\s*h(?<h>\d)|(?<h>first|second)\s+half(?:\s+(?:of\s+)?(?:fy\s*)?(?<y>\d{4}))?)(?![a-z0-9])|(?:(?<y>\d{4})\s*(?:財?年度?)?\s*)?(?<h>上|下)半年度?")]
+    private static partial Regex HalfForm();
 
     [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-]|\.\d)")]
     private static partial Regex YearForm();
 
-    [GeneratedRegex(@"(?<![a-z])(?<k>year[- ]to[- ]date|quarter[- ]to[- ]date|month[- ]to[- ]date|(?:this|current|last|previous)\s+(?:week|month|quarter|qtr|year)|all[- ]?time|today|ytd|qtd|mtd|ever)(?![a-z])|(?<k>今年至今|年初至今|本年至今|本季至今|本月至今|這個星期|上個星期|上個季度|有史以來|所有時間|全部時間|本年度|本季度|上季度|這一季|上一季|上個月|這個月|這星期|上星期|今天|今日|本週|本周|這週|這周|上週|上周|本月|上月|本季|這季|上季|今年|去年|歷來)")]
+    [GeneratedRegex(@"(?<![a-z])(?<k>year[- ]to[- ]date|quarter[- ]to[- ]date|month[- ]to[- ]date|(?:this|current|last|previous)\s+(?:week|month|quarter|qtr|year)|next\s+(?:week|month|quarter|qtr|year)|all[- ]?time|yesterday|today|ytd|qtd|mtd|ever)(?![a-z])|(?<k>今年至今|年初至今|本年至今|本季至今|本月至今|這個星期|上個星期|下個星期|上個季度|下個季度|有史以來|所有時間|全部時間|本年度|本季度|上季度|下季度|這一季|上一季|下一季|上個月|這個月|下個月|這星期|上星期|下星期|今天|今日|昨天|昨日|本週|本周|這週|這周|上週|上周|下週|下周|本月|上月|下月|本季|這季|上季|下季|今年|去年|明年|歷來)")]
     private static partial Regex KeywordForm();
 
     [GeneratedRegex(@"\d+")]

@@ -50,6 +50,17 @@ public sealed class PeriodResolver(TimeZoneInfo zone, DateTimeOffset now, int fi
         switch (kind)
         {
             case PeriodKind.Today: return Days(today, tomorrow, DayLabel(today));
+            case PeriodKind.Yesterday: return Days(today.AddDays(-1), today, DayLabel(today.AddDays(-1)));
+            case PeriodKind.NextWeek: return Week(StartOfWeek(today).AddDays(7));
+            case PeriodKind.NextMonth: { var m = today.AddMonths(1); return Month(m.Year, m.Month); }
+            case PeriodKind.NextQuarter: { var (y, q) = AddQuarters(fy, fq, 1); return Quarter(y, q); }
+            case PeriodKind.NextYear: return Year(fy + 1);
+            case PeriodKind.Half: return Half(spec.Year ?? fy, Clamp(spec.Number ?? 1, 1, 2));
+            case PeriodKind.LastNMonths:
+            {
+                var n = Math.Max(1, spec.Number ?? 3);
+                return Days(tomorrow.AddMonths(-n), tomorrow, formats.IsChinese ? $"最近{n}個月" : n == 1 ? "last month (to date)" : $"last {n} months");
+            }
             case PeriodKind.ThisWeek: return Week(StartOfWeek(today));
             case PeriodKind.LastWeek: return Week(StartOfWeek(today).AddDays(-7));
             case PeriodKind.ThisMonth: return Month(today.Year, today.Month);
@@ -109,6 +120,16 @@ public sealed class PeriodResolver(TimeZoneInfo zone, DateTimeOffset now, int fi
             ? (formats.IsChinese ? $"{fiscalYear}年" : $"{fiscalYear}")
             : (formats.IsChinese ? $"{fiscalYear}財年" : $"FY{fiscalYear}");
         return Days(start, start.AddYears(1), label);
+    }
+
+    /// <summary>Fiscal half 1 (quarters 1–2) or 2 (quarters 3–4).</summary>
+    public ResolvedPeriod Half(int fiscalYear, int half)
+    {
+        var start = QuarterStart(fiscalYear, half * 2 - 1);
+        var label = formats.IsChinese
+            ? $"{fiscalYear}{(fiscalStartMonth == 1 ? "年" : "財年")}{(half == 1 ? "上" : "下")}半年"
+            : fiscalStartMonth == 1 ? $"H{half} {fiscalYear}" : $"FY{fiscalYear} H{half}";
+        return Days(start, start.AddMonths(6), label);
     }
 
     public (int FiscalYear, int Quarter) FiscalQuarterOf(DateOnly day)

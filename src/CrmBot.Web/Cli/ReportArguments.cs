@@ -74,7 +74,7 @@ public static partial class ReportArguments
     public static PeriodSpec? ParsePeriod(string text)
     {
         var t = text.Trim().ToLowerInvariant();
-        if (ParseEnum<PeriodKind>(t) is { } kind and not (PeriodKind.Year or PeriodKind.Month or PeriodKind.Quarter or PeriodKind.LastNDays or PeriodKind.Since or PeriodKind.Range))
+        if (ParseEnum<PeriodKind>(t) is { } kind and not (PeriodKind.Year or PeriodKind.Month or PeriodKind.Quarter or PeriodKind.LastNDays or PeriodKind.LastNMonths or PeriodKind.Half or PeriodKind.Since or PeriodKind.Range))
             return PeriodSpec.Of(kind);
         if (t is "all" or "all-time")
             return PeriodSpec.Of(PeriodKind.AllTime);

@@ -26,6 +26,19 @@ public sealed class PeriodParserFacts
         { "June 2017", PeriodKind.Month, 2017, 6 }, { "sept 2016", PeriodKind.Month, 2016, 9 },
         { "2017 Q3", PeriodKind.Quarter, 2017, 3 }, { "Q3 2017", PeriodKind.Quarter, 2017, 3 }, { "2017年第3季", PeriodKind.Quarter, 2017, 3 },
         { "2017年第四季", PeriodKind.Quarter, 2017, 4 }, { "q1-2018", PeriodKind.Quarter, 2018, 1 }, { "Ｑ２ ２０１７", PeriodKind.Quarter, 2017, 2 },
+        // Before these were read, each was dropped and the report's default period answered (QA).
+        { "yesterday", PeriodKind.Yesterday, null, null }, { "昨天", PeriodKind.Yesterday, null, null }, { "昨日", PeriodKind.Yesterday, null, null },
+        { "next week", PeriodKind.NextWeek, null, null }, { "下週", PeriodKind.NextWeek, null, null }, { "下個星期", PeriodKind.NextWeek, null, null },
+        { "next month", PeriodKind.NextMonth, null, null }, { "下個月", PeriodKind.NextMonth, null, null },
+        { "next quarter", PeriodKind.NextQuarter, null, null }, { "下季", PeriodKind.NextQuarter, null, null }, { "下一季", PeriodKind.NextQuarter, null, null },
+        { "next year", PeriodKind.NextYear, null, null }, { "明年", PeriodKind.NextYear, null, null },
+        { "last 3 months", PeriodKind.LastNMonths, null, 3 }, { "past six months", PeriodKind.LastNMonths, null, 6 },
+        { "最近3個月", PeriodKind.LastNMonths, null, 3 }, { "過去十二個月", PeriodKind.LastNMonths, null, 12 },
+        { "最近三十天", PeriodKind.LastNDays, null, 30 }, { "近兩週", PeriodKind.LastNDays, null, 14 }, { "過去一百八十天", PeriodKind.LastNDays, null, 180 },
+        { "last two weeks", PeriodKind.LastNDays, null, 14 },
+        { "H1 2026", PeriodKind.Half, 2026, 1 }, { "2026 h2", PeriodKind.Half, 2026, 2 }, { "first half of 2026", PeriodKind.Half, 2026, 1 },
+        { "second half", PeriodKind.Half, null, 2 }, { "FY2026 H2", PeriodKind.Half, 2026, 2 },
+        { "2026年上半年", PeriodKind.Half, 2026, 1 }, { "下半年", PeriodKind.Half, null, 2 },
     };
 
     [Theory]
@@ -51,6 +64,10 @@ public sealed class PeriodParserFacts
     [InlineData("2017-03-31 to 2017-01-01")]
     [InlineData("last 0 days")]
     [InlineData("last 99999 days")]
+    [InlineData("H3 2026")]
+    [InlineData("h1")]
+    [InlineData("last 500 months")]
+    [InlineData("last 0 months")]
     [InlineData("1066")]
     [InlineData("whenever")]
     public void Parse_ReturnsNull_WhenTheTextIsNoRealPeriod(string text)

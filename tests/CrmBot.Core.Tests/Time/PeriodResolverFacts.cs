@@ -48,6 +48,26 @@ public sealed class PeriodResolverFacts
     }
 
     [Fact]
+    public void Resolve_ReadsYesterdayTheNextPeriodsLastMonthsAndHalves_InTheAskersZoneAndFiscalYear()
+    {
+        // 2017-08-15 05:00 UTC is still Aug 14 in Los Angeles; the fiscal year starts in April (Q2 = Jul–Sep).
+        var r = At("America/Los_Angeles", new DateTimeOffset(2017, 8, 15, 5, 0, 0, TimeSpan.Zero), fiscalStart: 4);
+        (DateOnly, DateOnly, string) Read(PeriodSpec spec) => r.Resolve(spec, PeriodKind.Default) is var p ? (p.FirstDay, p.EndDay, p.Label) : default;
+
+        Assert.Equal((new DateOnly(2017, 8, 13), new DateOnly(2017, 8, 14), "Aug 13, 2017"), Read(PeriodSpec.Of(PeriodKind.Yesterday)));
+        Assert.Equal((new DateOnly(2017, 8, 21), new DateOnly(2017, 8, 28), "Aug 21, 2017 – Aug 27, 2017"), Read(PeriodSpec.Of(PeriodKind.NextWeek)));
+        Assert.Equal((new DateOnly(2017, 9, 1), new DateOnly(2017, 10, 1), "Sep 2017"), Read(PeriodSpec.Of(PeriodKind.NextMonth)));
+        Assert.Equal((new DateOnly(2017, 10, 1), new DateOnly(2018, 1, 1), "2017 Q3"), Read(PeriodSpec.Of(PeriodKind.NextQuarter)));
+        Assert.Equal((new DateOnly(2018, 4, 1), new DateOnly(2019, 4, 1), "FY2018"), Read(PeriodSpec.Of(PeriodKind.NextYear)));
+        Assert.Equal((new DateOnly(2017, 5, 15), new DateOnly(2017, 8, 15), "last 3 months"), Read(PeriodSpec.LastMonths(3)));
+        Assert.Equal((new DateOnly(2017, 4, 1), new DateOnly(2017, 10, 1), "FY2017 H1"), Read(PeriodSpec.ForHalf(null, 1)));
+        Assert.Equal((new DateOnly(2016, 10, 1), new DateOnly(2017, 4, 1), "FY2016 H2"), Read(PeriodSpec.ForHalf(2016, 2)));
+        var zh = At("Asia/Taipei", new DateTimeOffset(2017, 8, 15, 0, 0, 0, TimeSpan.Zero), f: Formats.ZhTw);
+        Assert.Equal("2017年上半年", zh.Resolve(PeriodSpec.ForHalf(2017, 1), PeriodKind.Default).Label);
+        Assert.Equal("最近6個月", zh.Resolve(PeriodSpec.LastMonths(6), PeriodKind.Default).Label);
+    }
+
+    [Fact]
     public void Resolve_LabelsPeriodsInTraditionalChinese()
     {
         var r = At("Asia/Taipei", new DateTimeOffset(2017, 8, 15, 0, 0, 0, TimeSpan.Zero), f: Formats.ZhTw);
