@@ -201,7 +201,7 @@ public static partial class PeriodParser
     private static readonly string[] EnglishCounts = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 
     /// <summary>A count as people write it in a period: "30", "3,650", "three", "三十", "兩"; null when it is none.</summary>
-    private static int? CountOf(string text)
+    internal static int? CountOf(string text)
     {
         if (int.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n))
             return n;
@@ -231,8 +231,8 @@ public static partial class PeriodParser
         return text.Length == 0 ? null : total + current;
     }
 
-    private const string EnglishCount = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
-    private const string ChineseNumerals = "[零〇一二兩三四五六七八九十百千]+";
+    internal const string EnglishCount = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
+    internal const string ChineseNumerals = "[零〇一二兩三四五六七八九十百千]+";
 
     [GeneratedRegex(@"(?:(?:from|between)\s+|從\s*|自\s*)?(?<a>" + Date + @")\s*(?:to|until|till|through|thru|and|-|~|至|到)\s*(?<b>" + Date + @")(?:\s*(?:之間|為止|止))?")]
     private static partial Regex RangeForm();

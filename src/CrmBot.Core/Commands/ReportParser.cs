@@ -124,10 +124,10 @@ internal static partial class ReportParser
             return (null, null);
         var phrase = text.CasedSlice(m.Index, m.Length);
         text.Consume(m.Index, m.Length);
-        return int.TryParse(m.Groups["n"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n)
-               && n >= min && n <= max
-            ? (n, null)
-            : (null, new UnusableValueCommand(kind, phrase));
+        var value = m.Groups["n"].Value;
+        int? n = int.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var digits)
+            ? digits : PeriodParser.CountOf(value);   // "page two", "第二頁"
+        return n >= min && n <= max ? (n, null) : (null, new UnusableValueCommand(kind, phrase));
     }
 
     private static Baseline? ReadBaseline(ParseText text)
@@ -373,7 +373,7 @@ internal static partial class ReportParser
     private static partial Regex ChineseTeamName();
 
     // "page N" only ends a question: inside it, "Page" may be a name ("stale deals for Page 2 Media").
-    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>-?(?:" + PeriodParser.Number + @"))[\s.!?\u0001]*$|第\s*(?<n>-?(?:" + PeriodParser.Number + @"))\s*頁")]
+    [GeneratedRegex(@"(?<![a-z])page\s*(?<n>-?(?:" + PeriodParser.Number + @")|(?:" + PeriodParser.EnglishCount + @")(?![a-z]))[\s.!?\u0001]*$|第\s*(?<n>-?(?:" + PeriodParser.Number + @")|" + PeriodParser.ChineseNumerals + @")\s*頁")]
     private static partial Regex Page();
 
     [GeneratedRegex(@"\S+")]

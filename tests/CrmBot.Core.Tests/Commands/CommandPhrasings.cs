@@ -95,8 +95,12 @@ public static class CommandPhrasings
         ("stale deals page -1", En(new UnusableValueCommand(UnusableValue.Page, "page -1"))),
         ("停滯商機第-1頁", Zh(new UnusableValueCommand(UnusableValue.Page, "第-1頁"))),
         ("停滯商機第2頁", Zh(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
+        ("stale deals page two", En(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
+        ("停滯商機第二頁", Zh(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 10 }))),
+        ("停滯商機第十一頁", Zh(new ReportCommand(new ReportRequest(StaleDeals) { Offset = 100 }))),
         ("stale deals page 1", En(StaleDeals)),
         ("stale deals page 0", En(new UnusableValueCommand(UnusableValue.Page, "page 0"))),
+        ("停滯商機第零頁", Zh(new UnusableValueCommand(UnusableValue.Page, "第零頁"))),
         ("stale deals page 1000000", En(new UnusableValueCommand(UnusableValue.Page, "page 1000000"))),
 
         // --- Values a report cannot use: said so, not answered for the default ---
