@@ -149,6 +149,9 @@ public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Com
     /// <summary>Whom the question was about, as typed: a Chinese name in an English question does not make the reply Chinese.</summary>
     public string? SubjectName { get; init; }
 
+    /// <summary>The report asked for, when one was: the answer's example is then that report's.</summary>
+    public ReportKind? Report { get; init; }
+
     /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
 

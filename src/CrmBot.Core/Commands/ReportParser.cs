@@ -68,7 +68,7 @@ internal static partial class ReportParser
         subject = ReadSubject(words, used, normalized.Mentions) ?? subject;
 
         var command = Build(kind, metric, baseline, period, breakdown, subject, threshold, offset);
-        return command is null ? null : unusable is null ? command : unusable with { SubjectName = command.Request.Subject?.Name };
+        return command is null ? null : unusable is null ? command : unusable with { SubjectName = command.Request.Subject?.Name, Report = command.Request.Kind };
     }
 
     private static ReportCommand? Build(ReportKind? kind, TrendMetric? metric, Baseline? baseline, PeriodSpec period, Breakdown breakdown,

@@ -158,7 +158,8 @@ public static class ActionPlan
                 new Fact(input.T("Quota", "配額"), input.Money(forecast?.QuotaCents ?? 0, currency)),
                 new Fact(input.T("Won so far", "已成交"), input.Money(forecast?.WonCents ?? 0, currency)),
                 new Fact(input.T("Gap", "差距"), input.Money(gap, currency)),
-                new Fact(input.T("Weighted pipeline this quarter", "本季加權管線"), input.Money(weighted, currency)),
+                // Named by its quarter: "my plan last quarter" is not this quarter's.
+                new Fact(input.T($"Weighted pipeline closing in {quarter.Label}", $"{quarter.Label}結案的加權管線"), input.Money(weighted, currency)),
                 // Coverage: how many times the weighted pipeline covers the gap; n/a once the quota is met.
                 new Fact(input.T("Coverage", "覆蓋率"), new Cell(gap == 0 ? input.F.NotApplicable : input.F.Number((decimal)weighted / gap, 2) + "×",
                     ValueKind.Text, gap == 0 ? null : (decimal)weighted / gap)),

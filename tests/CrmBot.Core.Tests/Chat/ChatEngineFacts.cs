@@ -67,6 +67,21 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Theory]
+    [InlineData("neglected customers over 99999 days", "neglected customers over 60 days", ReportKind.NeglectedCustomers)]
+    [InlineData("被忽略的客戶超過99999天", "被忽略的客戶超過60天", ReportKind.NeglectedCustomers)]
+    [InlineData("stale deals over 99999 days", "stale deals over 30 days", ReportKind.StaleDeals)]
+    [InlineData("停滯商機超過99999天", "停滯商機超過30天", ReportKind.StaleDeals)]
+    public async Task HandleText_GivesAThresholdExampleOfTheReportAsked_ThatIsAnswered(string text, string example, ReportKind report)
+    {
+        var reply = await _world.SayAsync(_world.RepRex(), text);
+
+        Assert.Contains(example, reply.Text);
+        // The example itself is a question the bot answers, with that report.
+        await _world.SayAsync(_world.RepRex(), example);
+        Assert.Equal(report, Assert.Single(_world.Runner.Calls).Request.Kind);
+    }
+
+    [Theory]
     [InlineData("plan for team North", "An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.")]
     [InlineData("團隊行動計畫", "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。")]
     public async Task HandleText_AsksForOnePerson_WhenAPlanIsForATeam(string text, string says)

@@ -56,6 +56,18 @@ public sealed class ActionPlanFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_NamesTheQuarterItSums_WhenAskedForAnother()
+    {
+        var rep = _crm.Rep("Ann", quarterlyQuota: 10_000);
+        _crm.Deal(rep, OpportunityStage.Proposal, 4000, probability: 50, expectedClose: new DateOnly(2017, 5, 1));
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.ActionPlan) { Period = PeriodSpec.Of(PeriodKind.LastQuarter) }, rep, Now);
+
+        Assert.Equal("$2,000", Fact(result, "Weighted pipeline closing in 2017 Q2"));
+        Assert.DoesNotContain(result.Facts, f => f.Label.Contains("this quarter"));
+    }
+
+    [Fact]
     public async Task RunAsync_ReadsOverOneConnection_AndClosesIt()
     {
         // A plan is several small reads; opening a connection around each cost more than some of them.

@@ -8,12 +8,17 @@ public sealed class UnusableValueHandler : ICommandHandler
 {
     public Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
     {
-        var (kind, text) = (UnusableValueCommand)command;
+        var unusable = (UnusableValueCommand)command;
+        var (kind, text) = unusable;
+        // A threshold's example is the report asked about: neglected customers count days without contact, not stale deals.
+        var (daysExample, daysExampleZh) = unusable.Report == ReportKind.NeglectedCustomers
+            ? ("neglected customers over 60 days", "被忽略的客戶超過60天")
+            : ("stale deals over 30 days", "停滯商機超過30天");
         return Task.FromResult(kind switch
         {
             UnusableValue.Days => turn.Error(
-                $"I can't use “{text}”: the number of days must be between 0 and {UnusableValueCommand.MaxDays}, as in `stale deals over 30 days`.",
-                $"無法使用「{text}」：天數須介於 0 到 {UnusableValueCommand.MaxDays} 之間，例如「停滯商機超過30天」。"),
+                $"I can't use “{text}”: the number of days must be between 0 and {UnusableValueCommand.MaxDays}, as in `{daysExample}`.",
+                $"無法使用「{text}」：天數須介於 0 到 {UnusableValueCommand.MaxDays} 之間，例如「{daysExampleZh}」。"),
             UnusableValue.LastDays => turn.Error(
                 $"I can't use “{text}”: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days, as in `lost deals last 90 days`.",
                 $"無法使用「{text}」：最近 N 天的天數須介於 1 到 {UnusableValueCommand.MaxDays} 之間，例如「最近90天失去的機會」。"),
