@@ -103,8 +103,11 @@ internal static partial class ActionParser
         }
 
         var target = restCased.Trim();
-        if (target.Length == 0 || (length.Success && days is null && until is null) || days is < 1 or > 366)
+        if (target.Length == 0)
             return new HelpCommand("snooze");
+        // A length that cannot be one ("400 days", "until 2017-02-30") is named in the answer, not left for the help to explain.
+        if ((length.Success && days is null && until is null) || days is < 1 or > UnusableValueCommand.MaxSnoozeDays)
+            return new UnusableValueCommand(UnusableValue.SnoozeLength, Slice(cased, rest)[length.Index..(length.Index + length.Length)].Trim());
         return new SnoozeCommand(target, days, until, string.IsNullOrEmpty(reason) ? null : reason);
     }
 

@@ -138,7 +138,7 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
 /// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days", a page, or a second period.</summary>
-public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod }
+public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod, SnoozeLength }
 
 /// <summary>
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
@@ -154,6 +154,9 @@ public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Com
 
     /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
+
+    /// <summary>The longest snooze: a year and a day, so "snooze X 1 year" style lengths in days still fit.</summary>
+    public const int MaxSnoozeDays = 366;
 
     /// <summary>The highest page a question may ask for: far beyond any report's rows, and a plain limit to state.</summary>
     public const int MaxPage = 100_000;

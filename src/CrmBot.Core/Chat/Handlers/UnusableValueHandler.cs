@@ -25,6 +25,9 @@ public sealed class UnusableValueHandler : ICommandHandler
             UnusableValue.Page => turn.Error(
                 $"I can't use “{text}”: pages are numbered from 1 to {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)}, as in `stale deals page 2`.",
                 $"無法使用「{text}」：頁碼須介於 1 到 {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)} 之間，例如「停滯商機第2頁」。"),
+            UnusableValue.SnoozeLength => turn.Error(
+                $"I can't snooze for “{text}”: a snooze lasts 1 to {UnusableValueCommand.MaxSnoozeDays} days or until a real date, as in `snooze Acme renewal 2 weeks`.",
+                $"無法延後「{text}」：延後期間須介於 1 到 {UnusableValueCommand.MaxSnoozeDays} 天，或到某個有效日期為止，例如「延後 Acme 7天」。"),
             UnusableValue.SecondPeriod => turn.Error(
                 $"I answer for one period at a time, and “{text}” is a second one. Ask again with one period, as in `lost deals last quarter`.",
                 $"一次只能查詢一個期間，「{text}」是第二個期間。請只指定一個期間再問一次，例如「上一季失去的機會」。"),
