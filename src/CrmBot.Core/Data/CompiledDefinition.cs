@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace CrmBot.Core.Data;
 
@@ -12,10 +13,11 @@ namespace CrmBot.Core.Data;
 /// without writing it a second time. An ad-hoc query costs EF, on every run, building our LINQ tree, funcletizing it and
 /// hashing it for its cache: for a report of small reads (a rep's action plan) that is most of the request.
 /// <para>
-/// The definition is built twice, with two samples of <typeparamref name="TArgs"/> that differ in every scalar property.
-/// In the two trees, every value a closure captured is compared: a captured query is inlined (as EF does); a value equal in
-/// both is part of the query's shape and becomes a constant (as <see cref="EF.Constant{T}"/> asks); a value that differs must be the value of exactly one scalar
-/// property of the samples, and becomes that query parameter. Any other value makes the first run throw: it would
+/// The definition is built once per sample of <typeparamref name="TArgs"/> (the first two differ in every scalar property;
+/// others lie across the boundaries a definition might branch on). The trees must have the same shape, member for member.
+/// In them, every value a closure captured is compared: a captured query is inlined (as EF does); a value equal in all is
+/// part of the query's shape and becomes a constant (as <see cref="EF.Constant{T}"/> asks); a value that differs must be
+/// the value of exactly one scalar property in every sample, and becomes that query parameter. Any other value makes the first run throw: it would
 /// otherwise be fixed in the query for every later caller. So a definition that derives a value (now + 7 days) needs the
 /// derived value as a property of <typeparamref name="TArgs"/>.
 /// </para>
@@ -24,19 +26,21 @@ namespace CrmBot.Core.Data;
 public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
 {
     private readonly Func<CrmDbContext, TArgs, IQueryable<TResult>> _definition;
-    private readonly TArgs _sampleA, _sampleB;
+    private readonly TArgs[] _samples;
     private readonly PropertyInfo[] _arguments;
     private readonly ConditionalWeakTable<IModel, Func<CrmDbContext, TArgs, IAsyncEnumerable<TResult>>> _byModel = new();
 
-    public CompiledDefinition(Func<CrmDbContext, TArgs, IQueryable<TResult>> definition, TArgs sampleA, TArgs sampleB)
+    /// <param name="samples">Two or more; the first two differ in every scalar property. Further samples lie on the other side
+    /// of the boundaries a definition may branch on (a first page, a zero threshold, a clock past the quarter).</param>
+    public CompiledDefinition(Func<CrmDbContext, TArgs, IQueryable<TResult>> definition, params TArgs[] samples)
     {
         _definition = definition;
-        (_sampleA, _sampleB) = (sampleA, sampleB);
+        _samples = samples.Length >= 2 ? samples : throw new ArgumentException("Two samples at least.", nameof(samples));
         _arguments = typeof(TArgs).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => IsScalar(p.PropertyType)).ToArray();
         if (_arguments.Length is 0 or > 15)   // EF compiles queries of up to 15 parameters besides the context
             throw new ArgumentException($"{typeof(TArgs).Name} has {_arguments.Length} scalar properties; 1 to 15 can be query parameters.");
-        if (_arguments.FirstOrDefault(p => Equals(p.GetValue(sampleA), p.GetValue(sampleB))) is { } same)
-            throw new ArgumentException($"The samples must differ in every scalar property; both have {same.Name} = {same.GetValue(sampleA)}.");
+        if (_arguments.FirstOrDefault(p => Equals(p.GetValue(samples[0]), p.GetValue(samples[1]))) is { } same)
+            throw new ArgumentException($"The samples must differ in every scalar property; both have {same.Name} = {same.GetValue(samples[0])}.");
     }
 
     /// <summary>The query's rows for these arguments.</summary>
@@ -54,7 +58,7 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
     {
         var context = Expression.Parameter(typeof(CrmDbContext), "db");
         var parameters = _arguments.Select(p => Expression.Parameter(p.PropertyType, p.Name)).ToArray();
-        var body = Parameterize(_definition(db, _sampleA).Expression, _definition(db, _sampleB).Expression, context, parameters);
+        var body = Parameterize([.. _samples.Select(sample => _definition(db, sample).Expression)], context, parameters);
 
         var types = new[] { typeof(CrmDbContext) }.Concat(parameters.Select(p => p.Type)).ToArray();
         var lambda = Expression.Lambda(Expression.GetFuncType([.. types, typeof(IQueryable<TResult>)]), body, [context, .. parameters]);
@@ -71,37 +75,36 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
         return Expression.Lambda<Func<CrmDbContext, TArgs, IAsyncEnumerable<TResult>>>(call, dbArg, argsArg).Compile();
     }
 
-    /// <summary>Tree <paramref name="a"/> with its captured values replaced; <paramref name="b"/> is the same tree built from the other sample.</summary>
-    private Expression Parameterize(Expression a, Expression b, ParameterExpression context, ParameterExpression[] parameters)
+    /// <summary>The first tree with its captured values replaced; the others are the same tree built from the other samples.</summary>
+    private Expression Parameterize(Expression[] trees, ParameterExpression context, ParameterExpression[] parameters)
     {
-        var (capturedA, shapeA) = Captured.In(a);
-        var (capturedB, shapeB) = Captured.In(b);
-        if (!shapeA.SequenceEqual(shapeB))
-            throw new InvalidOperationException($"{Describe()}: the two samples built queries of different shapes.");
+        var built = trees.Select(Captured.In).ToArray();
+        if (built.Any(b => !b.Shape.SequenceEqual(built[0].Shape)))
+            throw new InvalidOperationException($"{Describe()}: the samples built queries of different shapes (the definition branches on an argument).");
 
         var replacements = new Dictionary<Expression, Expression>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < capturedA.Count; i++)
+        for (var i = 0; i < built[0].Nodes.Count; i++)
         {
-            var node = capturedA[i];
-            object? va = Captured.Value(node), vb = Captured.Value(capturedB[i]);
-            replacements[node] = va switch
+            var node = built[0].Nodes[i];
+            var values = built.Select(b => Captured.Value(b.Nodes[i])).ToArray();
+            replacements[node] = values[0] switch
             {
                 CrmDbContext => context,
-                IQueryable qa => Parameterize(qa.Expression, ((IQueryable)vb!).Expression, context, parameters),
-                _ when SameValue(va, vb) => Expression.Constant(va, node.Type),
-                _ => Argument(node, va, vb, parameters),
+                IQueryable => Parameterize([.. values.Select(v => ((IQueryable)v!).Expression)], context, parameters),
+                _ when values.All(v => SameValue(v, values[0])) => Expression.Constant(values[0], node.Type),
+                _ => Argument(node, values, parameters),
             };
         }
-        return new Replacer(replacements).Visit(a)!;
+        return new Replacer(replacements).Visit(trees[0])!;
     }
 
-    private Expression Argument(Expression node, object? va, object? vb, ParameterExpression[] parameters)
+    private Expression Argument(Expression node, object?[] values, ParameterExpression[] parameters)
     {
         var matches = Enumerable.Range(0, _arguments.Length)
-            .Where(i => Equals(_arguments[i].GetValue(_sampleA), va) && Equals(_arguments[i].GetValue(_sampleB), vb)).ToList();
+            .Where(i => _samples.Select(s => _arguments[i].GetValue(s)).SequenceEqual(values)).ToList();
         if (matches.Count != 1)
             throw new InvalidOperationException(matches.Count == 0
-                ? $"{Describe()}: the captured value {node} ({va} / {vb}) changes from call to call but is no property of {typeof(TArgs).Name}."
+                ? $"{Describe()}: the captured value {node} ({string.Join(" / ", values)}) changes from call to call but is no property of {typeof(TArgs).Name}."
                 : $"{Describe()}: the captured value {node} matches several properties of {typeof(TArgs).Name}; make the samples differ.");
         var parameter = parameters[matches[0]];
         return parameter.Type == node.Type ? parameter : Expression.Convert(parameter, node.Type);
@@ -126,9 +129,9 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
     private sealed class Captured : ExpressionVisitor
     {
         private readonly List<Expression> _nodes = [];
-        private readonly List<(ExpressionType, Type)> _shape = [];
+        private readonly List<(ExpressionType, Type, MemberInfo?)> _shape = [];
 
-        public static (List<Expression> Nodes, List<(ExpressionType, Type)> Shape) In(Expression tree)
+        public static (List<Expression> Nodes, List<(ExpressionType, Type, MemberInfo?)> Shape) In(Expression tree)
         {
             var visitor = new Captured();
             visitor.Visit(tree);
@@ -137,8 +140,10 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
 
         public override Expression? Visit(Expression? node)
         {
+            // With the member or method: a definition choosing OrderBy or OrderByDescending, DueAt or CompletedAt, by an
+            // argument builds the same kinds and types of nodes.
             if (node is not null)
-                _shape.Add((node.NodeType, node.Type));
+                _shape.Add((node.NodeType, node.Type, node switch { MemberExpression m => m.Member, MethodCallExpression c => c.Method, _ => null }));
             return base.Visit(node);
         }
 
@@ -182,9 +187,15 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
         }
     }
 
+    /// <summary>Puts the replacements in; query roots lose the provider of the context they were built with, which the
+    /// compiled query (held for the life of the process) would otherwise keep alive.</summary>
     private sealed class Replacer(Dictionary<Expression, Expression> replacements) : ExpressionVisitor
     {
-        public override Expression? Visit(Expression? node) =>
-            node is not null && replacements.TryGetValue(node, out var replacement) ? replacement : base.Visit(node);
+        public override Expression? Visit(Expression? node) => node switch
+        {
+            not null when replacements.TryGetValue(node, out var replacement) => replacement,
+            QueryRootExpression root => root.DetachQueryProvider(),
+            _ => base.Visit(node),
+        };
     }
 }

@@ -93,19 +93,20 @@ public static class ActionPlan
         var person = input.Scope;
         var planned = PlannedNextWeek(db, person, input.NowUtc);
         var withoutPlan = WithoutPlan(db, person);
+        var (quarter, fy, q) = Forecast.QuarterOf(input);
         return
         [
-            ..Forecast.Queries(db, input with { Scope = person }),
+            Forecast.Figures(db, person, quarter), Forecast.Reps(db, person, fy, q),   // as the plan reads them: one person, no missing owners
             PlannedPage(planned, input.Offset), DealPage(withoutPlan), StaleThreshold(db, person),
             Counts(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
         ];
     }
 
     // Compiled: a plan is five small reads, and EF's work on an ad-hoc query was most of its time (docs/performance.md).
-    private static readonly CompiledDefinition<OnePerson, PlannedItem> PlannedOfOne =
+    internal static readonly CompiledDefinition<OnePerson, PlannedItem> PlannedOfOne =
         OnePerson.Compiled((db, a) => PlannedPage(PlannedNextWeek(db, a.Scope, a.NowUtc), a.Offset));
-    private static readonly CompiledDefinition<OnePerson, DealItem> WithoutPlanOfOne = OnePerson.Compiled((db, a) => DealPage(WithoutPlan(db, a.Scope)));
-    private static readonly CompiledDefinition<OnePerson, PlanCounts> CountsOfOne = OnePerson.Compiled((db, a) => Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
+    internal static readonly CompiledDefinition<OnePerson, DealItem> WithoutPlanOfOne = OnePerson.Compiled((db, a) => DealPage(WithoutPlan(db, a.Scope)));
+    internal static readonly CompiledDefinition<OnePerson, PlanCounts> CountsOfOne = OnePerson.Compiled((db, a) => Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {

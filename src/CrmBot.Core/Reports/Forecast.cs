@@ -92,8 +92,8 @@ public static class Forecast
         public long GapCents => Math.Max(0, QuotaCents - WonCents);
     }
 
-    private static readonly CompiledDefinition<OnePerson, OwnerFigures> FiguresOfOne = OnePerson.Compiled((db, a) => Figures(db, a.Scope, a.Quarter));
-    private static readonly CompiledDefinition<OnePerson, RepQuota> RepOfOne = OnePerson.Compiled((db, a) => Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+    internal static readonly CompiledDefinition<OnePerson, OwnerFigures> FiguresOfOne = OnePerson.Compiled((db, a) => Figures(db, a.Scope, a.Quarter));
+    internal static readonly CompiledDefinition<OnePerson, RepQuota> RepOfOne = OnePerson.Compiled((db, a) => Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
 
     /// <summary>One person's quarter, as the action plan asks it: compiled, the plan being many small reads.</summary>
     public static async Task<RepForecast?> ForecastAsync(CrmDbContext db, OnePerson person, CancellationToken ct) =>

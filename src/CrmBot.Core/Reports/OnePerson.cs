@@ -21,13 +21,18 @@ public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, 
 
     /// <summary>A one-person query compiled from its shared definition.</summary>
     public static CompiledDefinition<OnePerson, T> Compiled<T>(Func<CrmDbContext, OnePerson, IQueryable<T>> definition) =>
-        new(definition, SampleA, SampleB);
+        new(definition, SampleA, SampleB, SampleAcrossBoundaries);
 
-    // Two samples no real value or derived value of the other could be mistaken for.
+    // Samples no real value, or value derived from another one, could be mistaken for: the gaps between the numbers differ
+    // from sample to sample. The third has a first page, a zero threshold and a clock past its quarter, so that a definition
+    // branching on one of those builds another shape, or keeps another constant, and is refused.
     private static readonly OnePerson SampleA = new(1_000_003, new DateTime(2001, 2, 3, 4, 5, 6, 7, DateTimeKind.Utc), 17, 1_000_007,
         new ResolvedPeriod(new DateTime(2000, 11, 5, 1, 2, 3, DateTimeKind.Utc), new DateTime(2001, 3, 7, 4, 5, 6, DateTimeKind.Utc),
-            new DateOnly(2000, 11, 9), new DateOnly(2001, 3, 11), "A"), 1_000_013, 1_000_019);
-    private static readonly OnePerson SampleB = new(2_000_029, new DateTime(2002, 4, 6, 8, 10, 12, 14, DateTimeKind.Utc), 23, 2_000_031,
+            new DateOnly(2000, 11, 9), new DateOnly(2001, 3, 11), "A"), 1_000_019, 1_000_031);
+    private static readonly OnePerson SampleB = new(2_000_029, new DateTime(2002, 4, 6, 8, 10, 12, 14, DateTimeKind.Utc), 23, 2_000_033,
         new ResolvedPeriod(new DateTime(2001, 12, 15, 5, 6, 7, DateTimeKind.Utc), new DateTime(2002, 5, 17, 8, 9, 10, DateTimeKind.Utc),
-            new DateOnly(2001, 12, 19), new DateOnly(2002, 5, 21), "B"), 2_000_037, 2_000_041);
+            new DateOnly(2001, 12, 19), new DateOnly(2002, 5, 21), "B"), 2_000_041, 2_000_057);
+    private static readonly OnePerson SampleAcrossBoundaries = new(3_000_043, new DateTime(2003, 9, 10, 11, 12, 13, 15, DateTimeKind.Utc), 0, 0,
+        new ResolvedPeriod(new DateTime(2002, 12, 25, 6, 7, 8, DateTimeKind.Utc), new DateTime(2003, 6, 27, 9, 10, 11, DateTimeKind.Utc),
+            new DateOnly(2002, 12, 29), new DateOnly(2003, 7, 1), "C"), 3_000_061, 3_000_071);
 }

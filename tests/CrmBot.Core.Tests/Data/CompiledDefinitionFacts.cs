@@ -50,16 +50,18 @@ public sealed class CompiledDefinitionFacts : IDisposable
 
     private IEnumerable<OnePerson> Asked()
     {
-        var quarter = new ResolvedPeriod(CrmBuilder.Utc(2017, 7, 1), CrmBuilder.Utc(2017, 10, 1), new DateOnly(2017, 7, 1), new DateOnly(2017, 10, 1), "Q3");
+        // Two fiscal quarters, clocks inside and after them, first and later pages, thresholds from zero up.
+        var q3 = new ResolvedPeriod(CrmBuilder.Utc(2017, 7, 1), CrmBuilder.Utc(2017, 10, 1), new DateOnly(2017, 7, 1), new DateOnly(2017, 10, 1), "Q3");
+        var q2 = new ResolvedPeriod(CrmBuilder.Utc(2017, 4, 1), CrmBuilder.Utc(2017, 7, 1), new DateOnly(2017, 4, 1), new DateOnly(2017, 7, 1), "Q2");
         foreach (var person in _people)
             foreach (var now in new[] { CrmBuilder.Utc(2017, 7, 20, 9), CrmBuilder.Utc(2017, 9, 3, 17) })
-                foreach (var (threshold, offset) in new[] { (14, 0), (30, 10), (3, 0) })
-                    yield return new OnePerson(person, now, threshold, offset, quarter, 2017, 3);
+                foreach (var (quarter, fy, q) in new[] { (q3, 2017, 3), (q2, 2017, 2) })
+                    foreach (var (threshold, offset) in new[] { (14, 0), (30, 10), (0, 0) })
+                        yield return new OnePerson(person, now, threshold, offset, quarter, fy, q);
     }
 
-    private async Task AssertSameRowsAsync<T>(Func<CrmDbContext, OnePerson, IQueryable<T>> definition)
+    private async Task AssertSameRowsAsync<T>(CompiledDefinition<OnePerson, T> compiled, Func<CrmDbContext, OnePerson, IQueryable<T>> definition)
     {
-        var compiled = OnePerson.Compiled(definition);
         await using var db = _db.NewContext();
         var rowsSeen = 0;
         foreach (var args in Asked())
@@ -71,25 +73,52 @@ public sealed class CompiledDefinitionFacts : IDisposable
         Assert.True(rowsSeen > 0, "the data should give the definition rows to compare");
     }
 
+    // The compiled fields the plan runs, against their definitions run ad hoc.
     [Fact]
     public Task ThePlansCounts_AreTheAdHocQuerysCounts() =>
-        AssertSameRowsAsync((db, a) => ActionPlan.Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
+        AssertSameRowsAsync(ActionPlan.CountsOfOne, (db, a) => ActionPlan.Counts(db, a.Scope, a.NowUtc, a.ThresholdDays));
 
     [Fact]
     public Task ThePlansPlannedPage_IsTheAdHocQuerysPage() =>
-        AssertSameRowsAsync((db, a) => ActionPlan.PlannedPage(ActionPlan.PlannedNextWeek(db, a.Scope, a.NowUtc), a.Offset));
+        AssertSameRowsAsync(ActionPlan.PlannedOfOne, (db, a) => ActionPlan.PlannedPage(ActionPlan.PlannedNextWeek(db, a.Scope, a.NowUtc), a.Offset));
 
     [Fact]
     public Task ThePlansDealsWithoutPlan_AreTheAdHocQuerysDeals() =>
-        AssertSameRowsAsync((db, a) => ActionPlan.DealPage(ActionPlan.WithoutPlan(db, a.Scope)));
+        AssertSameRowsAsync(ActionPlan.WithoutPlanOfOne, (db, a) => ActionPlan.DealPage(ActionPlan.WithoutPlan(db, a.Scope)));
 
     [Fact]
     public Task TheForecastsFigures_AreTheAdHocQuerysFigures() =>
-        AssertSameRowsAsync((db, a) => Forecast.Figures(db, a.Scope, a.Quarter));
+        AssertSameRowsAsync(Forecast.FiguresOfOne, (db, a) => Forecast.Figures(db, a.Scope, a.Quarter));
 
     [Fact]
     public Task TheForecastsRep_IsTheAdHocQuerysRep() =>
-        AssertSameRowsAsync((db, a) => Forecast.Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+        AssertSameRowsAsync(Forecast.RepOfOne, (db, a) => Forecast.Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+
+    [Fact]
+    public async Task ADefinitionThatBranchesOnAnArgument_IsRefused()
+    {
+        // Compiled, the branch the samples took would serve every caller: a first page would sort like a later one.
+        var compiled = OnePerson.Compiled((db, a) => a.Offset == 0 ? db.Activities.OrderBy(x => x.Id) : db.Activities.OrderByDescending(x => x.Id));
+        await using var db = _db.NewContext();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => compiled.ToListAsync(db, Asked().First(), CancellationToken.None));
+        Assert.Contains("different shapes", error.Message);
+    }
+
+    [Fact]
+    public async Task AValueDerivedFromAnArgument_ThatTwoSamplesShare_IsRefused()
+    {
+        // The first two samples are later pages: only the third, a first page, shows that this value is no constant.
+        var compiled = OnePerson.Compiled((db, a) =>
+        {
+            var firstPage = a.Offset == 0;
+            return db.Activities.Where(x => firstPage || x.Id > 0);
+        });
+        await using var db = _db.NewContext();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => compiled.ToListAsync(db, Asked().First(), CancellationToken.None));
+        Assert.Contains("no property of OnePerson", error.Message);
+    }
 
     [Fact]
     public async Task AValueDerivedInTheDefinition_ButNoArgument_IsRefused_NotFixedInTheQuery()
