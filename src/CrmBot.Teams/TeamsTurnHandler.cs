@@ -155,6 +155,8 @@ public sealed class TeamsTurnHandler(
                 asker = await Linker.ResolveAsync(ChatPlatform.Teams, ConversationReferences.Workspace(activity), fromId,
                     activity.From.AadObjectId, async lookupCt =>
                     {
+                        // Not held across the members API (up to its timeout, on every turn of someone not linked).
+                        await db.Database.CloseConnectionAsync();
                         var member = await LookUpMemberAsync(activity, fromId, lookupCt);
                         guest = member is { IsGuest: true };
                         // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
