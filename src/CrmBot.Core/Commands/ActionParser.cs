@@ -257,7 +257,7 @@ internal static partial class ActionParser
     [GeneratedRegex(@"(?<![a-z])(?:because|reason:?)\s+|\s*(?:因為|原因:?)\s*|\s*:\s*")]
     private static partial Regex SnoozeReason();
 
-    [GeneratedRegex(@"(?:\s+for)?\s*(?<n>\d{1,4})\s*(?<u>days?|d|weeks?|w|天|日|週|周|個星期|星期)\s*$|\s*(?:until|till|到|直到)\s*(?<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號])\s*(?:為止)?\s*$")]
+    [GeneratedRegex(@"(?:\s+for)?\s*(?<![\d,])(?<n>\d+)\s*(?<u>days?|d|weeks?|w|天|日|週|周|個星期|星期)\s*$|\s*(?:until|till|到|直到)\s*(?<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號])\s*(?:為止)?\s*$")]
     private static partial Regex SnoozeLength();
 
     [GeneratedRegex(@"^(?:unsubscribe|取消訂閱)(?:\s+|$)(?<rest>.*)$")]

@@ -46,6 +46,9 @@ public sealed record PeriodSpec(PeriodKind Kind, int? Year = null, int? Number =
     public static PeriodSpec LastDays(int n) => new(PeriodKind.LastNDays, Number: n);
     public static PeriodSpec LastMonths(int n) => new(PeriodKind.LastNMonths, Number: n);
     public static PeriodSpec ForHalf(int? fiscalYear, int half) => new(PeriodKind.Half, fiscalYear, half);
+
+    /// <summary>For a half without a year: years from this fiscal year ("last year's H1" is -1).</summary>
+    public int RelativeYears { get; init; }
     public static PeriodSpec ForYear(int year) => new(PeriodKind.Year, year);
     public static PeriodSpec ForMonth(int year, int month) => new(PeriodKind.Month, year, month);
     public static PeriodSpec ForQuarter(int year, int quarter) => new(PeriodKind.Quarter, year, quarter);
@@ -155,7 +158,7 @@ public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Com
     /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
 
-    /// <summary>The longest snooze: a year and a day, so "snooze X 1 year" style lengths in days still fit.</summary>
+    /// <summary>The longest snooze in days: a year, a leap year included.</summary>
     public const int MaxSnoozeDays = 366;
 
     /// <summary>The highest page a question may ask for: far beyond any report's rows, and a plain limit to state.</summary>

@@ -73,7 +73,7 @@ public static partial class PeriodParser
         (QuarterForm(), m => Quarter(m.Groups["y"].Value, m.Groups["q"].Value), UnusableValue.Period),
         (MonthForm(), m => Month(m.Groups["y"].Value, m.Groups["m"].Value), UnusableValue.Period),
         (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture)), UnusableValue.Period),
-        (HalfForm(), m => Half(m.Groups["y"].Value, m.Groups["h"].Value), UnusableValue.Period),
+        (HalfForm(), m => Half(m.Groups["y"].Value, m.Groups["ry"].Value, m.Groups["h"].Value), UnusableValue.Period),
         (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value), UnusableValue.LastDays),
         (LastMonthsForm(), m => LastMonths(m.Groups["n"].Value), UnusableValue.Period),
         (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null, null),
@@ -181,7 +181,7 @@ public static partial class PeriodParser
     {
         if (CountOf(number) is not { } n || n > UnusableValueCommand.MaxDays)
             return null;
-        var days = unit.StartsWith('w') || unit is "週" or "周" or "星期" ? n * 7 : n;
+        var days = unit.StartsWith('w') || unit is "週" or "周" or "星期" or "禮拜" ? n * 7 : n;
         return days is >= 1 and <= UnusableValueCommand.MaxDays ? PeriodSpec.LastDays(days) : null;
     }
 
@@ -191,11 +191,12 @@ public static partial class PeriodParser
     private static PeriodSpec? LastMonths(string number) =>
         CountOf(number) is { } n && n is >= 1 and <= MaxMonths ? PeriodSpec.LastMonths(n) : null;
 
-    private static PeriodSpec? Half(string year, string half)
+    private static PeriodSpec? Half(string year, string relativeYear, string half)
     {
         int? y = year.Length == 0 ? null : int.Parse(year, CultureInfo.InvariantCulture);
         var h = half switch { "上" or "1" or "first" => 1, "下" or "2" or "second" => 2, _ => 0 };
-        return h > 0 && (y is null || ValidYear(y.Value)) ? PeriodSpec.ForHalf(y, h) : null;
+        var years = relativeYear switch { "去年" or "last year" or "previous year" => -1, "明年" or "next year" => 1, _ => 0 };
+        return h > 0 && (y is null || ValidYear(y.Value)) ? PeriodSpec.ForHalf(y, h) with { RelativeYears = years } : null;
     }
 
     private static readonly string[] EnglishCounts = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
@@ -210,25 +211,42 @@ public static partial class PeriodParser
         return ChineseCount(text);
     }
 
-    /// <summary>Chinese numerals up to 9,999: 七, 十二, 三十, 九十, 一百八十, 兩百, 三百六十五.</summary>
+    /// <summary>
+    /// Chinese numerals up to 9,999: 七, 十二, 三十, 九十, 一百八十, 兩百, 三百零五, and digit by digit with a zero (一〇〇).
+    /// Not a number: 三五 ("three or five"), 十十, 五十百 (units must fall).
+    /// </summary>
     private static int? ChineseCount(string text)
     {
         const string digits = "零一二三四五六七八九";
-        int total = 0, current = 0;
+        static int Digit(char c) => c switch { '兩' => 2, '〇' => 0, _ => digits.IndexOf(c) };
+        if (text.Length == 0)
+            return null;
+        if (text.All(c => Digit(c) >= 0))
+        {
+            if (text.Length == 1)
+                return Digit(text[0]);
+            // Digit by digit only with a zero in it (一〇〇); two digits side by side are a span, "three or five".
+            return text.Any(c => c is '〇' or '零') ? text.Aggregate(0, (n, c) => n * 10 + Digit(c)) : null;
+        }
+        int total = 0, lastUnit = int.MaxValue;
+        int? current = null;
         foreach (var c in text)
         {
-            if (c == '兩') current = 2;
-            else if (c == '〇') current = 0;
-            else if (digits.IndexOf(c) is var d and >= 0) current = d;
-            else
+            if (Digit(c) is var d and >= 0)
             {
-                var unit = c switch { '十' => 10, '百' => 100, '千' => 1000, _ => 0 };
-                if (unit == 0) return null;
-                total += (current == 0 ? 1 : current) * unit;
-                current = 0;
+                if (current is not null && d != 0 && current != 0)
+                    return null;   // a digit right after a digit
+                current = d;
+                continue;
             }
+            var unit = c switch { '十' => 10, '百' => 100, '千' => 1000, _ => 0 };
+            if (unit == 0 || unit >= lastUnit)
+                return null;
+            total += (current is null or 0 ? 1 : current.Value) * unit;
+            lastUnit = unit;
+            current = null;
         }
-        return text.Length == 0 ? null : total + current;
+        return total + (current ?? 0);
     }
 
     internal const string EnglishCount = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
@@ -262,9 +280,9 @@ public static partial class PeriodParser
     [GeneratedRegex(@"(?<![a-z])(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(?<n>" + Number + "|" + EnglishCount + @")\s*months?(?![a-z])|(?:最近|過去|近)\s*(?<n>" + Number + "|" + ChineseNumerals + @")\s*個\s*月")]
     private static partial Regex LastMonthsForm();
 
-    /// <summary>A fiscal half: "H1 2026", "2026 H2", "first half of 2026", "second half" (this fiscal year), "2026年上半年", "下半年".
-/// "H1" alone is not one: it may be a name ("H1 Labs").</summary>
-    [GeneratedRegex(@"(?<![a-z0-9])(?:h(?<h>\d)\s*(?:of\s+)?(?:fy\s*)?(?<y>\d{4})|(?:fy\s*)?(?<y>\d{4})\s*-?\s*h(?<h>\d)|(?<h>first|second)\s+half(?:\s+(?:of\s+)?(?:fy\s*)?(?<y>\d{4}))?)(?![a-z0-9])|(?:(?<y>\d{4})\s*(?:財?年度?)?\s*)?(?<h>上|下)半年度?")]
+    /// <summary>A fiscal half: "H1 2026", "2026 H2", "H1 last year", "first half of 2026", "second half" (this fiscal year),
+    /// "2026年上半年", "去年下半年", "下半年". "H1" alone is not one: it may be a name ("H1 Labs").</summary>
+    [GeneratedRegex(@"(?<![a-z0-9])(?:h(?<h>\d)\s*(?:of\s+)?(?:(?:fy\s*)?(?<y>\d{4})|(?<ry>this year|last year|previous year|next year))|(?:fy\s*)?(?<y>\d{4})\s*-?\s*h(?<h>\d)|(?<h>first|second)\s+half(?:\s+(?:of\s+)?(?:(?:fy\s*)?(?<y>\d{4})|(?:the\s+)?(?<ry>this year|last year|previous year|next year)))?)(?![a-z0-9])|(?:(?<y>\d{4})\s*(?:財?年度?)?\s*|(?<ry>今年|去年|明年)\s*(?:的\s*)?)?(?<h>上|下)半年度?")]
     private static partial Regex HalfForm();
 
     [GeneratedRegex(@"(?<![a-z0-9.:/-])(?:fy\s*)?(?<y>\d{4})(?:\s*年度?)?(?![0-9:/-]|\.\d)")]

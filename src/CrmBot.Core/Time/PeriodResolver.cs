@@ -55,11 +55,11 @@ public sealed class PeriodResolver(TimeZoneInfo zone, DateTimeOffset now, int fi
             case PeriodKind.NextMonth: { var m = today.AddMonths(1); return Month(m.Year, m.Month); }
             case PeriodKind.NextQuarter: { var (y, q) = AddQuarters(fy, fq, 1); return Quarter(y, q); }
             case PeriodKind.NextYear: return Year(fy + 1);
-            case PeriodKind.Half: return Half(spec.Year ?? fy, Clamp(spec.Number ?? 1, 1, 2));
+            case PeriodKind.Half: return Half(spec.Year ?? fy + spec.RelativeYears, Clamp(spec.Number ?? 1, 1, 2));
             case PeriodKind.LastNMonths:
             {
                 var n = Math.Max(1, spec.Number ?? 3);
-                return Days(tomorrow.AddMonths(-n), tomorrow, formats.IsChinese ? $"最近{n}個月" : n == 1 ? "last month (to date)" : $"last {n} months");
+                return Days(tomorrow.AddMonths(-n), tomorrow, formats.IsChinese ? $"最近{n}個月" : n == 1 ? "last 1 month" : $"last {n} months");
             }
             case PeriodKind.ThisWeek: return Week(StartOfWeek(today));
             case PeriodKind.LastWeek: return Week(StartOfWeek(today).AddDays(-7));

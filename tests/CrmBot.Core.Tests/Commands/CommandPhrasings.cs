@@ -238,6 +238,13 @@ public static class CommandPhrasings
         ("下季業務預測", Zh(Forecast, P(PeriodKind.NextQuarter))),
         ("最近三十天失去的商機", Zh(LostDeals, PeriodSpec.LastDays(30))),
         ("2026年上半年贏率", Zh(WinRate, PeriodSpec.ForHalf(2026, 1))),
+        ("今年上半年贏率", Zh(WinRate, PeriodSpec.ForHalf(null, 1))),
+        ("去年下半年贏率", Zh(WinRate, PeriodSpec.ForHalf(null, 2) with { RelativeYears = -1 })),
+        ("win rate first half of last year", En(WinRate, PeriodSpec.ForHalf(null, 1) with { RelativeYears = -1 })),
+        ("win rate H2 next year", En(WinRate, PeriodSpec.ForHalf(null, 2) with { RelativeYears = 1 })),
+        ("最近兩個禮拜失去的商機", Zh(LostDeals, PeriodSpec.LastDays(14))),
+        ("過去一〇〇天失去的商機", Zh(LostDeals, PeriodSpec.LastDays(100))),
+        ("最近三五天失去的商機", Zh(new UnusableValueCommand(UnusableValue.LastDays, "最近三五天") { Report = LostDeals })),
         ("lost deals today", En(LostDeals, P(PeriodKind.Today))),
         ("lost deals this week", En(LostDeals, P(PeriodKind.ThisWeek))),
         ("lost deals last week", En(LostDeals, P(PeriodKind.LastWeek))),
@@ -506,6 +513,7 @@ public static class CommandPhrasings
         ("snooze Acme 400 days because holiday", En(new UnusableValueCommand(UnusableValue.SnoozeLength, "400 days"))),
         ("snooze Acme until 2017-02-30", En(new UnusableValueCommand(UnusableValue.SnoozeLength, "until 2017-02-30"))),
         ("延後 Acme 400天", Zh(new UnusableValueCommand(UnusableValue.SnoozeLength, "400天"))),
+        ("snooze Acme 10007 days", En(new UnusableValueCommand(UnusableValue.SnoozeLength, "10007 days"))),
 
         // --- Subscriptions ---
         ("subscribe leaderboard weekly monday 9:00", En(new SubscribeCommand(Leaderboard, SubscriptionFrequency.Weekly, DayOfWeek.Monday, null, new TimeOnly(9, 0)))),

@@ -66,6 +66,8 @@ public sealed class PeriodParserFacts
     [InlineData("last 99999 days")]
     [InlineData("H3 2026")]
     [InlineData("h1")]
+    [InlineData("最近三五天")]
+    [InlineData("最近十十天")]
     [InlineData("last 500 months")]
     [InlineData("last 0 months")]
     [InlineData("1066")]

@@ -62,6 +62,8 @@ public sealed class PeriodResolverFacts
         Assert.Equal((new DateOnly(2017, 5, 15), new DateOnly(2017, 8, 15), "last 3 months"), Read(PeriodSpec.LastMonths(3)));
         Assert.Equal((new DateOnly(2017, 4, 1), new DateOnly(2017, 10, 1), "FY2017 H1"), Read(PeriodSpec.ForHalf(null, 1)));
         Assert.Equal((new DateOnly(2016, 10, 1), new DateOnly(2017, 4, 1), "FY2016 H2"), Read(PeriodSpec.ForHalf(2016, 2)));
+        Assert.Equal((new DateOnly(2016, 4, 1), new DateOnly(2016, 10, 1), "FY2016 H1"), Read(PeriodSpec.ForHalf(null, 1) with { RelativeYears = -1 }));
+        Assert.Equal((new DateOnly(2017, 7, 15), new DateOnly(2017, 8, 15), "last 1 month"), Read(PeriodSpec.LastMonths(1)));
         var zh = At("Asia/Taipei", new DateTimeOffset(2017, 8, 15, 0, 0, 0, TimeSpan.Zero), f: Formats.ZhTw);
         Assert.Equal("2017年上半年", zh.Resolve(PeriodSpec.ForHalf(2017, 1), PeriodKind.Default).Label);
         Assert.Equal("最近6個月", zh.Resolve(PeriodSpec.LastMonths(6), PeriodKind.Default).Label);
