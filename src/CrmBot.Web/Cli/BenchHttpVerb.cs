@@ -69,10 +69,12 @@ public static class BenchHttpVerb
         if (args.Option("reports") is { } reportsText)
         {
             // A focused run (one report while tuning it); an unknown name is an error, not a silently shorter table.
-            var names = reportsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            valid &= names.Length > 0 && names.All(n => Enum.TryParse<ReportKind>(n, ignoreCase: true, out var k) && Enum.IsDefined(k));
-            if (valid)
-                sentences = sentences.Where(s => names.Any(n => string.Equals(n, s.Key.ToString(), StringComparison.OrdinalIgnoreCase))).ToList();
+            // By name only: Enum.TryParse also takes "3".
+            var kinds = reportsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => Enum.GetValues<ReportKind>().Cast<ReportKind?>().FirstOrDefault(k => string.Equals(k.ToString(), n, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            valid &= kinds.Count > 0 && kinds.All(k => k is not null);
+            sentences = sentences.Where(s => kinds.Contains(s.Key)).ToList();
         }
         if (!valid)
         {

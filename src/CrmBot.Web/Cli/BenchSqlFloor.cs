@@ -83,10 +83,18 @@ public sealed class BareSqlReplay(SqliteConnection connection, IReadOnlyList<Rec
     public static async Task<BareSqlReplay> OpenAsync(string connectionString, IReadOnlyList<RecordedCommand> commands, CancellationToken ct)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(ct);
         var replay = new BareSqlReplay(connection, commands);
-        await replay.RunOnceAsync(ct);
-        return replay;
+        try
+        {
+            await connection.OpenAsync(ct);
+            await replay.RunOnceAsync(ct);
+            return replay;
+        }
+        catch
+        {
+            await replay.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The time of one replay of all the commands, and the rows it read.</summary>

@@ -58,6 +58,7 @@ public sealed class BenchHttpVerbFacts : IDisposable
     [InlineData("--warmup", "-1")]
     [InlineData("--colour", "red")]
     [InlineData("--reports", "ActionPlan,Weather")]
+    [InlineData("--reports", "3")]
     public async Task RunAsync_ExplainsUsage_WhenAnOptionIsBad(string option, string value)
     {
         var (exit, output) = await CliRun.RunAsync("bench", "http", option, value);
