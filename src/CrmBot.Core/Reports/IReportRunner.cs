@@ -16,6 +16,9 @@ public sealed record ReportAnswered(ReportResult Result) : ReportOutcome;
 /// <summary>Outside the asker's scope: the message (localised) names no data.</summary>
 public sealed record ReportRefused(string Message) : ReportOutcome;
 
+/// <summary>A period that starts after today ("since 2030-01-01"): nothing can be in it yet, and an empty answer would say so falsely.</summary>
+public sealed record PeriodNotStarted(string Label) : ReportOutcome;
+
 /// <summary>The subject's name matched several people or teams: ask which one.</summary>
 public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Candidates) : ReportOutcome;
 

@@ -30,6 +30,8 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
                 return refusal;
 
             var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
+            if (input.Period.StartUtc >= input.Period.EndUtc)
+                return new PeriodNotStarted(input.Period.Label);
             var result = await report.Run(db, input, ct);
             result = result with { Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))] };
             // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).

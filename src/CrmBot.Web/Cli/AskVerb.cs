@@ -152,6 +152,7 @@ public static class AskVerb
         ReportAnswered a => a.Result,
         ReportRefused r => new { outcome = "refused", message = r.Message },
         SubjectNotAPerson => new { outcome = "notAPerson", message = NotAPerson },
+        PeriodNotStarted p => new { outcome = "periodNotStarted", period = p.Label },
         SubjectAmbiguous a => new { outcome = "ambiguous", name = a.Name, candidates = a.Candidates },
         SubjectNotFound n => new { outcome = "notFound", name = n.Name, kind = n.Kind },
         _ => new { outcome = outcome.GetType().Name },
@@ -171,6 +172,9 @@ public static class AskVerb
                 return;
             case SubjectNotAPerson:
                 console.WriteLine(NotAPerson);
+                return;
+            case PeriodNotStarted notStarted:
+                console.WriteLine($"'{notStarted.Label}' starts after today: nothing is in it yet.");
                 return;
             case SubjectNotFound notFound:
                 console.WriteLine(notFound.Kind == SubjectKind.Team ? $"No team called '{notFound.Name}'." : $"No one called '{notFound.Name}'.");

@@ -83,6 +83,16 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(report, Assert.Single(_world.Runner.Calls).Request.Kind);
     }
 
+    [Fact]
+    public async Task HandleText_SaysAPeriodHasNotStarted_RatherThanShowAnEmptyReport()
+    {
+        _world.Runner.Outcome = new PeriodNotStarted("since Jan 1, 2030");
+        var reply = await _world.SayAsync(_world.RepRex(), "lost deals since 2030-01-01");
+
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.StartsWith("“since Jan 1, 2030” starts after today", reply.Text);
+    }
+
     [Theory]
     [InlineData("plan for team North", "An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.")]
     [InlineData("團隊行動計畫", "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。")]

@@ -20,6 +20,21 @@ public sealed class LostDealsFacts : IDisposable
         _db.Dispose();
     }
 
+    [Theory]
+    [InlineData(2030, 1, 1)]
+    [InlineData(2017, 10, 16)]   // tomorrow
+    public async Task RunAsync_SaysThePeriodHasNotStarted_WhenItBeginsAfterToday(int year, int month, int day)
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Lost(rep, 5000, CrmBuilder.Utc(2017, 10, 1));
+
+        var outcome = await _crm.RunAsync(new ReportRequest(ReportKind.LostDeals) { Period = PeriodSpec.SinceDate(new DateOnly(year, month, day)) }, rep, Now);
+
+        Assert.IsType<PeriodNotStarted>(outcome);
+        // Today itself has begun: since today is answered.
+        Assert.IsType<ReportAnswered>(await _crm.RunAsync(new ReportRequest(ReportKind.LostDeals) { Period = PeriodSpec.SinceDate(new DateOnly(2017, 10, 15)) }, rep, Now));
+    }
+
     [Fact]
     public async Task RunAsync_ReviewsEachLostDeal_WithReasonBantDaysOpenAndLastStage()
     {
