@@ -17,7 +17,12 @@ public sealed record ReportAnswered(ReportResult Result) : ReportOutcome;
 public sealed record ReportRefused(string Message) : ReportOutcome;
 
 /// <summary>A period that starts after today ("since 2030-01-01"): nothing can be in it yet, and an empty answer would say so falsely.</summary>
-public sealed record PeriodNotStarted(string Label) : ReportOutcome;
+public sealed record PeriodNotStarted(string Label) : ReportOutcome
+{
+    public string Text(bool chinese) => chinese
+        ? $"「{Label}」在今天之後才開始，目前還沒有任何資料。請指定已經開始的期間，例如「本季失去的商機」。"
+        : $"“{Label}” starts after today, so nothing is in it yet. Ask for a period that has begun, as in `lost deals this quarter`.";
+}
 
 /// <summary>The subject's name matched several people or teams: ask which one.</summary>
 public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Candidates) : ReportOutcome;

@@ -32,6 +32,12 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
         var periods = new PeriodResolver(Zones.Find(asker.TimeZone), time.GetUtcNow(), options.Value.FiscalYearStartMonth, f);
         var today = periods.Today;
         var resolved = periods.Resolve(cmd.Period, PeriodKind.LastNDays);
+        if (resolved.StartUtc >= resolved.EndUtc)
+            return new Reply
+            {
+                Kind = ReplyKind.Error, Language = f.Language, Title = zh ? "抱歉" : "Sorry",
+                Text = new PeriodNotStarted(resolved.Label).Text(zh), Visibility = Visibility.Private,
+            };
         var (startUtc, endUtc) = (resolved.StartUtc, resolved.EndUtc);
         var ignoredBefore = now.AddDays(-1);
 

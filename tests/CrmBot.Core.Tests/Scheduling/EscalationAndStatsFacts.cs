@@ -158,6 +158,16 @@ public sealed class EscalationAndStatsFacts : IDisposable
     }
 
     [Fact]
+    public async Task NudgeStats_SaysAPeriodHasNotStarted_RatherThanShowNoNudges()
+    {
+        var reply = await StatsAsync(SchedulingWorld.AskerOf(_manager), PeriodSpec.SinceDate(new DateOnly(2099, 1, 1)));
+
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.Contains("starts after today", reply.Text);
+        Assert.Null(reply.Report);
+    }
+
+    [Fact]
     public async Task NudgeStats_RefusesReps()
     {
         var reply = await StatsAsync(SchedulingWorld.AskerOf(_rep));

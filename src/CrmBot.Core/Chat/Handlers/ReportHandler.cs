@@ -34,9 +34,7 @@ public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICard
                 Visibility = turn.PrivateInChannel, // like every refusal: for the asker, not the channel
             },
             SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
-            PeriodNotStarted notStarted => turn.Error(
-                $"“{notStarted.Label}” starts after today, so nothing is in it yet. Ask for a period that has begun, as in `lost deals this quarter`.",
-                $"「{notStarted.Label}」在今天之後才開始，目前還沒有任何資料。請指定已經開始的期間，例如「本季失去的商機」。"),
+            PeriodNotStarted notStarted => turn.Error(notStarted.Text(chinese: false), notStarted.Text(chinese: true)),
             SubjectNotAPerson => turn.Error("An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.",
                 "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。"),
             SubjectNotFound { Kind: SubjectKind.Mention } => turn.Error(
