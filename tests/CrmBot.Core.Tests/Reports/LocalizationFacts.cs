@@ -40,17 +40,19 @@ public sealed partial class LocalizationFacts : IClassFixture<LocalizationFacts.
         Assert.All(result.Actions, a => Assert.Matches(Cjk(), a.Label));
     }
 
-    [Fact]
-    public void ZhTwText_AddressesTheUserAs您_Everywhere()
+    [Theory]
+    [InlineData("你", "您")]              // replies once mixed 您 and 你 (docs/commands.md: 您 throughout)
+    [InlineData("排程貼文", "排程張貼")]  // help named scheduled posts differently from the replies about them
+    public void ZhTwText_SaysOneThingOneWay_Everywhere(string avoided, string used)
     {
-        // Replies once mixed 您 and 你 (docs/commands.md: 您 throughout); every zh-TW text lives in src, cards or the playground.
-        var informal = Directory.EnumerateFiles(Path.Combine(CrmBot.Testing.RepoPaths.Root, "src"), "*", SearchOption.AllDirectories)
+        // Every zh-TW text lives in src, cards or the playground.
+        var found = Directory.EnumerateFiles(Path.Combine(CrmBot.Testing.RepoPaths.Root, "src"), "*", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(CrmBot.Testing.RepoPaths.Cards, "*", SearchOption.AllDirectories))
             .Where(path => Path.GetExtension(path) is ".cs" or ".json" or ".html" or ".js" && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .SelectMany(path => File.ReadLines(path).Select((line, i) => (path, line, i)))
-            .Where(x => x.line.Contains('你'))
-            .Select(x => $"{Path.GetRelativePath(CrmBot.Testing.RepoPaths.Root, x.path)}:{x.i + 1}: {x.line.Trim()}");
-        Assert.Empty(informal);
+            .Where(x => x.line.Contains(avoided, StringComparison.Ordinal))
+            .Select(x => $"{Path.GetRelativePath(CrmBot.Testing.RepoPaths.Root, x.path)}:{x.i + 1}: {x.line.Trim()} (say {used})");
+        Assert.Empty(found);
     }
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
