@@ -352,13 +352,14 @@ public sealed class EndpointFacts : IAsyncLifetime
             return await db.ConversationRefs.AnyAsync(r => r.ConversationId == "19:team@thread.tacv2" && r.ConversationType == "channel" && r.BotId == "28:bot");
         });
 
-        await PostAsync(TeamsChannelMessage("pipeline")); // arrives through the new serviceUrl
+        var message = await PostAsync(TeamsChannelMessage("pipeline")); // arrives through the new serviceUrl
+        Assert.Equal(HttpStatusCode.OK, message.StatusCode);
 
         await WaitUntilAsync(async () =>
         {
             await using var db = _host.Database.NewContext();
             return await db.ConversationRefs.AnyAsync(r => r.ConversationId == "19:team@thread.tacv2" && r.ServiceUrl == _connector.BaseUrl + "/amer/");
-        });
+        }, ConversationStateAsync);
         await using var check = _host.Database.NewContext();
         Assert.Single(check.ConversationRefs.Where(r => r.ConversationId.StartsWith("19:sales"))); // the thread is stored once, as its channel
         Assert.Equal("19:sales@thread.tacv2", check.ConversationRefs.Single(r => r.ConversationId.StartsWith("19:sales")).ConversationId);
@@ -415,12 +416,24 @@ public sealed class EndpointFacts : IAsyncLifetime
         Assert.Contains("MicrosoftAppPassword", e.Message);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>>? state = null)
     {
         // Generous: the wait ends as soon as the condition holds, and 10 s was once too short with all four test
         // assemblies running at once on 2 cores.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!await condition())
-            await Task.Delay(20, deadline.Token);
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail("Not reached in 30 s." + (state is null ? "" : " State: " + await state()));
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The stored conversations and the connector's requests: what a timed-out wait saw (this fact has timed out in CI).</summary>
+    private async Task<string> ConversationStateAsync()
+    {
+        await using var db = _host.Database.NewContext();
+        var rows = await db.ConversationRefs.Select(r => $"{r.ConversationId} {r.ConversationType} {r.ServiceUrl} {r.UpdatedAt:O}").ToListAsync();
+        return $"conversations [{string.Join("; ", rows)}]; connector requests [{string.Join("; ", _connector.Requests.Select(r => $"{r.Method} {r.RawTarget}"))}]";
     }
 }
