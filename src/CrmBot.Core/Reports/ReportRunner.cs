@@ -30,7 +30,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
                 return refusal;
 
             var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
-            if (input.Period.StartUtc >= input.Period.EndUtc)
+            if (input.Period.HasNotStarted)
                 return new PeriodNotStarted(input.Period.Label);
             var result = await report.Run(db, input, ct);
             result = result with { Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))] };

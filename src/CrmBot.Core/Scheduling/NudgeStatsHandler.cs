@@ -32,7 +32,7 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
         var periods = new PeriodResolver(Zones.Find(asker.TimeZone), time.GetUtcNow(), options.Value.FiscalYearStartMonth, f);
         var today = periods.Today;
         var resolved = periods.Resolve(cmd.Period, PeriodKind.LastNDays);
-        if (resolved.StartUtc >= resolved.EndUtc)
+        if (resolved.HasNotStarted)
             return new Reply
             {
                 Kind = ReplyKind.Error, Language = f.Language, Title = zh ? "抱歉" : "Sorry",
