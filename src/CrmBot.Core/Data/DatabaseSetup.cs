@@ -43,7 +43,15 @@ public static class DatabaseSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextPool<CrmDbContext, SqliteCrmDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout));
+                var cacheStatements = SqliteStatementCache.For(options.ConnectionString) is not null;
+                if (cacheStatements)   // made by the container, so disposed with it: its connections close with the host
+                    services.AddSingleton(_ => SqliteStatementCache.For(options.ConnectionString)!);
+                services.AddDbContextPool<CrmDbContext, SqliteCrmDbContext>((sp, o) =>
+                {
+                    ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout);
+                    if (cacheStatements)
+                        o.AddInterceptors(sp.GetRequiredService<SqliteStatementCache>());
+                });
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<CrmDbContext, SqlServerCrmDbContext>(o => ConfigureSqlServer(o, options.ConnectionString, options.CommandTimeout));
