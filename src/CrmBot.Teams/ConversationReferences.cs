@@ -77,10 +77,12 @@ public static class ConversationReferences
         // A tenant's serviceUrl changes for all its conversations at once, so a change seen here (or a new conversation)
         // is the moment to refresh the others. Repeated whenever this row is written anyway (at most every few minutes
         // per conversation), so a refresh that failed is repaired; otherwise there is nothing to write.
+        // Only rows written before this activity arrived: activities are handled concurrently, and an earlier one that
+        // finishes last (an install's, still on the old serviceUrl) must not move back what a later one refreshed.
         if (!serviceUrlChanged && !written)
             return;
         await db.ConversationRefs
-            .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ServiceUrl != a.ServiceUrl)
+            .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == workspace && r.ServiceUrl != a.ServiceUrl && r.UpdatedAt <= nowUtc)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ServiceUrl, a.ServiceUrl).SetProperty(r => r.UpdatedAt, nowUtc), ct);
     }
 }

@@ -88,6 +88,21 @@ public sealed class ConversationReferencesFacts : IDisposable
         Assert.Equal("https://smba.example/emea/", Stored("a:2").ServiceUrl);
     }
 
+    // Activities are handled concurrently: an install (old serviceUrl) whose handling ends after a later message's
+    // (new serviceUrl) moved the tenant must not move it back. EndpointFacts' install fact failed this way now and then.
+    [Fact]
+    public async Task AnEarlierActivityHandledLast_DoesNotMoveTheTenantBackToItsServiceUrl()
+    {
+        await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now);
+        await SaveAsync(Message("https://smba.example/emea/", "a:2"), Now.AddSeconds(1));
+        Assert.Equal("https://smba.example/emea/", Stored("a:1").ServiceUrl);
+
+        await SaveAsync(Message("https://smba.example/amer/", "a:3"), Now);   // arrived with a:1's install, written last
+
+        Assert.Equal("https://smba.example/emea/", Stored("a:1").ServiceUrl);
+        Assert.Equal("https://smba.example/emea/", Stored("a:2").ServiceUrl);
+    }
+
     [Fact]
     public async Task ARefreshThatDidNotHappen_IsRepairedWhenTheConversationIsNextWritten()
     {
