@@ -33,6 +33,8 @@ public static class BenchHttpVerb
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SlackDrainTimeout = TimeSpan.FromSeconds(60);
 
+    private const string WithoutReport = "help";
+
     /// <summary>One sentence per report, as a user would type it (docs/commands.md).</summary>
     public static readonly IReadOnlyDictionary<ReportKind, string> Sentences = new Dictionary<ReportKind, string>
     {
@@ -115,10 +117,11 @@ public static class BenchHttpVerb
             var reused = (statements?.Reused ?? 0) - reusedBefore;
             var measuredReads = figures.Sum(f => (long)f.Reads * (f.Runs + 3));   // the runs, two refreshing requests, the recorded one
 
+            var withoutReportP50 = await MeasureWithoutReportAsync(http, runs, TimeSpan.FromSeconds(warmupSeconds), fakeSlack.Address);
             var (ackP50, ackP99, delivered) = await MeasureSlackAcksAsync(http, fakeSlack, slackCommands);
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 
-            var table = Format(figures, asker, warmupSeconds, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider, (reused, measuredReads));
+            var table = Format(figures, asker, warmupSeconds, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider, (reused, measuredReads), withoutReportP50);
             CliConsole.WriteRaw(table);   // raw: Markdown lines must not wrap at the terminal width
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             await File.WriteAllTextAsync(outPath, table);
@@ -208,6 +211,20 @@ public static class BenchHttpVerb
             bare, prepared, reads.Count, rows, answer);
     }
 
+    /// <summary>
+    /// The cost of any request, to read the ratios by: a report whose SQL takes less than this cannot be under 2x.
+    /// Help, because it is answered without a report's query.
+    /// </summary>
+    private static async Task<double> MeasureWithoutReportAsync(HttpClient http, int runs, TimeSpan warmup, Uri fakeServiceUrl)
+    {
+        await WarmUpAsync(http, WithoutReport, warmup, fakeServiceUrl);
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+            times.Add((await InvokeAsync(http, WithoutReport, fakeServiceUrl)).Milliseconds);
+        times.Sort();
+        return BenchReportsVerb.Percentile(times, 0.50);
+    }
+
     /// <summary>POST /api/messages with an Action.Execute "run" of the sentence; the card comes back in the response.</summary>
     private static async Task<(double Milliseconds, string Answer)> InvokeAsync(HttpClient http, string sentence, Uri fakeServiceUrl)
     {
@@ -293,7 +310,8 @@ public static class BenchHttpVerb
     }
 
     private static string Format(List<ReportFigures> figures, string asker, double warmupSeconds, int runs, int slackCommands,
-        double ackP50, double ackP99, int delivered, double peakMb, DatabaseProvider provider, (long Reused, long Reads) statements)
+        double ackP50, double ackP99, int delivered, double peakMb, DatabaseProvider provider, (long Reused, long Reads) statements,
+        double withoutReportP50)
     {
         static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
@@ -314,6 +332,8 @@ public static class BenchHttpVerb
             "The bot keeps SQLite's prepared statements (SqliteStatementCache): the column before shows the same SQL on statements prepared once.");
         text.AppendLine();
         text.AppendLine($"Reads on statements SQLite had prepared before: {statements.Reused} of {statements.Reads} reads while measuring");
+        text.AppendLine();
+        text.AppendLine($"The same request without a report (\"{WithoutReport}\": identity, conversation, a card, HTTP both ways): p50 {Ms(withoutReportP50)} ms");
         text.AppendLine();
         text.AppendLine($"Slack /slack/commands ack while reports run: p50 {Ms(ackP50)} ms, p99 {Ms(ackP99)} ms over {slackCommands} commands; answers delivered to response_url: {delivered}/{slackCommands}");
         text.AppendLine();
