@@ -45,9 +45,13 @@ public static class ConversationReferences
                     row = new ConversationRef { Platform = ChatPlatform.Teams, Workspace = workspace, ConversationId = conversationId, ConversationType = type };
                     db.ConversationRefs.Add(row);
                 }
-                serviceUrlChanged = row.ServiceUrl != a.ServiceUrl;
+                // Written by an activity that arrived after this one (handled concurrently, finished first): its
+                // serviceUrl is the newer one.
+                var newer = row.UpdatedAt > nowUtc;
+                serviceUrlChanged = !newer && row.ServiceUrl != a.ServiceUrl;
                 row.ConversationType = type;
-                row.ServiceUrl = a.ServiceUrl;
+                if (!newer)
+                    row.ServiceUrl = a.ServiceUrl;
                 row.ChannelId = a.ChannelId;
                 row.BotId = a.Recipient?.Id ?? row.BotId;
                 if (type == "personal")
@@ -58,7 +62,7 @@ public static class ConversationReferences
                 db.ChangeTracker.DetectChanges();
                 if (db.Entry(row).State == EntityState.Unchanged && row.LastUsedIsFresh(nowUtc))
                     break; // nothing new to store
-                row.UpdatedAt = nowUtc;
+                row.UpdatedAt = newer ? row.UpdatedAt : nowUtc;
                 try
                 {
                     await db.SaveChangesAsync(ct);

@@ -104,6 +104,17 @@ public sealed class ConversationReferencesFacts : IDisposable
     }
 
     [Fact]
+    public async Task AnEarlierActivityHandledLast_KeepsItsOwnConversationOnTheNewerServiceUrl()
+    {
+        await SaveAsync(Message("https://smba.example/emea/", "a:1"), Now.AddSeconds(1));
+
+        await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now);
+
+        Assert.Equal("https://smba.example/emea/", Stored("a:1").ServiceUrl);
+        Assert.Equal(Now.AddSeconds(1), Stored("a:1").UpdatedAt);
+    }
+
+    [Fact]
     public async Task ARefreshThatDidNotHappen_IsRepairedWhenTheConversationIsNextWritten()
     {
         await SaveAsync(Message("https://smba.example/amer/", "a:1"), Now);
