@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace CrmBot.Core.Data;
 
@@ -11,10 +12,12 @@ namespace CrmBot.Core.Data;
 /// parses and plans every statement every time: for a small report, most of its database time (the action plan's
 /// seven statements take 0.97 ms prepared each time, 0.11 ms prepared once).
 /// <para>
-/// A SELECT seen before, outside a transaction, runs instead on a connection of this cache (read-only, same
+/// A SELECT seen before, outside any transaction, runs instead on a connection of this cache (read-only, same
 /// database) through a command kept per SQL text; EF gets that command's reader and disposes it as its own, which
-/// hands the connection back. Reads inside a transaction stay on EF's connection, which may hold uncommitted writes.
-/// A statement SQLite cannot prepare here (a function EF registers on its own connections) runs as before.
+/// hands the connection back. Only on a WAL database, where a reader never blocks a writer: with a rollback journal a
+/// context writing while it reads would wait on the cache's read lock. Reads inside a transaction stay on EF's
+/// connection, which may hold uncommitted writes; so does a statement SQLite cannot prepare here (a function EF
+/// registers on its own connections).
 /// </para>
 /// </summary>
 public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
@@ -31,25 +34,24 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
     private readonly ConcurrentBag<CachingConnection> _idle = [];
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unpreparable = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<DbDataReader, CachingConnection> _leased = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<DbCommand, Lease> _leased = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _disposing = new();
+    private string? _databaseFile;   // as SQLite names it, to divert only commands on the same database
     private int _opened;
+    private int _generation;
     private long _reused;
-    private volatile bool _disposed;
+    private volatile bool _off;
 
     private SqliteStatementCache(string connectionString) => _connectionString = connectionString;
 
-    /// <summary>
-    /// A cache for the database of <paramref name="connectionString"/>, or null for a private in-memory database
-    /// (a second connection would open a different, empty one). A shared-cache in-memory database (the tests') is
-    /// one database for every connection.
-    /// </summary>
+    private sealed record Lease(CachingConnection Connection, SqliteDataReader Reader);
+
+    /// <summary>A cache for the database file of <paramref name="connectionString"/>; null for an in-memory database.</summary>
     public static SqliteStatementCache? For(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.DataSource is "" or ":memory:")
+        if (builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory)
             return null;
-        if (builder.Mode == SqliteOpenMode.Memory)
-            return builder.Cache == SqliteCacheMode.Shared ? new SqliteStatementCache(connectionString) : null;
         builder.Mode = SqliteOpenMode.ReadOnly;   // the cache only reads; a write through it fails rather than happens
         return new SqliteStatementCache(builder.ConnectionString);
     }
@@ -57,8 +59,22 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
     /// <summary>How many reads ran on a statement prepared by an earlier one (for facts and the benchmark).</summary>
     public long Reused => Interlocked.Read(ref _reused);
 
-    /// <summary>Connections opened so far (each stays open until the cache is disposed).</summary>
+    /// <summary>Connections opened so far.</summary>
     public int Opened => Volatile.Read(ref _opened);
+
+    /// <summary>Readers EF has not disposed yet: each holds one of the connections.</summary>
+    public int Leased => _leased.Count;
+
+    /// <summary>
+    /// Drops the prepared statements: after ANALYZE (<see cref="SqliteStatistics"/>), whose new statistics SQLite
+    /// applies to statements prepared afterwards, and on other connections only at a schema change.
+    /// </summary>
+    public void DropStatements()
+    {
+        Interlocked.Increment(ref _generation);
+        while (_idle.TryTake(out var connection))
+            Close(connection);
+    }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
         result.HasResult || TryExecute(command) is not { } reader ? result : InterceptionResult<DbDataReader>.SuppressWithResult(reader);
@@ -70,23 +86,45 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
         return ValueTask.FromResult(ReaderExecuting(command, eventData, result));   // SQLite runs synchronously either way
     }
 
+    // Leases are keyed by EF's command, which every later event names, even when EF wraps the reader.
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
-        if (_leased.TryRemove(eventData.DataReader, out var connection))
-        {
-            // EF disposes it too, but only after this returns, and the next read on the connection may need this same
-            // command, which refuses to run while its reader is open. Disposing resets the statement and its read lock.
-            eventData.DataReader.Dispose();
-            connection.Return();
-            Return(connection);
-        }
+        Release(command);
         return result;
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Release(command);
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(command);
+        return Task.CompletedTask;
+    }
+
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Release(command);
+
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(command);
+        return Task.CompletedTask;
+    }
+
+    private void Release(DbCommand command)
+    {
+        if (!_leased.TryRemove(command, out var lease))
+            return;
+        // EF disposes its reader too, but only after this returns, and the next read on the connection may need this
+        // same command, which refuses to run while its reader is open. Disposing resets the statement and its snapshot.
+        lease.Reader.Dispose();
+        lease.Connection.Return();
+        Return(lease.Connection);
     }
 
     private SqliteDataReader? TryExecute(DbCommand command)
     {
-        if (_disposed || command is not SqliteCommand { Transaction: null } sqlite
-            || !sqlite.CommandText.StartsWith("SELECT", StringComparison.Ordinal) || _unpreparable.ContainsKey(sqlite.CommandText))
+        if (_off || command is not SqliteCommand { Transaction: null, Connection: { } efConnection } sqlite
+            || !sqlite.CommandText.StartsWith("SELECT", StringComparison.Ordinal) || _unpreparable.ContainsKey(sqlite.CommandText)
+            || raw.sqlite3_get_autocommit(efConnection.Handle) == 0)   // a transaction EF was not told about (BEGIN as SQL)
             return null;
         if (_seen.TryAdd(sqlite.CommandText, 0))
         {
@@ -97,18 +135,31 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
         }
         if (Rent() is not { } connection)
             return null;
+        if (!string.Equals(efConnection.DataSource, _databaseFile, StringComparison.Ordinal))
+        {
+            Return(connection);   // a context pointed at another database (SetConnectionString)
+            return null;
+        }
         try
         {
-            if (connection.Command(sqlite.CommandText, _unpreparable) is not (var cached, var preparedBefore))
+            if (connection.Command(sqlite.CommandText, sqlite.CommandTimeout, _unpreparable) is not (var cached, var preparedBefore))
             {
                 Return(connection);
                 return null;
             }
             var reader = connection.Execute(cached, sqlite);
-            _leased[reader] = connection;
+            _leased[command] = new Lease(connection, reader);
             if (preparedBefore)
                 Interlocked.Increment(ref _reused);
             return reader;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is raw.SQLITE_READONLY or raw.SQLITE_CANTOPEN or raw.SQLITE_IOERR or raw.SQLITE_CORRUPT)
+        {
+            // Something about this connection (a read-only open that cannot recover a WAL index, say): drop it, and
+            // let EF's connection run the read and report what is really wrong, if anything.
+            connection.Return();
+            Close(connection);
+            return null;
         }
         catch
         {
@@ -120,8 +171,12 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
 
     private CachingConnection? Rent()
     {
-        if (_idle.TryTake(out var idle))
-            return idle;
+        while (_idle.TryTake(out var idle))
+        {
+            if (idle.Generation == Volatile.Read(ref _generation))
+                return idle;
+            Close(idle);
+        }
         if (Interlocked.Increment(ref _opened) > MaxConnections)
         {
             Interlocked.Decrement(ref _opened);
@@ -129,7 +184,15 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
         }
         try
         {
-            return new CachingConnection(_connectionString);
+            var connection = new CachingConnection(_connectionString, Volatile.Read(ref _generation));
+            if (!connection.IsWal)
+            {
+                _off = true;   // decided once: the journal mode is the database's, not the connection's
+                Close(connection);
+                return null;
+            }
+            _databaseFile ??= connection.DatabaseFile;
+            return connection;
         }
         catch (SqliteException)
         {
@@ -141,17 +204,29 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
 
     private void Return(CachingConnection connection)
     {
-        if (_disposed)
-            connection.Dispose();
-        else
-            _idle.Add(connection);
+        lock (_disposing)
+        {
+            if (_off || connection.Generation != Volatile.Read(ref _generation))
+                Close(connection);
+            else
+                _idle.Add(connection);
+        }
+    }
+
+    private void Close(CachingConnection connection)
+    {
+        connection.Dispose();
+        Interlocked.Decrement(ref _opened);
     }
 
     public void Dispose()
     {
-        _disposed = true;
-        while (_idle.TryTake(out var connection))
-            connection.Dispose();
+        lock (_disposing)
+        {
+            _off = true;
+            while (_idle.TryTake(out var connection))
+                Close(connection);
+        }
     }
 
     /// <summary>One open read-only connection and its commands by SQL text; used by one query at a time.</summary>
@@ -161,14 +236,32 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
         private SqliteCommand? _running;
 
-        public CachingConnection(string connectionString)
+        public CachingConnection(string connectionString, int generation)
         {
+            Generation = generation;
             _connection = new SqliteConnection(connectionString);
-            _connection.Open();
+            try
+            {
+                _connection.Open();
+                using var journal = _connection.CreateCommand();
+                journal.CommandText = "PRAGMA journal_mode";
+                IsWal = string.Equals(journal.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
+            }
+            catch
+            {
+                _connection.Dispose();
+                throw;
+            }
         }
 
+        public int Generation { get; }
+
+        public bool IsWal { get; }
+
+        public string DatabaseFile => _connection.DataSource;
+
         /// <summary>The prepared command for the text, or null when it cannot be kept (full, or SQLite refuses it here).</summary>
-        public (SqliteCommand Command, bool PreparedBefore)? Command(string text, ConcurrentDictionary<string, byte> unpreparable)
+        public (SqliteCommand Command, bool PreparedBefore)? Command(string text, int timeoutSeconds, ConcurrentDictionary<string, byte> unpreparable)
         {
             if (_commands.TryGetValue(text, out var command))
                 return (command, true);
@@ -176,16 +269,22 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
                 return null;
             command = _connection.CreateCommand();
             command.CommandText = text;
+            command.CommandTimeout = timeoutSeconds;   // preparing may wait for a lock too
             try
             {
                 command.Prepare();
             }
-            catch (SqliteException)
+            catch (SqliteException e) when (e.SqliteErrorCode == raw.SQLITE_ERROR)
             {
                 // E.g. "no such function": EF registers its functions on the connections it opens, not on these.
                 command.Dispose();
                 unpreparable.TryAdd(text, 0);
                 return null;
+            }
+            catch
+            {
+                command.Dispose();
+                throw;
             }
             _commands[text] = command;
             return (command, false);

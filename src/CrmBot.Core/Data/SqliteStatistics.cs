@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace CrmBot.Core.Data;
 
@@ -15,5 +16,9 @@ public static class SqliteStatistics
         if (!db.Database.IsSqlite())
             return;
         await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit = 1000; ANALYZE;", ct);
+        // Statements prepared on other connections keep their old plans: the cache's are made again.
+        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        foreach (var statements in interceptors.OfType<SqliteStatementCache>())
+            statements.DropStatements();
     }
 }

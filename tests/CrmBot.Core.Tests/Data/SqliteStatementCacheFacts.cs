@@ -1,8 +1,9 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using CrmBot.Core.Data;
-using CrmBot.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmBot.Core.Tests.Data;
@@ -125,30 +126,96 @@ public sealed class SqliteStatementCacheFacts : IAsyncLifetime
         Assert.InRange(Cache.Reused, 1, 40);
     }
 
-    [Theory]
-    [InlineData("Data Source=:memory:", false)]
-    [InlineData("Data Source=crm;Mode=Memory", false)]          // private: a second connection opens another database
-    [InlineData("Data Source=crm;Mode=Memory;Cache=Shared", true)]
-    [InlineData("Data Source=crm.db", true)]
-    public void ACache_IsMadeOnlyWhereASecondConnectionOpensTheSameDatabase(string connectionString, bool cached) =>
-        Assert.Equal(cached, SqliteStatementCache.For(connectionString) is not null);
+    [Fact]
+    public async Task EveryWayEfReads_HandsTheConnectionBack()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("Rep 1", await InScopeAsync(db => db.Users.OrderBy(u => u.Id).Select(u => u.Name).FirstOrDefaultAsync()));
+            Assert.Equal(5, await InScopeAsync(db => Task.FromResult(db.Users.OrderBy(u => u.Id).Select(u => u.Name).ToList().Count)));
+            // Materialization fails after the reader was handed over (a NULL read into a non-nullable int).
+            await Assert.ThrowsAnyAsync<InvalidOperationException>(() => InScopeAsync(db =>
+                db.Users.Select(u => new { Team = (int)(object)u.TeamId! }).ToListAsync()));
+            Assert.Equal(0, Cache.Leased);
+        }
+        Assert.True(Cache.Reused >= 3, $"reused {Cache.Reused}");
+        Assert.Equal(1, Cache.Opened);   // one connection, handed back after each read
+    }
 
     [Fact]
-    public async Task TheTestsSharedMemoryDatabase_IsReadThroughTheCacheToo()
+    public async Task AFailureBeforeEfWrapsTheReader_HandsTheConnectionBack()
     {
-        using var database = new TestDatabase();
-        await using (var db = database.NewTrackingContext())
-        {
-            db.Users.Add(new User { Name = "Only", Email = "only@example.com" });
-            await db.SaveChangesAsync();
-        }
-        await using var services = new ServiceCollection().AddCrmDatabase(new DatabaseOptions { ConnectionString = database.ConnectionString }).BuildServiceProvider();
+        using var cache = SqliteStatementCache.For(ConnectionString)!;
+        var options = new DbContextOptionsBuilder<SqliteCrmDbContext>();
+        DatabaseSetup.ConfigureSqlite(options, ConnectionString);
+        options.AddInterceptors(cache, new FailingAfterExecution());
 
         for (var i = 0; i < 3; i++)
         {
-            await using var scope = services.CreateAsyncScope();
-            Assert.Equal(["Only"], await NamesAbove(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), 0));
+            await using var db = new SqliteCrmDbContext(options.Options);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => NamesAbove(db, 0));
+            Assert.Equal(0, cache.Leased);
         }
-        Assert.Equal(1, services.GetRequiredService<SqliteStatementCache>().Reused);
+        Assert.Equal(1, cache.Opened);
     }
+
+    /// <summary>Another interceptor failing once the reader exists: EF then never makes the reader its own, nor disposes it.</summary>
+    private sealed class FailingAfterExecution : DbCommandInterceptor
+    {
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+            CancellationToken cancellationToken = default) => throw new InvalidOperationException("interceptor failed");
+    }
+
+    [Fact]
+    public async Task AReadInsideATransactionBegunAsSql_StaysOnEfsConnection_AndSeesItsOwnWrite()
+    {
+        for (var i = 0; i < 2; i++)
+            await InScopeAsync(db => NamesAbove(db, 0));
+
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("BEGIN");   // EF does not know of it: the command carries no transaction
+        await db.Database.ExecuteSqlRawAsync("UPDATE Users SET Name = 'Renamed' WHERE Id = 1");
+
+        Assert.Equal("Renamed", (await NamesAbove(db, 0))[0]);
+        await db.Database.ExecuteSqlRawAsync("ROLLBACK");
+    }
+
+    [Fact]
+    public async Task NewStatistics_AreUsedByTheNextRead_OnStatementsPreparedAgain()
+    {
+        for (var i = 0; i < 3; i++)
+            await InScopeAsync(db => NamesAbove(db, 0));
+        var reusedBefore = Cache.Reused;
+
+        await using (var scope = _services.CreateAsyncScope())
+            await SqliteStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), CancellationToken.None);
+        await InScopeAsync(db => NamesAbove(db, 0));
+
+        Assert.Equal(reusedBefore, Cache.Reused);   // prepared again, on a new connection
+        await InScopeAsync(db => NamesAbove(db, 0));
+        Assert.Equal(reusedBefore + 1, Cache.Reused);
+    }
+
+    [Fact]
+    public async Task ADatabaseWithARollbackJournal_IsReadAsBefore()
+    {
+        // There a context reading and writing at once would wait on the cache's read lock.
+        await using (var db = DatabaseSetup.CreateSqlite(ConnectionString))
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = DELETE");
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(5, (await InScopeAsync(db => NamesAbove(db, 0))).Count);
+
+        Assert.Equal(0, Cache.Reused);
+        Assert.Equal(0, Cache.Opened);
+    }
+
+    [Theory]
+    [InlineData("Data Source=:memory:", false)]
+    [InlineData("Data Source=crm;Mode=Memory;Cache=Shared", false)]   // a memory database keeps no WAL
+    [InlineData("Data Source=crm.db", true)]
+    public void ACache_IsMadeForADatabaseFile(string connectionString, bool cached) =>
+        Assert.Equal(cached, SqliteStatementCache.For(connectionString) is not null);
 }
