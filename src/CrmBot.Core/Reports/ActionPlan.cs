@@ -111,11 +111,10 @@ public static class ActionPlan
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var person = input.Scope;
-        var (quarter, fy, q) = Forecast.QuarterOf(input);
         var threshold = input.Request.ThresholdDays
             ?? (person.OwnerIds![0] == input.Asker.UserId ? input.Asker.StaleThresholdDays : await StaleThreshold(db, person).FirstOrDefaultAsync(ct))
             ?? StaleDeals.DefaultThresholdDays;
-        var args = new OnePerson(person.OwnerIds![0], input.NowUtc, threshold, input.Offset, quarter, fy, q);
+        var args = OnePerson.Of(input, person.OwnerIds![0], threshold);
         var forecast = await Forecast.ForecastAsync(db, args, ct);
         var plannedPage = await PlannedOfOne.ToListAsync(db, args, ct);
         var withoutPlanPage = await WithoutPlanOfOne.ToListAsync(db, args, ct);
@@ -149,10 +148,10 @@ public static class ActionPlan
 
         return input.Result(input.T("Action plan", "行動計畫")) with
         {
-            Period = quarter.Label,
-            PeriodStart = new DateTimeOffset(quarter.StartUtc, TimeSpan.Zero),
-            PeriodEnd = new DateTimeOffset(quarter.EndUtc, TimeSpan.Zero),
-            Context = string.Join(" · ", person.Label, quarter.Label, input.AsOfText),
+            Period = args.Quarter.Label,
+            PeriodStart = new DateTimeOffset(args.Quarter.StartUtc, TimeSpan.Zero),
+            PeriodEnd = new DateTimeOffset(args.Quarter.EndUtc, TimeSpan.Zero),
+            Context = string.Join(" · ", person.Label, args.Quarter.Label, input.AsOfText),
             Scope = person.Label,
             Facts =
             [
@@ -160,7 +159,7 @@ public static class ActionPlan
                 new Fact(input.T("Won so far", "已成交"), input.Money(forecast?.WonCents ?? 0, currency)),
                 new Fact(input.T("Gap", "差距"), input.Money(gap, currency)),
                 // Named by its quarter: "my plan last quarter" is not this quarter's.
-                new Fact(input.T($"Weighted pipeline closing in {quarter.Label}", $"{quarter.Label}結案的加權管線"), input.Money(weighted, currency)),
+                new Fact(input.T($"Weighted pipeline closing in {args.Quarter.Label}", $"{args.Quarter.Label}結案的加權管線"), input.Money(weighted, currency)),
                 // Coverage: how many times the weighted pipeline covers the gap; n/a once the quota is met.
                 new Fact(input.T("Coverage", "覆蓋率"), new Cell(gap == 0 ? input.F.NotApplicable : input.F.Number((decimal)weighted / gap, 2) + "×",
                     ValueKind.Text, gap == 0 ? null : (decimal)weighted / gap)),

@@ -19,6 +19,13 @@ public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, 
     public DateOnly QuarterFirstDay => Quarter.FirstDay;
     public DateOnly QuarterEndDay => Quarter.EndDay;
 
+    /// <summary>The arguments of one person's queries for a report's input (its clock, page and fiscal quarter).</summary>
+    public static OnePerson Of(ReportInput input, int ownerId, int thresholdDays)
+    {
+        var (quarter, fiscalYear, fiscalQuarter) = Forecast.QuarterOf(input);
+        return new OnePerson(ownerId, input.NowUtc, thresholdDays, input.Offset, quarter, fiscalYear, fiscalQuarter);
+    }
+
     /// <summary>A one-person query compiled from its shared definition.</summary>
     public static CompiledDefinition<OnePerson, T> Compiled<T>(Func<CrmDbContext, OnePerson, IQueryable<T>> definition) =>
         new(definition, SampleA, SampleB, SampleAcrossBoundaries);

@@ -87,6 +87,14 @@ public sealed class CompiledDefinitionFacts : IDisposable
         AssertSameRowsAsync(ActionPlan.WithoutPlanOfOne, (db, a) => ActionPlan.DealPage(ActionPlan.WithoutPlan(db, a.Scope)));
 
     [Fact]
+    public Task TheStaleDealsPage_IsTheAdHocQuerysPage() =>
+        AssertSameRowsAsync(StaleDeals.PageOfOne, (db, a) => StaleDeals.Page(db, StaleDeals.Keys(db, a.Scope, a.NowUtc, a.ThresholdDays), a.NowUtc, a.Offset));
+
+    [Fact]
+    public Task TheStaleDealsTotals_AreTheAdHocQuerysTotals() =>
+        AssertSameRowsAsync(StaleDeals.TotalsOfOne, (db, a) => StaleDeals.Totals(StaleDeals.Keys(db, a.Scope, a.NowUtc, a.ThresholdDays)));
+
+    [Fact]
     public Task TheForecastsFigures_AreTheAdHocQuerysFigures() =>
         AssertSameRowsAsync(Forecast.FiguresOfOne, (db, a) => Forecast.Figures(db, a.Scope, a.Quarter));
 
