@@ -144,6 +144,12 @@ public static class Leads
                 input.Text(l.Owner), input.Date(l.CreatedAt));
         }).ToList();
 
+        // Open and untouched leads are counted on the report's day, not in its period: once the period has ended, the
+        // headings say which day, so that today's leads are not read as the period's.
+        var today = input.F.Date(input.Today);
+        string OnToday(string english, string chinese) =>
+            input.Period.EndUtc <= input.NowUtc ? input.T($"{english} on {today}", $"{today}{chinese}") : input.T(english, chinese);
+
         return input.Result(input.T("Leads", "潛在客戶")) with
         {
             Facts =
@@ -151,13 +157,13 @@ public static class Leads
                 new Fact(input.T("Leads created", "新增潛在客戶"), input.Count(created)),
                 new Fact(input.T("Converted", "已轉換"), input.Count(converted)),
                 new Fact(input.T("Conversion rate", "轉換率"), input.Percent(created == 0 ? null : (double)converted / created)),
-                new Fact(input.T("Untouched open leads", "尚未聯繫的潛在客戶"), input.Count(untouchedCount)),
+                new Fact(OnToday("Untouched open leads", "尚未聯繫的潛在客戶"), input.Count(untouchedCount)),
             ],
             Tables =
             [
                 new ResultTable
                 {
-                    Title = input.T("Newest untouched leads", "最新尚未聯繫的潛在客戶"),
+                    Title = OnToday("Newest untouched leads", "最新尚未聯繫的潛在客戶"),
                     Columns =
                     [
                         new(input.T("Lead", "潛在客戶")), new(input.T("Company", "公司")), new(input.T("Source", "來源")),
@@ -177,7 +183,7 @@ public static class Leads
                 },
                 new ResultTable
                 {
-                    Title = input.T("Open leads by age", "進行中潛在客戶（依天數）"),
+                    Title = OnToday("Open leads by age", "進行中潛在客戶（依天數）"),
                     Columns = [new(input.T("Age", "天數")), new(input.T("Leads", "潛在客戶"), ValueKind.Count)],
                     Rows = ageRows, TotalRows = ageRows.Count,
                 },
