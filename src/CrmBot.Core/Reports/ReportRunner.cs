@@ -33,7 +33,11 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             if (input.Period.HasNotStarted)
                 return new PeriodNotStarted(input.Period.Label);
             var result = await report.Run(db, input, ct);
-            result = result with { Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))] };
+            result = result with
+            {
+                Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))],
+                Actions = [.. result.Actions.Where(a => !AsksAgain(a, input))],
+            };
             // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
             return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
         }
@@ -41,6 +45,21 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// Whether a follow-up would ask for what the answer already shows ("leads last month" under leads last month): the
+    /// same report, subject and options over the same dates. Such a button only repeats the card.
+    /// </summary>
+    private static bool AsksAgain(SuggestedAction action, ReportInput shown)
+    {
+        if (CommandParser.Parse(action.CommandText) is not ReportCommand { Request: var asked } || asked.Kind != shown.Request.Kind)
+            return false;
+        var askedPeriod = shown.Time.Resolve(asked.Period, ReportCatalog.All[asked.Kind].DefaultPeriod);
+        return (asked.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind)) == (shown.Request.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind))
+            && asked.ThresholdDays == shown.Request.ThresholdDays && asked.Breakdown == shown.Request.Breakdown
+            && asked.Compare == shown.Request.Compare && asked.Metric == shown.Request.Metric
+            && askedPeriod.StartUtc == shown.Period.StartUtc && askedPeriod.EndUtc == shown.Period.EndUtc;
     }
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>

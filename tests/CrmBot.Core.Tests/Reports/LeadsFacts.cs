@@ -74,6 +74,22 @@ public sealed class LeadsFacts : IDisposable
         Assert.All(new[] { september.Facts[3].Label, september.Tables[0].Title!, september.Tables[2].Title! }, title => Assert.DoesNotContain(day, title));
     }
 
+    // The follow-up "leads last month" would show again the card it sits on (the runner drops such follow-ups).
+    [Theory]
+    [InlineData("en", "leads last month")]
+    [InlineData("zh-TW", "上個月潛在客戶")]
+    public async Task RunAsync_OffersLastMonth_OnlyWhereItIsNotWhatIsShown(string language, string followUp)
+    {
+        var rep = _crm.User("Ann", UserRole.Rep, language: language);
+        var october = new DateTimeOffset(CrmBuilder.Utc(2017, 10, 15, 12));
+
+        var lastMonth = await _crm.AnswerAsync(September, rep, october);
+        var thisMonth = await _crm.AnswerAsync(new ReportRequest(ReportKind.Leads) { Period = PeriodSpec.ForMonth(2017, 10) }, rep, october);
+
+        Assert.DoesNotContain(lastMonth.Actions, a => a.CommandText == followUp);
+        Assert.Contains(thisMonth.Actions, a => a.CommandText == followUp);
+    }
+
     [Fact]
     public async Task RunAsync_BucketsOpenLeadsByAge()
     {
