@@ -140,8 +140,8 @@ public sealed record SettingsCommand(string? Key = null, string? Value = null) :
 
 public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
 
-/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days", a page, or a second period.</summary>
-public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod, SnoozeLength }
+/// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days" or "last N months", a page, or a second period.</summary>
+public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod, SnoozeLength, LastMonths }
 
 /// <summary>
 /// A report question with a value it cannot use ("over 9999 days", "2026-02-30", "Q5 2026"): the asker is told, rather
@@ -157,6 +157,9 @@ public sealed record UnusableValueCommand(UnusableValue Kind, string Text) : Com
 
     /// <summary>The most days a question may ask for ("over N days", "last N days"): ten years.</summary>
     public const int MaxDays = 3650;
+
+    /// <summary>The most months "last N months" may go back: ten years, as for days.</summary>
+    public const int MaxMonths = 120;
 
     /// <summary>The longest snooze in days: a year, a leap year included.</summary>
     public const int MaxSnoozeDays = 366;

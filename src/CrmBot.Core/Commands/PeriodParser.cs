@@ -75,7 +75,7 @@ public static partial class PeriodParser
         (MonthNameForm(), m => Month(m.Groups["y"].Value, (Array.IndexOf(MonthNames, m.Groups["mn"].Value[..3]) + 1).ToString(CultureInfo.InvariantCulture)), UnusableValue.Period),
         (HalfForm(), m => Half(m.Groups["y"].Value, m.Groups["ry"].Value, m.Groups["h"].Value), UnusableValue.Period),
         (LastDaysForm(), m => LastDays(m.Groups["n"].Value, m.Groups["u"].Value), UnusableValue.LastDays),
-        (LastMonthsForm(), m => LastMonths(m.Groups["n"].Value), UnusableValue.Period),
+        (LastMonthsForm(), m => LastMonths(m.Groups["n"].Value), UnusableValue.LastMonths),
         (YearForm(), m => int.TryParse(m.Groups["y"].Value, CultureInfo.InvariantCulture, out var y) && ValidYear(y) ? PeriodSpec.ForYear(y) : null, null),
         (KeywordForm(), m => Keywords.TryGetValue(m.Groups["k"].Value, out var kind) ? PeriodSpec.Of(kind) : null, null),
     ];
@@ -185,11 +185,8 @@ public static partial class PeriodParser
         return days is >= 1 and <= UnusableValueCommand.MaxDays ? PeriodSpec.LastDays(days) : null;
     }
 
-    /// <summary>The most months "last N months" may go back: ten years, as for days.</summary>
-    private const int MaxMonths = 120;
-
     private static PeriodSpec? LastMonths(string number) =>
-        CountOf(number) is { } n && n is >= 1 and <= MaxMonths ? PeriodSpec.LastMonths(n) : null;
+        CountOf(number) is { } n && n is >= 1 and <= UnusableValueCommand.MaxMonths ? PeriodSpec.LastMonths(n) : null;
 
     private static PeriodSpec? Half(string year, string relativeYear, string half)
     {

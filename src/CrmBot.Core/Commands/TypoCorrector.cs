@@ -80,7 +80,7 @@ internal static class TypoCorrector
             .Concat(Vocabulary.EnglishDays.Select(p => p.Word))
             .Concat(Vocabulary.EnglishActivityTypes.Select(p => p.Word))
             .Concat([
-                "today", "week", "month", "quarter", "year", "weeks", "days", "last", "this", "previous", "current", "since",
+                "today", "week", "month", "months", "quarter", "year", "weeks", "days", "last", "this", "previous", "current", "since",
                 "until", "between", "through", "versus", "compared", "against", "over", "older", "more", "than",
                 "team", "teams", "everyone", "everybody", "company", "snooze", "subscribe", "unsubscribe", "subscriptions",
                 "settings", "help", "weekly", "daily", "monthly", "because", "statistics", "stats",

@@ -57,6 +57,8 @@ public sealed class ChatEngineFacts : IDisposable
     [InlineData("stale deals page 0", "I can't use “page 0”: pages are numbered from 1 to 100,000, as in `stale deals page 2`.")]
     [InlineData("停滯商機第0頁", "無法使用「第0頁」：頁碼須介於 1 到 100,000 之間，例如「停滯商機第2頁」。")]
     [InlineData("lost deals 2017 Q3 last month", "I answer for one period at a time, and “last month” is a second one.")]
+    [InlineData("win rate last 500 months", "I can't use “last 500 months”: the last N months go back from 1 to 120 months")]
+    [InlineData("最近500個月贏率", "無法使用「最近500個月」：最近 N 個月的月數須介於 1 到 120 之間")]
     [InlineData("snooze Acme 400 days", "I can't snooze for “400 days”: a snooze lasts 1 to 366 days")]
     [InlineData("延後 Acme 400天", "無法延後「400天」：延後期間須介於 1 到 366 天")]
     public async Task HandleText_SaysAValueCannotBeUsed_InsteadOfAnsweringForTheDefault(string text, string says)

@@ -234,6 +234,10 @@ public static class CommandPhrasings
         ("forecast next quarter", En(Forecast, P(PeriodKind.NextQuarter))),
         ("lost deals last 3 months", En(LostDeals, PeriodSpec.LastMonths(3))),
         ("win rate H1 2026", En(WinRate, PeriodSpec.ForHalf(2026, 1))),
+        ("win rate last 6 months", En(WinRate, PeriodSpec.LastMonths(6))),   // the example the reply below gives
+        ("最近6個月贏率", Zh(WinRate, PeriodSpec.LastMonths(6))),
+        ("win rate last 500 months", En(new UnusableValueCommand(UnusableValue.LastMonths, "last 500 months") { Report = WinRate })),
+        ("最近500個月贏率", Zh(new UnusableValueCommand(UnusableValue.LastMonths, "最近500個月") { Report = WinRate })),
         ("昨天的活動", Zh(Activity, P(PeriodKind.Yesterday))),
         ("下季業務預測", Zh(Forecast, P(PeriodKind.NextQuarter))),
         ("最近三十天失去的商機", Zh(LostDeals, PeriodSpec.LastDays(30))),

@@ -22,6 +22,9 @@ public sealed class UnusableValueHandler : ICommandHandler
             UnusableValue.LastDays => turn.Error(
                 $"I can't use “{text}”: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days, as in `lost deals last 90 days`.",
                 $"無法使用「{text}」：最近 N 天的天數須介於 1 到 {UnusableValueCommand.MaxDays} 之間，例如「最近90天失去的機會」。"),
+            UnusableValue.LastMonths => turn.Error(
+                $"I can't use “{text}”: the last N months go back from 1 to {UnusableValueCommand.MaxMonths} months, as in `win rate last 6 months`.",
+                $"無法使用「{text}」：最近 N 個月的月數須介於 1 到 {UnusableValueCommand.MaxMonths} 之間，例如「最近6個月贏率」。"),
             UnusableValue.Page => turn.Error(
                 $"I can't use “{text}”: pages are numbered from 1 to {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)}, as in `stale deals page 2`.",
                 $"無法使用「{text}」：頁碼須介於 1 到 {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)} 之間，例如「停滯商機第2頁」。"),
