@@ -138,7 +138,11 @@ public sealed record ListSubscriptionsCommand : Command;
 /// <summary>"settings" shows the form; "settings nudge time 8:30" changes one value.</summary>
 public sealed record SettingsCommand(string? Key = null, string? Value = null) : Command;
 
-public sealed record NudgeStatsCommand(PeriodSpec Period) : Command;
+public sealed record NudgeStatsCommand(PeriodSpec Period) : Command
+{
+    /// <summary>Reps to skip: the "show more" button of the table.</summary>
+    public int Offset { get; init; }
+}
 
 /// <summary>What kind of value in a report question could not be used: a threshold in days, a period, the N of "last N days" or "last N months", a page, or a second period.</summary>
 public enum UnusableValue { Days, Period, LastDays, Page, SecondPeriod, SnoozeLength, LastMonths }

@@ -62,7 +62,9 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
         var scope = asker.Role == UserRole.Admin ? zh ? "所有團隊" : "All teams" : zh ? "我的團隊" : "My teams";
         var period = resolved.Label;
         Cell Count(int n) => new(f.Count(n), ValueKind.Count, n);
-        var rows = stats.Select(s => new Row(
+        // A page of reps at a time, as every report's table: an admin's has a row per rep in the company.
+        var offset = Math.Clamp(cmd.Offset, 0, Math.Max(0, stats.Count));
+        var rows = stats.Skip(offset).Take(ReportRequest.PageSize).Select(s => new Row(
         [
             new Cell(s.Name, Record: new RecordRef(RecordKind.User, s.Id, s.Name)),
             Count(s.Nudged), Count(s.ActedOn), Count(s.Snoozed), Count(s.Ignored),
@@ -89,8 +91,10 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
                         new Column(zh ? "已處理" : "Acted on", ValueKind.Count), new Column(zh ? "已延後" : "Snoozed", ValueKind.Count),
                         new Column(zh ? "未理會" : "Ignored", ValueKind.Count), new Column(zh ? "處理率" : "Acted-on rate", ValueKind.Percent),
                     ],
-                    Rows = rows,
-                    TotalRows = rows.Count,
+                    Rows = rows, Offset = offset, TotalRows = stats.Count,
+                    NextPage = offset + ReportRequest.PageSize < stats.Count
+                        ? new ReportRequest(ReportKind.NudgeStats) { Period = cmd.Period, Offset = offset + ReportRequest.PageSize }
+                        : null,
                 },
             ],
             HasPersonalRecords = true,

@@ -1,4 +1,5 @@
 using CrmBot.Core.Chat;
+using CrmBot.Core.Chat.Handlers;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
@@ -103,6 +104,34 @@ public sealed class EscalationAndStatsFacts : IDisposable
         using var db = _db.NewContext();
         return await new NudgeStatsHandler(db, _world.Clock, Options.Create(new CrmOptions { FiscalYearStartMonth = fiscalYearStartMonth })).HandleAsync(new NudgeStatsCommand(period ?? PeriodSpec.Default), asker,
             new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task NudgeStats_ShowsTenRepsAPage_AndItsShowMoreButtonTheRest()
+    {
+        // Twelve reps nudged 1 to 12 times: the busiest first, ten to a page.
+        for (var i = 1; i <= 12; i++)
+        {
+            var rep = _world.Rep($"Rep {i:00}", "Europe/Berlin", teamId: _north.Id);
+            Nudged(rep, _world.Deal(rep, $"Deal {i}", 40), Enumerable.Repeat(NudgeOutcome.ActedOn, i).ToArray());
+        }
+        var manager = SchedulingWorld.AskerOf(_manager, [_north.Id]);
+
+        var first = (await StatsAsync(manager)).Report!.Tables[0];
+        Assert.Equal(Enumerable.Range(3, 10).Reverse().Select(i => $"Rep {i:00}"), first.Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal(12, first.TotalRows);
+
+        // The button of the table, as the engine routes it (CardVerbs.Page with the next request).
+        using var db = _db.NewContext();
+        var options = Options.Create(new CrmOptions());
+        var pages = new ReportHandler(new ReportRunner(db, _world.Clock, options), new NudgeStatsHandler(db, _world.Clock, options));
+        var next = await pages.HandleAsync(new CardAction(CardVerbs.Page, new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(first.NextPage!) }),
+            new ChatTurn(manager, new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), "en"), CancellationToken.None);
+
+        var second = next.Report!.Tables[0];
+        Assert.Equal(["Rep 02", "Rep 01"], second.Rows.Select(r => r.Cells[0].Text));
+        Assert.Equal((10, 12), (second.Offset, second.TotalRows));
+        Assert.Null(second.NextPage);
     }
 
     [Fact]

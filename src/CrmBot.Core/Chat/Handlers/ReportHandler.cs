@@ -1,18 +1,24 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 
 namespace CrmBot.Core.Chat.Handlers;
 
 /// <summary>Runs a report (typed, or the next page from <see cref="CardVerbs.Page"/>) and turns each outcome into a reply.</summary>
-public sealed class ReportHandler(IReportRunner runner) : ICommandHandler, ICardActionHandler
+public sealed class ReportHandler(IReportRunner runner, NudgeStatsHandler nudgeStats) : ICommandHandler, ICardActionHandler
 {
     public Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct) =>
         RunAsync(((ReportCommand)command).Request, turn, ct);
 
     public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct) =>
-        ReportRequestJson.TryDeserialize(action.Data.GetValueOrDefault("request")) is { } request
-            ? RunAsync(request, turn, ct)
-            : Task.FromResult(turn.Error("That page is no longer available. Please ask again.", "這一頁已無法取得，請重新詢問。"));
+        ReportRequestJson.TryDeserialize(action.Data.GetValueOrDefault("request")) switch
+        {
+            // Nudge stats are no report of the runner's (they read the bot's own tables), but page like one.
+            { Kind: ReportKind.NudgeStats } stats => nudgeStats.HandleAsync(
+                new NudgeStatsCommand(stats.Period) { Offset = stats.Offset, Language = turn.Language }, turn.Asker, turn.Context, ct),
+            { } request => RunAsync(request, turn, ct),
+            null => Task.FromResult(turn.Error("That page is no longer available. Please ask again.", "這一頁已無法取得，請重新詢問。")),
+        };
 
     public async Task<Reply> RunAsync(ReportRequest request, ChatTurn turn, CancellationToken ct)
     {
