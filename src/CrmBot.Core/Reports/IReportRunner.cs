@@ -24,6 +24,37 @@ public sealed record PeriodNotStarted(string Label) : ReportOutcome
         : $"“{Label}” starts after today, so nothing is in it yet. Ask for a period that has begun, as in `lost deals this quarter`.";
 }
 
+/// <summary>
+/// A breakdown the report does not show ("pipeline by source"): said so, with those it shows, rather than answered
+/// without it as if it had been asked.
+/// </summary>
+public sealed record BreakdownNotShown(Breakdown Asked, IReadOnlyList<Breakdown> Shown) : ReportOutcome
+{
+    public string Text(bool chinese)
+    {
+        string Name(Breakdown b) => (b, chinese) switch
+        {
+            (Breakdown.Owner, false) => "owner", (Breakdown.Owner, true) => "負責人",
+            (Breakdown.Partner, false) => "partner", (Breakdown.Partner, true) => "通路夥伴",
+            (Breakdown.Stage, false) => "stage", (Breakdown.Stage, true) => "階段",
+            (Breakdown.Source, false) => "source", (Breakdown.Source, true) => "來源",
+            (Breakdown.Status, false) => "status", (Breakdown.Status, true) => "狀態",
+            (Breakdown.ProductFamily, false) => "product family", (Breakdown.ProductFamily, true) => "產品系列",
+            (Breakdown.OpportunityType, false) => "deal type", (Breakdown.OpportunityType, true) => "商機類型",
+            (Breakdown.ActivityType, false) => "activity type", (Breakdown.ActivityType, true) => "活動類型",
+            _ => b.ToString(),
+        };
+        static string English(List<string> names) => names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " or " + names[^1];
+        if (chinese)
+            return Shown.Count == 0
+                ? $"這個報表無法依{Name(Asked)}細分，也沒有其他細分方式。"
+                : $"這個報表無法依{Name(Asked)}細分；可以依{string.Join("、", Shown.Select(Name))}查看。";
+        return Shown.Count == 0
+            ? $"This report can't be broken down by {Name(Asked)}, nor by anything else."
+            : $"This report can't be broken down by {Name(Asked)}; it can be shown by {English(Shown.Select(Name).ToList())}.";
+    }
+}
+
 /// <summary>The subject's name matched several people or teams: ask which one.</summary>
 public sealed record SubjectAmbiguous(string Name, IReadOnlyList<RecordRef> Candidates) : ReportOutcome;
 

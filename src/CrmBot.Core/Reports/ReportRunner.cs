@@ -19,6 +19,8 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         var f = Formats.For(asker.Language);
         if (!ReportCatalog.All.TryGetValue(request.Kind, out var report))
             return new ReportRefused(f.IsChinese ? "目前不支援這個報表。" : "That report is not available.");
+        if (request.Breakdown != Breakdown.None && !report.Breakdowns.Contains(request.Breakdown))
+            return new BreakdownNotShown(request.Breakdown, report.Breakdowns);
 
         // One connection for all of a report's reads: opening and closing it around each one cost a report of small
         // queries (an action plan) more than some of its SQL. Reads only, so no lock is held between them.

@@ -86,6 +86,17 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Fact]
+    public async Task HandleText_SaysWhichBreakdownsAReportShows_RatherThanAnswerWithoutTheOneAsked()
+    {
+        _world.Runner.Outcome = new BreakdownNotShown(Breakdown.Source, [Breakdown.Stage, Breakdown.Owner, Breakdown.Partner]);
+        var reply = await _world.SayAsync(_world.RepRex(), "pipeline by source");
+
+        Assert.Equal(ReplyKind.Error, reply.Kind);
+        Assert.Equal("This report can't be broken down by source; it can be shown by stage, owner or partner.", reply.Text);
+        Assert.Equal(Breakdown.Source, Assert.Single(_world.Runner.Calls).Request.Breakdown);
+    }
+
+    [Fact]
     public async Task HandleText_SaysAPeriodHasNotStarted_RatherThanShowAnEmptyReport()
     {
         _world.Runner.Outcome = new PeriodNotStarted("since Jan 1, 2030");

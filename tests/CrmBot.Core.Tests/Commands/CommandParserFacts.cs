@@ -16,6 +16,16 @@ public sealed class CommandParserFacts
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {CommandPhrasings.All.Count} phrasings parsed wrongly:\n" + string.Join("\n", wrong));
     }
 
+    // The runner refuses a breakdown its report does not show: none the table reads may be one.
+    [Fact]
+    public void EveryBreakdownInTheTable_IsOneItsReportShows()
+    {
+        var asked = CommandPhrasings.All.Select(row => row.Expected).OfType<ReportCommand>()
+            .Where(c => c.Request.Breakdown != Breakdown.None).ToList();
+        Assert.NotEmpty(asked);
+        Assert.All(asked, c => Assert.Contains(c.Request.Breakdown, CrmBot.Core.Reports.ReportCatalog.All[c.Request.Kind].Breakdowns));
+    }
+
     [Fact]
     public void Parse_GivesTheSameCommand_WhenEveryPhrasingIsTypedAgainWithDifferentCaseAndSpacing()
     {

@@ -21,6 +21,20 @@ public sealed class PipelineFacts : IDisposable
 
     private static string Fact(ReportResult r, string label) => r.Facts.Single(f => f.Label.StartsWith(label)).Value.Text;
 
+
+    [Theory]
+    [InlineData(Breakdown.Source, false, "This report can't be broken down by source; it can be shown by stage, owner or partner.")]
+    [InlineData(Breakdown.ActivityType, true, "這個報表無法依活動類型細分；可以依階段、負責人、通路夥伴查看。")]
+    public async Task RunAsync_SaysWhichBreakdownsItShows_WhenAskedForAnother(Breakdown asked, bool chinese, string says)
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Deal(rep, OpportunityStage.Proposal, 1_000);
+
+        var outcome = await _crm.RunAsync(new ReportRequest(ReportKind.Pipeline) { Breakdown = asked }, rep, Now);
+
+        Assert.Equal(says, Assert.IsType<BreakdownNotShown>(outcome).Text(chinese));
+        Assert.IsType<ReportAnswered>(await _crm.RunAsync(new ReportRequest(ReportKind.Pipeline) { Breakdown = Breakdown.Partner }, rep, Now));
+    }
     [Fact]
     public async Task RunAsync_SumsOpenDealsByStage_WithWeightedAmounts()
     {

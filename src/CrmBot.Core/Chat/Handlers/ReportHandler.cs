@@ -41,6 +41,7 @@ public sealed class ReportHandler(IReportRunner runner, NudgeStatsHandler nudgeS
             },
             SubjectAmbiguous ambiguous => Choice(request, ambiguous, turn),
             PeriodNotStarted notStarted => turn.Error(notStarted.Text(chinese: false), notStarted.Text(chinese: true)),
+            BreakdownNotShown breakdown => turn.Error(breakdown.Text(chinese: false), breakdown.Text(chinese: true)),
             SubjectNotAPerson => turn.Error("An action plan is for one person. Name a rep, as in `plan for <name>`, or ask `my plan`.",
                 "行動計畫只針對一個人。請指定一位業務，例如「<姓名>的行動計畫」，或輸入「我的行動計畫」。"),
             SubjectNotFound { Kind: SubjectKind.Mention } => turn.Error(
