@@ -28,7 +28,7 @@ public sealed record PeriodNotStarted(string Label) : ReportOutcome
 /// A breakdown the report does not show ("pipeline by source"): said so, with those it shows, rather than answered
 /// without it as if it had been asked.
 /// </summary>
-public sealed record BreakdownNotShown(Breakdown Asked, IReadOnlyList<Breakdown> Shown) : ReportOutcome
+public sealed record BreakdownNotShown(ReportKind Report, Breakdown Asked, IReadOnlyList<Breakdown> Shown) : ReportOutcome
 {
     public string Text(bool chinese)
     {
@@ -44,14 +44,21 @@ public sealed record BreakdownNotShown(Breakdown Asked, IReadOnlyList<Breakdown>
             (Breakdown.ActivityType, false) => "activity type", (Breakdown.ActivityType, true) => "活動類型",
             _ => b.ToString(),
         };
-        static string English(List<string> names) => names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " or " + names[^1];
+        static string Listed(List<string> names, string separator, string or) =>
+            names.Count == 1 ? names[0] : string.Join(separator, names[..^1]) + or + names[^1];
+        var names = Shown.Select(Name).ToList();
+        // Trends compare a metric, not a breakdown: the won amount is the one compared by product family or type.
+        if (Report == ReportKind.Trends && Asked is Breakdown.ProductFamily or Breakdown.OpportunityType)
+            return chinese
+                ? $"只有成交金額可以依{Name(Asked)}比較，例如「{(Asked == Breakdown.ProductFamily ? "依產品系列的成交金額年增比較" : "依類型的成交金額月增比較")}」。"
+                : $"Only the won amount is compared by {Name(Asked)}, as in `won amount by {(Asked == Breakdown.ProductFamily ? "product family yoy" : "type mom")}`.";
         if (chinese)
-            return Shown.Count == 0
+            return names.Count == 0
                 ? $"這個報表無法依{Name(Asked)}細分，也沒有其他細分方式。"
-                : $"這個報表無法依{Name(Asked)}細分；可以依{string.Join("、", Shown.Select(Name))}查看。";
-        return Shown.Count == 0
+                : $"這個報表無法依{Name(Asked)}細分；可以依{Listed(names, "、", "或")}細分。";
+        return names.Count == 0
             ? $"This report can't be broken down by {Name(Asked)}, nor by anything else."
-            : $"This report can't be broken down by {Name(Asked)}; it can be shown by {English(Shown.Select(Name).ToList())}.";
+            : $"This report can't be broken down by {Name(Asked)}; it can be broken down by {Listed(names, ", ", " or ")}.";
     }
 }
 

@@ -144,11 +144,11 @@ public static class Leads
                 input.Text(l.Owner), input.Date(l.CreatedAt));
         }).ToList();
 
-        // Open and untouched leads are counted on the report's day, not in its period: once the period has ended, the
-        // headings say which day, so that today's leads are not read as the period's.
+        // Open and untouched leads are counted on the report's day, not in its period: for a period that is not the
+        // current one, the headings say which day, so that today's leads are not read as the period's.
         var today = input.F.Date(input.Today);
-        string OnToday(string english, string chinese) =>
-            input.Period.EndUtc <= input.NowUtc ? input.T($"{english} on {today}", $"{today}{chinese}") : input.T(english, chinese);
+        var current = input.Period.StartUtc <= input.NowUtc && input.NowUtc < input.Period.EndUtc;
+        string OnToday(string english, string chinese) => current ? input.T(english, chinese) : input.T($"{english} as of {today}", $"截至{today}{chinese}");
 
         return input.Result(input.T("Leads", "潛在客戶")) with
         {
@@ -183,7 +183,7 @@ public static class Leads
                 },
                 new ResultTable
                 {
-                    Title = OnToday("Open leads by age", "進行中潛在客戶（依天數）"),
+                    Title = OnToday("Open leads by age", "進行中的潛在客戶（依天數）"),
                     Columns = [new(input.T("Age", "天數")), new(input.T("Leads", "潛在客戶"), ValueKind.Count)],
                     Rows = ageRows, TotalRows = ageRows.Count,
                 },

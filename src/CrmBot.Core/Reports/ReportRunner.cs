@@ -20,7 +20,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         if (!ReportCatalog.All.TryGetValue(request.Kind, out var report))
             return new ReportRefused(f.IsChinese ? "目前不支援這個報表。" : "That report is not available.");
         if (request.Breakdown != Breakdown.None && !report.Breakdowns.Contains(request.Breakdown))
-            return new BreakdownNotShown(request.Breakdown, report.Breakdowns);
+            return new BreakdownNotShown(request.Kind, request.Breakdown, report.Breakdowns);
 
         // One connection for all of a report's reads: opening and closing it around each one cost a report of small
         // queries (an action plan) more than some of its SQL. Reads only, so no lock is held between them.
@@ -61,7 +61,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         return (asked.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind)) == (shown.Request.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind))
             && asked.ThresholdDays == shown.Request.ThresholdDays && asked.Breakdown == shown.Request.Breakdown
             && asked.Compare == shown.Request.Compare && asked.Metric == shown.Request.Metric
-            && askedPeriod.StartUtc == shown.Period.StartUtc && askedPeriod.EndUtc == shown.Period.EndUtc;
+            && (!ReportCatalog.All[asked.Kind].UsesPeriod || (askedPeriod.StartUtc == shown.Period.StartUtc && askedPeriod.EndUtc == shown.Period.EndUtc));
     }
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>

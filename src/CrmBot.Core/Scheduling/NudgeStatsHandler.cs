@@ -56,7 +56,7 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
                                Ignored = g.Count(n => n.Outcome == NudgeOutcome.Ignored || (n.Outcome == NudgeOutcome.None && n.NudgedAt < ignoredBefore)),
                            })
                           .ToListAsync(ct);
-        stats = stats.OrderByDescending(s => s.Nudged).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+        stats = stats.OrderByDescending(s => s.Nudged).ThenBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id).ToList();   // pages never swap ties
 
         var title = zh ? "提醒統計" : "Nudge stats";
         var scope = asker.Role == UserRole.Admin ? zh ? "所有團隊" : "All teams" : zh ? "我的團隊" : "My teams";

@@ -102,6 +102,7 @@ public static class AskVerb
         UnusableValueCommand { Kind: UnusableValue.Page } v => $"'{v.Text}' cannot be used: pages are numbered from 1 to {UnusableValueCommand.MaxPage.ToString("#,0", CultureInfo.InvariantCulture)}.",
         UnusableValueCommand { Kind: UnusableValue.SecondPeriod } v => $"'{v.Text}' is a second period; ask for one period at a time.",
         UnusableValueCommand { Kind: UnusableValue.LastDays } v => $"'{v.Text}' cannot be used: the last N days go back from 1 to {UnusableValueCommand.MaxDays} days.",
+        UnusableValueCommand { Kind: UnusableValue.LastMonths } v => $"'{v.Text}' cannot be used: the last N months go back from 1 to {UnusableValueCommand.MaxMonths} months.",
         UnusableValueCommand v => $"'{v.Text}' is not a period I can read; see --period in the usage.",
         _ => $"That is a chat command ({command.GetType().Name.Replace("Command", "")}), not a report question. Report questions:\n  " +
              string.Join("\n  ", CommandCatalog.Topics.Select(t => t.ExamplesEn.FirstOrDefault()).OfType<string>()),
@@ -153,6 +154,7 @@ public static class AskVerb
         ReportRefused r => new { outcome = "refused", message = r.Message },
         SubjectNotAPerson => new { outcome = "notAPerson", message = NotAPerson },
         PeriodNotStarted p => new { outcome = "periodNotStarted", period = p.Label },
+        BreakdownNotShown b => new { outcome = "breakdownNotShown", message = b.Text(chinese: false) },
         SubjectAmbiguous a => new { outcome = "ambiguous", name = a.Name, candidates = a.Candidates },
         SubjectNotFound n => new { outcome = "notFound", name = n.Name, kind = n.Kind },
         _ => new { outcome = outcome.GetType().Name },
@@ -172,6 +174,9 @@ public static class AskVerb
                 return;
             case SubjectNotAPerson:
                 console.WriteLine(NotAPerson);
+                return;
+            case BreakdownNotShown breakdown:
+                console.WriteLine(breakdown.Text(chinese: false));
                 return;
             case PeriodNotStarted notStarted:
                 console.WriteLine($"'{notStarted.Label}' starts after today: nothing is in it yet.");

@@ -41,7 +41,7 @@ public static partial class ReportArguments
         if (o.TryGetValue("breakdown", out var breakdown))
         {
             if (ParseEnum<Breakdown>(breakdown) is not { } b)
-                return (null, "--breakdown must be owner or partner.");
+                return (null, "--breakdown must be one of: " + string.Join(", ", Enum.GetNames<Breakdown>().Skip(1).Select(n => n.ToLowerInvariant())) + ".");
             request = request with { Breakdown = b };
         }
         if (o.TryGetValue("compare", out var compare))

@@ -88,11 +88,11 @@ public sealed class ChatEngineFacts : IDisposable
     [Fact]
     public async Task HandleText_SaysWhichBreakdownsAReportShows_RatherThanAnswerWithoutTheOneAsked()
     {
-        _world.Runner.Outcome = new BreakdownNotShown(Breakdown.Source, [Breakdown.Stage, Breakdown.Owner, Breakdown.Partner]);
+        _world.Runner.Outcome = new BreakdownNotShown(ReportKind.Pipeline, Breakdown.Source, [Breakdown.Stage, Breakdown.Owner, Breakdown.Partner]);
         var reply = await _world.SayAsync(_world.RepRex(), "pipeline by source");
 
         Assert.Equal(ReplyKind.Error, reply.Kind);
-        Assert.Equal("This report can't be broken down by source; it can be shown by stage, owner or partner.", reply.Text);
+        Assert.Equal("This report can't be broken down by source; it can be broken down by stage, owner or partner.", reply.Text);
         Assert.Equal(Breakdown.Source, Assert.Single(_world.Runner.Calls).Request.Breakdown);
     }
 

@@ -261,6 +261,7 @@ public static class CommandPhrasings
         ("lost deals this quater", En(LostDeals, P(PeriodKind.ThisQuarter))),
         ("lost deals last quartr", En(LostDeals, P(PeriodKind.LastQuarter))),
         ("lost deals by owner", En(LostDeals, by: Breakdown.Owner)),
+        ("lost deals by stage", En(LostDeals, by: Breakdown.Stage)),   // the last stage of each lost deal
         ("本季失去的機會", Zh(LostDeals, P(PeriodKind.ThisQuarter))),
         ("失去的機會", Zh(LostDeals)),
         ("上季失去的商機", Zh(LostDeals, P(PeriodKind.LastQuarter))),

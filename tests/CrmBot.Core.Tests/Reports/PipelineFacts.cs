@@ -23,8 +23,8 @@ public sealed class PipelineFacts : IDisposable
 
 
     [Theory]
-    [InlineData(Breakdown.Source, false, "This report can't be broken down by source; it can be shown by stage, owner or partner.")]
-    [InlineData(Breakdown.ActivityType, true, "這個報表無法依活動類型細分；可以依階段、負責人、通路夥伴查看。")]
+    [InlineData(Breakdown.Source, false, "This report can't be broken down by source; it can be broken down by stage, owner or partner.")]
+    [InlineData(Breakdown.ActivityType, true, "這個報表無法依活動類型細分；可以依階段、負責人或通路夥伴細分。")]
     public async Task RunAsync_SaysWhichBreakdownsItShows_WhenAskedForAnother(Breakdown asked, bool chinese, string says)
     {
         var rep = _crm.Rep("Ann");

@@ -19,6 +19,24 @@ public sealed class TrendsFacts : IDisposable
         _db.Dispose();
     }
 
+    // "won count by product family yoy" keeps its breakdown (only the won amount becomes a per-family metric): the
+    // answer names the question that works, in the asker's language.
+    [Theory]
+    [InlineData("won count by product family yoy", false, "Only the won amount is compared by product family, as in `won amount by product family yoy`.")]
+    [InlineData("won count by product family yoy", true, "只有成交金額可以依產品系列比較，例如「依產品系列的成交金額年增比較」。")]
+    public async Task RunAsync_PointsToTheWonAmount_WhenAnotherMetricIsAskedByProductFamily(string text, bool chinese, string says)
+    {
+        var rep = _crm.Rep("Ann");
+        var request = Assert.IsType<ReportCommand>(CommandParser.Parse(text)).Request;
+
+        var outcome = await _crm.RunAsync(request, rep, Now);
+
+        Assert.Equal(says, Assert.IsType<BreakdownNotShown>(outcome).Text(chinese));
+        // Both examples are questions the bot answers that way.
+        foreach (var example in new[] { "won amount by product family yoy", "依產品系列的成交金額年增比較" })
+            Assert.Equal(TrendMetric.WonAmountByProductFamily, Assert.IsType<ReportCommand>(CommandParser.Parse(example)).Request.Metric);
+    }
+
     private static string Line(Row r) => string.Join("|", r.Cells.Select(c => c.Text));
 
     [Fact]

@@ -132,6 +132,12 @@ public sealed class EscalationAndStatsFacts : IDisposable
         Assert.Equal(["Rep 02", "Rep 01"], second.Rows.Select(r => r.Cells[0].Text));
         Assert.Equal((10, 12), (second.Offset, second.TotalRows));
         Assert.Null(second.NextPage);
+
+        // The button carries no permission: a rep who presses it (a forwarded card) is refused as when typing.
+        var asRep = await pages.HandleAsync(new CardAction(CardVerbs.Page, new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(first.NextPage!) }),
+            new ChatTurn(SchedulingWorld.AskerOf(_rep, []), new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), "en"), CancellationToken.None);
+        Assert.Equal(ReplyKind.Refusal, asRep.Kind);
+        Assert.Null(asRep.Report);
     }
 
     [Fact]
