@@ -29,7 +29,10 @@ public static class StaleDeals
         public ActivityType? NextPlannedType { get; init; }
     }
 
-    public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays ?? DefaultThresholdDays);
+    /// <summary>As asked; else, for the asker's own deals, their own threshold (settings, also their nudges' and their plan's).</summary>
+    public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays
+        ?? (input.Scope.OwnerIds is [var only] && only == input.Asker.UserId ? input.Asker.StaleThresholdDays : null)
+        ?? DefaultThresholdDays);
 
     /// <summary>What counting, totalling and ordering stale deals needs: all of it in the (Stage, LastTouchAt, …) index.</summary>
     public sealed record Key

@@ -2,6 +2,7 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using CrmBot.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Tests.Reports;
 
@@ -37,6 +38,28 @@ public sealed class StaleDealsFacts : IDisposable
         Assert.Equal(["14 days and a minute"], Names(result));
         Assert.Equal("14 days", result.Tables[0].Rows[0].Cells[5].Text);
         Assert.Null(result.Period);
+    }
+
+    // Their plan counts stale deals by their own threshold, and its "My stale deals" button must list the same deals.
+    [Fact]
+    public async Task RunAsync_UsesTheAskersOwnThreshold_ForTheirOwnDeals_UnlessOneIsAsked()
+    {
+        var rep = _crm.Rep("Ann");
+        var other = _crm.Rep("Bob");
+        _crm.Deal(rep, name: "20 days", modified: NowUtc.AddDays(-20));
+        _crm.Deal(rep, name: "40 days", modified: NowUtc.AddDays(-40));
+        _crm.Deal(other, name: "Bob's 20 days", modified: NowUtc.AddDays(-20));
+        _crm.Save();
+        await using (var db = _db.NewTrackingContext())
+        {
+            (await db.Users.SingleAsync(u => u.Id == rep.Id)).StaleThresholdDays = 30;
+            await db.SaveChangesAsync();
+        }
+        rep.StaleThresholdDays = 30;
+
+        Assert.Equal(["40 days"], Names(await _crm.AnswerAsync(Request, rep, Now)));
+        Assert.Equal(["40 days", "20 days"], Names(await _crm.AnswerAsync(Request with { ThresholdDays = 14 }, rep, Now)));
+        Assert.Equal(["Bob's 20 days"], Names(await _crm.AnswerAsync(Request, other, Now)));   // no setting: 14 days
     }
 
     [Fact]
