@@ -43,13 +43,13 @@ public static class DatabaseSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                var cacheStatements = SqliteStatementCache.For(options.ConnectionString) is not null;
-                if (cacheStatements)   // made by the container, so disposed with it: its connections close with the host
-                    services.AddSingleton(_ => SqliteStatementCache.For(options.ConnectionString)!);
+                var statements = SqliteStatementCache.For(options.ConnectionString);
+                if (statements is not null)   // from a factory, so disposed with the container: its connections close with the host
+                    services.AddSingleton(_ => statements);
                 services.AddDbContextPool<CrmDbContext, SqliteCrmDbContext>((sp, o) =>
                 {
                     ConfigureSqlite(o, options.ConnectionString, options.CommandTimeout);
-                    if (cacheStatements)
+                    if (statements is not null)
                         o.AddInterceptors(sp.GetRequiredService<SqliteStatementCache>());
                 });
                 break;

@@ -59,7 +59,7 @@ public sealed class SqliteStatementCache : DbCommandInterceptor, IDisposable
     /// <summary>How many reads ran on a statement prepared by an earlier one (for facts and the benchmark).</summary>
     public long Reused => Interlocked.Read(ref _reused);
 
-    /// <summary>Connections opened so far.</summary>
+    /// <summary>Connections open now (rented or idle).</summary>
     public int Opened => Volatile.Read(ref _opened);
 
     /// <summary>Readers EF has not disposed yet: each holds one of the connections.</summary>

@@ -57,11 +57,13 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
     {
         if (CommandParser.Parse(action.CommandText) is not ReportCommand { Request: var asked } || asked.Kind != shown.Request.Kind)
             return false;
-        var askedPeriod = shown.Time.Resolve(asked.Period, ReportCatalog.All[asked.Kind].DefaultPeriod);
-        return (asked.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind)) == (shown.Request.Subject ?? ReportScope.DefaultSubject(shown.Asker, asked.Kind))
+        var report = ReportCatalog.All[asked.Kind];
+        var defaultSubject = ReportScope.DefaultSubject(shown.Asker, asked.Kind);
+        return (asked.Subject ?? defaultSubject) == (shown.Request.Subject ?? defaultSubject)
             && asked.ThresholdDays == shown.Request.ThresholdDays && asked.Breakdown == shown.Request.Breakdown
             && asked.Compare == shown.Request.Compare && asked.Metric == shown.Request.Metric
-            && (!ReportCatalog.All[asked.Kind].UsesPeriod || (askedPeriod.StartUtc == shown.Period.StartUtc && askedPeriod.EndUtc == shown.Period.EndUtc));
+            && (!report.UsesPeriod || shown.Time.Resolve(asked.Period, report.DefaultPeriod) is var period
+                && period.StartUtc == shown.Period.StartUtc && period.EndUtc == shown.Period.EndUtc);
     }
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>

@@ -10,10 +10,10 @@ namespace CrmBot.Core.Time;
 /// </summary>
 public sealed record ResolvedPeriod(DateTime StartUtc, DateTime EndUtc, DateOnly FirstDay, DateOnly EndDay, string Label, bool IsAllTime = false)
 {
-    /// <summary>The previous period of equal length (in local days), e.g. the previous quarter for a quarter.</summary>
     /// <summary>A period that would start after today ("since 2030-01-01" runs from then back to today): nothing can be in it yet.</summary>
     public bool HasNotStarted => StartUtc >= EndUtc;
 
+    /// <summary>The previous period of equal length (in local days), e.g. the previous quarter for a quarter.</summary>
     public (DateOnly First, DateOnly End) PreviousDays => (FirstDay.AddDays(-(EndDay.DayNumber - FirstDay.DayNumber)), FirstDay);
 }
 
