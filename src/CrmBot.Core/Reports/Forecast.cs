@@ -133,7 +133,10 @@ public static class Forecast
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var (quarter, fy, q) = QuarterOf(input);
-        var reps = await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
+        // One person (a rep's own forecast) compiled, as the plan reads it; they are always in their own scope, so no owner is missing.
+        IReadOnlyList<RepForecast> reps = input.Scope.OwnerIds is [var only]
+            ? await ForecastAsync(db, OnePerson.Of(input, only, 0), ct) is { } one ? [one] : []
+            : await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
         var byCurrency = reps.GroupBy(r => r.Currency).OrderBy(g => g.Key).ToList();
         Cell Sum(Func<RepForecast, long> pick) => input.MoneyByCurrency(byCurrency.Select(g => (g.Key, g.Sum(pick))));
 

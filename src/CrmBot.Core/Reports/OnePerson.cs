@@ -5,25 +5,27 @@ namespace CrmBot.Core.Reports;
 
 /// <summary>
 /// What the one-person queries of a report vary by, for <see cref="CompiledDefinition{TArgs,TResult}"/>: the person, the
-/// clock, their stale threshold, the page, and the fiscal quarter. The derived values are those the shared definitions
+/// clock, their stale threshold, the page, the period asked and the fiscal quarter. The derived values are those the shared definitions
 /// compute from these (a definition that derives another one fails its first run, and the facts that run it).
 /// </summary>
-public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, int Offset, ResolvedPeriod Quarter, int FiscalYear, int FiscalQuarter)
+public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, int Offset, ResolvedPeriod Period, ResolvedPeriod Quarter, int FiscalYear, int FiscalQuarter)
 {
     public ReportScope Scope => ReportScope.ForUser(OwnerId, "");
 
     public DateTime NextWeekEnd => NowUtc.AddDays(7);
     public DateTime StaleCutoff => NowUtc.AddDays(-ThresholdDays);
+    public DateTime PeriodStart => Period.StartUtc;
+    public DateTime PeriodEnd => Period.EndUtc;
     public DateTime QuarterStart => Quarter.StartUtc;
     public DateTime QuarterEnd => Quarter.EndUtc;
     public DateOnly QuarterFirstDay => Quarter.FirstDay;
     public DateOnly QuarterEndDay => Quarter.EndDay;
 
-    /// <summary>The arguments of one person's queries for a report's input (its clock, page and fiscal quarter).</summary>
+    /// <summary>The arguments of one person's queries for a report's input (its clock, page, period and fiscal quarter).</summary>
     public static OnePerson Of(ReportInput input, int ownerId, int thresholdDays)
     {
         var (quarter, fiscalYear, fiscalQuarter) = Forecast.QuarterOf(input);
-        return new OnePerson(ownerId, input.NowUtc, thresholdDays, input.Offset, quarter, fiscalYear, fiscalQuarter);
+        return new OnePerson(ownerId, input.NowUtc, thresholdDays, input.Offset, input.Period, quarter, fiscalYear, fiscalQuarter);
     }
 
     /// <summary>A one-person query compiled from its shared definition.</summary>
@@ -34,12 +36,18 @@ public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, 
     // from sample to sample. The third has a first page, a zero threshold and a clock past its quarter, so that a definition
     // branching on one of those builds another shape, or keeps another constant, and is refused.
     private static readonly OnePerson SampleA = new(1_000_003, new DateTime(2001, 2, 3, 4, 5, 6, 7, DateTimeKind.Utc), 17, 1_000_007,
+        new ResolvedPeriod(new DateTime(1999, 1, 13, 2, 3, 4, DateTimeKind.Utc), new DateTime(2000, 7, 19, 5, 6, 7, DateTimeKind.Utc),
+            new DateOnly(1999, 1, 13), new DateOnly(2000, 7, 19), "PA"),
         new ResolvedPeriod(new DateTime(2000, 11, 5, 1, 2, 3, DateTimeKind.Utc), new DateTime(2001, 3, 7, 4, 5, 6, DateTimeKind.Utc),
             new DateOnly(2000, 11, 9), new DateOnly(2001, 3, 11), "A"), 1_000_019, 1_000_031);
     private static readonly OnePerson SampleB = new(2_000_029, new DateTime(2002, 4, 6, 8, 10, 12, 14, DateTimeKind.Utc), 23, 2_000_033,
+        new ResolvedPeriod(new DateTime(1998, 3, 21, 6, 7, 8, DateTimeKind.Utc), new DateTime(2001, 8, 23, 9, 10, 11, DateTimeKind.Utc),
+            new DateOnly(1998, 3, 21), new DateOnly(2001, 8, 23), "PB"),
         new ResolvedPeriod(new DateTime(2001, 12, 15, 5, 6, 7, DateTimeKind.Utc), new DateTime(2002, 5, 17, 8, 9, 10, DateTimeKind.Utc),
             new DateOnly(2001, 12, 19), new DateOnly(2002, 5, 21), "B"), 2_000_041, 2_000_057);
     private static readonly OnePerson SampleAcrossBoundaries = new(3_000_043, new DateTime(2003, 9, 10, 11, 12, 13, 15, DateTimeKind.Utc), 0, 0,
+        new ResolvedPeriod(new DateTime(1997, 5, 27, 10, 11, 12, DateTimeKind.Utc), new DateTime(2004, 2, 29, 13, 14, 15, DateTimeKind.Utc),
+            new DateOnly(1997, 5, 27), new DateOnly(2004, 2, 29), "PC"),
         new ResolvedPeriod(new DateTime(2002, 12, 25, 6, 7, 8, DateTimeKind.Utc), new DateTime(2003, 6, 27, 9, 10, 11, DateTimeKind.Utc),
             new DateOnly(2002, 12, 29), new DateOnly(2003, 7, 1), "C"), 3_000_061, 3_000_071);
 }

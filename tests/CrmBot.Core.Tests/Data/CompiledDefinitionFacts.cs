@@ -50,14 +50,16 @@ public sealed class CompiledDefinitionFacts : IDisposable
 
     private IEnumerable<OnePerson> Asked()
     {
-        // Two fiscal quarters, clocks inside and after them, first and later pages, thresholds from zero up.
+        // Two fiscal quarters, periods asked of a quarter and of a year, clocks inside and after them, first and later pages,
+        // thresholds from zero up.
         var q3 = new ResolvedPeriod(CrmBuilder.Utc(2017, 7, 1), CrmBuilder.Utc(2017, 10, 1), new DateOnly(2017, 7, 1), new DateOnly(2017, 10, 1), "Q3");
         var q2 = new ResolvedPeriod(CrmBuilder.Utc(2017, 4, 1), CrmBuilder.Utc(2017, 7, 1), new DateOnly(2017, 4, 1), new DateOnly(2017, 7, 1), "Q2");
+        var year = new ResolvedPeriod(CrmBuilder.Utc(2017, 1, 1), CrmBuilder.Utc(2018, 1, 1), new DateOnly(2017, 1, 1), new DateOnly(2018, 1, 1), "2017");
         foreach (var person in _people)
             foreach (var now in new[] { CrmBuilder.Utc(2017, 7, 20, 9), CrmBuilder.Utc(2017, 9, 3, 17) })
-                foreach (var (quarter, fy, q) in new[] { (q3, 2017, 3), (q2, 2017, 2) })
+                foreach (var (period, quarter, fy, q) in new[] { (q3, q3, 2017, 3), (year, q2, 2017, 2) })
                     foreach (var (threshold, offset) in new[] { (14, 0), (30, 10), (0, 0) })
-                        yield return new OnePerson(person, now, threshold, offset, quarter, fy, q);
+                        yield return new OnePerson(person, now, threshold, offset, period, quarter, fy, q);
     }
 
     private async Task AssertSameRowsAsync<T>(CompiledDefinition<OnePerson, T> compiled, Func<CrmDbContext, OnePerson, IQueryable<T>> definition)
@@ -142,6 +144,30 @@ public sealed class CompiledDefinitionFacts : IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => compiled.ToListAsync(db, Asked().First(), CancellationToken.None));
         Assert.Contains("no property of OnePerson", error.Message);
     }
+
+    [Fact]
+    public Task TheWinRate_IsTheAdHocQuerys() =>
+        AssertSameRowsAsync(WinRate.ByOwnerOfOne, (db, a) => WinRate.ByOwner(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
+
+    [Fact]
+    public Task TheLostDealsPage_IsTheAdHocQuerysPage() =>
+        AssertSameRowsAsync(LostDeals.PageOfOne, (db, a) => LostDeals.Page(db, LostDeals.Lost(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc), a.Offset));
+
+    [Fact]
+    public Task TheLostDealsTotals_AreTheAdHocQuerysTotals() =>
+        AssertSameRowsAsync(LostDeals.TotalsOfOne, (db, a) => LostDeals.Totals(LostDeals.Lost(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc)));
+
+    [Fact]
+    public Task TheLostDealsReasons_AreTheAdHocQuerysReasons() =>
+        AssertSameRowsAsync(LostDeals.ByReasonOfOne, (db, a) => LostDeals.ByReason(LostDeals.Lost(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc)));
+
+    [Fact]
+    public Task TheActivityCounts_AreTheAdHocQuerysCounts() =>
+        AssertSameRowsAsync(ActivityMatrix.CountsOfOne, (db, a) => ActivityMatrix.Counts(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
+
+    [Fact]
+    public Task TheActivityReps_AreTheAdHocQuerysReps() =>
+        AssertSameRowsAsync(ActivityMatrix.RepsOfOne, (db, a) => Leaderboard.Reps(db, a.Scope));
 
     [Fact]
     public void SamplesThatAgreeOnAnArgument_AreRefused()
