@@ -118,10 +118,11 @@ public static class BenchHttpVerb
             var measuredReads = figures.Sum(f => (long)f.Reads * (f.Runs + 3));   // the runs, two refreshing requests, the recorded one
 
             var withoutReportP50 = await MeasureWithoutReportAsync(http, runs, TimeSpan.FromSeconds(warmupSeconds), fakeSlack.Address);
+            var httpAloneP50 = await MeasureHttpAloneAsync(http, runs);
             var (ackP50, ackP99, delivered) = await MeasureSlackAcksAsync(http, fakeSlack, slackCommands);
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 
-            var table = Format(figures, asker, warmupSeconds, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider, (reused, measuredReads), withoutReportP50);
+            var table = Format(figures, asker, warmupSeconds, runs, slackCommands, ackP50, ackP99, delivered, peakMb, database.Provider, (reused, measuredReads), withoutReportP50, httpAloneP50);
             CliConsole.WriteRaw(table);   // raw: Markdown lines must not wrap at the terminal width
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             await File.WriteAllTextAsync(outPath, table);
@@ -225,6 +226,31 @@ public static class BenchHttpVerb
         return BenchReportsVerb.Percentile(times, 0.50);
     }
 
+    /// <summary>
+    /// The HTTP part of any request: a GET of a path the host has no endpoint for (404), through the same middleware,
+    /// client and connection as the reports, with no bot work at all.
+    /// </summary>
+    private static async Task<double> MeasureHttpAloneAsync(HttpClient http, int runs)
+    {
+        async Task<double> OnceAsync()
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await http.GetAsync("/bench/no-such-endpoint");
+            await response.Content.ReadAsByteArrayAsync();
+            watch.Stop();
+            return response.StatusCode == System.Net.HttpStatusCode.NotFound
+                ? watch.Elapsed.TotalMilliseconds
+                : throw new InvalidOperationException($"GET /bench/no-such-endpoint answered {(int)response.StatusCode}, not 404");
+        }
+        for (var i = 0; i < 500; i++)   // warm: the reports' warm-up asked no 404
+            await OnceAsync();
+        var times = new List<double>();
+        for (var i = 0; i < Math.Max(runs, 100); i++)
+            times.Add(await OnceAsync());
+        times.Sort();
+        return BenchReportsVerb.Percentile(times, 0.50);
+    }
+
     /// <summary>POST /api/messages with an Action.Execute "run" of the sentence; the card comes back in the response.</summary>
     private static async Task<(double Milliseconds, string Answer)> InvokeAsync(HttpClient http, string sentence, Uri fakeServiceUrl)
     {
@@ -311,7 +337,7 @@ public static class BenchHttpVerb
 
     private static string Format(List<ReportFigures> figures, string asker, double warmupSeconds, int runs, int slackCommands,
         double ackP50, double ackP99, int delivered, double peakMb, DatabaseProvider provider, (long Reused, long Reads) statements,
-        double withoutReportP50)
+        double withoutReportP50, double httpAloneP50)
     {
         static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
@@ -334,6 +360,8 @@ public static class BenchHttpVerb
         text.AppendLine($"Reads on statements SQLite had prepared before: {statements.Reused} of {statements.Reads} reads while measuring");
         text.AppendLine();
         text.AppendLine($"The same request without a report (\"{WithoutReport}\": identity, conversation, a card, HTTP both ways): p50 {Ms(withoutReportP50)} ms");
+        text.AppendLine();
+        text.AppendLine($"HTTP alone (a GET the host answers 404, same client and middleware, no bot work): p50 {Ms(httpAloneP50)} ms");
         text.AppendLine();
         text.AppendLine($"Slack /slack/commands ack while reports run: p50 {Ms(ackP50)} ms, p99 {Ms(ackP99)} ms over {slackCommands} commands; answers delivered to response_url: {delivered}/{slackCommands}");
         text.AppendLine();

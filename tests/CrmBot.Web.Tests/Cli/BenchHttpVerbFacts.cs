@@ -40,6 +40,7 @@ public sealed class BenchHttpVerbFacts : IDisposable
         // The host ran its repeated reads on statements prepared before (SqliteStatementCache), as in production.
         Assert.Matches(@"Reads on statements SQLite had prepared before: [1-9]\d* of [1-9]\d*", table);
         Assert.Matches($@"The same request without a report \(""help"": .*\): p50 {number} ms", table);
+        Assert.Matches($@"HTTP alone \(a GET the host answers 404.*\): p50 {number} ms", table);
         Assert.Contains(table, output);   // printed as written
     }
 
