@@ -1,5 +1,6 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Reports;
@@ -126,7 +127,7 @@ public static class Leads
 
         var sourceRows = sources.Select(s => new Row(
         [
-            Cell.Of(s.Source), input.Count(s.Count), input.Count(s.Converted),
+            Cell.Of(CrmTerms.Name(s.Source, input.F)), input.Count(s.Count), input.Count(s.Converted),
             input.Percent(s.Count == 0 ? null : (double)s.Converted / s.Count),
         ])).ToList();
 
@@ -140,7 +141,7 @@ public static class Leads
         {
             var lead = input.Ref(RecordKind.Lead, l.Id, l.Name);
             return input.RecordRow(lead, l.OwnerId,
-                new Cell(l.Name, Record: lead), input.Text(l.Company), Cell.Of(l.Source), Cell.Of(l.Status),
+                new Cell(l.Name, Record: lead), input.Text(l.Company), Cell.Of(CrmTerms.Name(l.Source, input.F)), Cell.Of(CrmTerms.Name(l.Status, input.F)),
                 input.Text(l.Owner), input.Date(l.CreatedAt));
         }).ToList();
 
@@ -189,8 +190,8 @@ public static class Leads
                 },
             ],
             Chart = grid.Count == 0 ? null : new Chart(ChartKind.StackedBar, input.T("Leads by source and status", "潛在客戶來源與狀態"),
-                input.T("Source", "來源"), input.T("Leads", "潛在客戶"), sources.Select(s => s.Source).ToList(),
-                statuses.Select(status => new ChartSeries(status,
+                input.T("Source", "來源"), input.T("Leads", "潛在客戶"), sources.Select(s => CrmTerms.Name(s.Source, input.F)).ToList(),
+                statuses.Select(status => new ChartSeries(CrmTerms.Name(status, input.F),
                     sources.Select(s => (double)grid.Where(g => g.Source == s.Source && g.Status == status).Sum(g => g.Count)).ToList())).ToList()),
             Actions = [new SuggestedAction(input.T("Leads last month", "上個月潛在客戶"), input.T("leads last month", "上個月潛在客戶"))],
             HasPersonalRecords = true,

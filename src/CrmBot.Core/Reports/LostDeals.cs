@@ -1,5 +1,6 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Reports;
@@ -94,14 +95,14 @@ public static class LostDeals
             return input.ClosedDealRow(deal, i.OwnerId,
                 new Cell(i.Name, Record: deal), input.Text(i.Account), input.Text(i.Owner),
                 i.AmountCents is { } c ? input.Money(c, i.Currency) : input.Text(null),
-                Cell.Of(i.LossReason ?? noReason),
+                Cell.Of(i.LossReason is { } reason ? CrmTerms.Name(reason, input.F) : noReason),
                 Cell.Of(BantText(i.Bant, input)),
                 input.Days(Math.Max(0, (int)Math.Floor((i.ClosedAt - i.CreatedAt).TotalDays))),
                 input.Text(i.LastStage is { } s ? ReportInput.StageName(s, input.F) : null));
         }).ToList();
 
         var reasonRows = reasons.OrderByDescending(r => r.Count).ThenBy(r => r.Reason ?? "\uffff", StringComparer.Ordinal)
-            .Select(r => new Row([Cell.Of(r.Reason ?? noReason), input.Count(r.Count)])).ToList();
+            .Select(r => new Row([Cell.Of(r.Reason is { } reason ? CrmTerms.Name(reason, input.F) : noReason), input.Count(r.Count)])).ToList();
 
         return input.Result(input.T("Lost deals", "失去的商機")) with
         {

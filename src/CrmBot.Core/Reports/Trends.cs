@@ -1,6 +1,7 @@
 using System.Globalization;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
 using CrmBot.Core.Time;
 using Microsoft.EntityFrameworkCore;
 
@@ -165,7 +166,7 @@ public static class Trends
                 .Select(g => new Line(TypeName(g.Key.Type, input) + (currencies.Count > 1 ? $" ({g.Key.Currency})" : ""), ValueKind.Money,
                     g.Sum(x => x.CurrentCents) / 100.0, g.Sum(x => x.BaselineCents) / 100.0, g.Key.Currency)).ToList(),
             TrendMetric.WonAmountByProductFamily => groups.OrderByDescending(g => g.CurrentCents).ThenBy(g => g.Family, StringComparer.Ordinal)
-                .Select(g => new Line((g.Family ?? "—") + (currencies.Count > 1 ? $" ({g.Currency})" : ""), ValueKind.Money,
+                .Select(g => new Line((g.Family is { } family ? CrmTerms.Name(family, input.F) : "—") + (currencies.Count > 1 ? $" ({g.Currency})" : ""), ValueKind.Money,
                     g.CurrentCents / 100.0, g.BaselineCents / 100.0, g.Currency)).ToList(),
             _ => currencies.Select(c => new Line(input.T("Won amount", "成交金額") + (currencies.Count > 1 ? $" ({c})" : ""), ValueKind.Money,
                     groups.Where(g => g.Currency == c).Sum(g => g.CurrentCents) / 100.0,
