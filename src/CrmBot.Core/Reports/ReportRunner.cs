@@ -39,6 +39,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             {
                 Tables = [.. result.Tables.Select(t => t.WithEvenMoney(f))],
                 Actions = [.. result.Actions.Where(a => !AsksAgain(a, input))],
+                Notes = NarrowedNote(request, scope!, f) is { } narrowed ? [narrowed, .. result.Notes] : result.Notes,
             };
             // One person's figures are personal whatever the report: a channel gets team aggregates only (design.md section 7).
             return new ReportAnswered(scope!.IsSingleUser ? result with { HasPersonalRecords = true } : result);
@@ -48,6 +49,15 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// "Company pipeline" from someone who may not see the company is answered with what they may see (their teams, or
+    /// their own records), and says so: the figures must not be read as the company's.
+    /// </summary>
+    private static string? NarrowedNote(ReportRequest request, ReportScope scope, Formats f) =>
+        request.Subject?.Kind == SubjectKind.Everyone && !scope.IsEveryone
+            ? f.IsChinese ? $"全公司的數字僅供管理員查看；這裡只顯示{scope.Label}的資料。" : $"Company-wide figures are for admins; this shows {scope.Label} only."
+            : null;
 
     /// <summary>
     /// Whether a follow-up would ask for what the answer already shows ("leads last month" under leads last month): the

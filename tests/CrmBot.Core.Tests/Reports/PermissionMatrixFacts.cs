@@ -50,6 +50,7 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
             data.Add("Mia", kind, "everyone", plan ? OnePerson : "Team North");
             // An admin: everything.
             data.Add("Ada", kind, "", plan ? "Ada Admin" : "All teams");
+            data.Add("Ada", kind, "everyone", plan ? OnePerson : "All teams");
             data.Add("Ada", kind, "team:South", plan ? OnePerson : "Team South");
             data.Add("Ada", kind, "user:Cid", "Cid Chen");
         }
@@ -78,6 +79,10 @@ public sealed class PermissionMatrixFacts : IClassFixture<PermissionMatrixFacts.
         var result = Assert.IsType<ReportAnswered>(outcome).Result;
         Assert.Equal(expected, result.Scope);
         Assert.StartsWith(expected, result.Context);
+        // "Everyone" answered with less than the company says so; nothing else carries the note.
+        var narrowed = subject == "everyone" && expected != "All teams";
+        Assert.Equal(narrowed ? [$"Company-wide figures are for admins; this shows {expected} only."] : [],
+            result.Notes.Where(n => n.StartsWith("Company-wide", StringComparison.Ordinal)));
         // No row may name a rep outside the scope.
         var visible = Visible(asker, expected);
         var named = result.Tables.SelectMany(t => t.Rows).Select(r => r.Record).OfType<RecordRef>().Where(r => r.Kind == RecordKind.User).Select(r => r.Name);
