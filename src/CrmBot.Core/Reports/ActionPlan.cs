@@ -82,12 +82,6 @@ public static class ActionPlan
         });
     }
 
-    public static IQueryable<int?> StaleThreshold(CrmDbContext db, ReportScope person)
-    {
-        var id = person.OwnerIds![0];
-        return db.Users.Where(u => u.Id == id).Select(u => u.StaleThresholdDays);
-    }
-
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
         var person = input.Scope;
@@ -97,7 +91,7 @@ public static class ActionPlan
         return
         [
             Forecast.Figures(db, person, quarter), Forecast.Reps(db, person, fy, q),   // as the plan reads them: one person, no missing owners
-            PlannedPage(planned, input.Offset), DealPage(withoutPlan), StaleThreshold(db, person),
+            PlannedPage(planned, input.Offset), DealPage(withoutPlan), StaleDeals.PersonThreshold(db, person.OwnerIds![0]),
             Counts(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
         ];
     }
@@ -111,9 +105,7 @@ public static class ActionPlan
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         var person = input.Scope;
-        var threshold = input.Request.ThresholdDays
-            ?? (person.OwnerIds![0] == input.Asker.UserId ? input.Asker.StaleThresholdDays : await StaleThreshold(db, person).FirstOrDefaultAsync(ct))
-            ?? StaleDeals.DefaultThresholdDays;
+        var threshold = await StaleDeals.ThresholdAsync(db, input, ct);
         var args = OnePerson.Of(input, person.OwnerIds![0], threshold);
         var forecast = await Forecast.ForecastAsync(db, args, ct);
         var plannedPage = await PlannedOfOne.ToListAsync(db, args, ct);

@@ -29,10 +29,22 @@ public static class StaleDeals
         public ActivityType? NextPlannedType { get; init; }
     }
 
-    /// <summary>As asked; else, for the asker's own deals, their own threshold (settings, also their nudges' and their plan's).</summary>
-    public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays
-        ?? (input.Scope.OwnerIds is [var only] && only == input.Asker.UserId ? input.Asker.StaleThresholdDays : null)
-        ?? DefaultThresholdDays);
+    /// <summary>
+    /// As asked; else, for one person's deals, that person's own threshold (settings: also their nudges' and their plan's),
+    /// whoever asks; else 14 days.
+    /// </summary>
+    public static async Task<int> ThresholdAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
+    {
+        if (input.Request.ThresholdDays is { } asked)
+            return Math.Max(0, asked);
+        if (input.Scope.OwnerIds is not [var only])
+            return DefaultThresholdDays;
+        var own = only == input.Asker.UserId ? input.Asker.StaleThresholdDays : await PersonThreshold(db, only).FirstOrDefaultAsync(ct);
+        return Math.Max(0, own ?? DefaultThresholdDays);
+    }
+
+    public static IQueryable<int?> PersonThreshold(CrmDbContext db, int userId) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.StaleThresholdDays);
 
     /// <summary>What counting, totalling and ordering stale deals needs: all of it in the (Stage, LastTouchAt, …) index.</summary>
     public sealed record Key
@@ -99,8 +111,8 @@ public static class StaleDeals
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
-        var keys = Keys(db, input.Scope, input.NowUtc, Threshold(input));
-        return [Page(db, keys, input.NowUtc, input.Offset), Totals(keys)];
+        var keys = Keys(db, input.Scope, input.NowUtc, input.Request.ThresholdDays ?? DefaultThresholdDays);
+        return [Page(db, keys, input.NowUtc, input.Offset), Totals(keys), PersonThreshold(db, 1)];
     }
 
     // Compiled for one person (a rep's own deals): EF's work on the ad-hoc query was more than its SQL.
@@ -111,7 +123,7 @@ public static class StaleDeals
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
-        var threshold = Threshold(input);
+        var threshold = await ThresholdAsync(db, input, ct);
         List<Item> page;
         List<TotalByCurrency> totals;
         if (input.Scope.OwnerIds is [var only])

@@ -62,6 +62,31 @@ public sealed class StaleDealsFacts : IDisposable
         Assert.Equal(["Bob's 20 days"], Names(await _crm.AnswerAsync(Request, other, Now)));   // no setting: 14 days
     }
 
+    // "Plan for Ann" counts Ann's stale deals by Ann's threshold; "stale deals for Ann" must list the same ones.
+    [Fact]
+    public async Task RunAsync_UsesThePersonsOwnThreshold_WhenSomeoneElseAsksForTheirDeals()
+    {
+        var team = _crm.Team("North");
+        var manager = _crm.Manager("Mia", team);
+        var rep = _crm.Rep("Ann", team);
+        _crm.Deal(rep, name: "20 days", modified: NowUtc.AddDays(-20));
+        _crm.Deal(rep, name: "40 days", modified: NowUtc.AddDays(-40));
+        _crm.Deal(manager, name: "Mia's 20 days", modified: NowUtc.AddDays(-20));
+        _crm.Save();
+        await using (var db = _db.NewTrackingContext())
+        {
+            (await db.Users.SingleAsync(u => u.Id == rep.Id)).StaleThresholdDays = 30;
+            await db.SaveChangesAsync();
+        }
+
+        var forAnn = await _crm.AnswerAsync(Request with { Subject = SubjectSpec.User("Ann") }, manager, Now);
+        Assert.Equal(["40 days"], Names(forAnn));
+        Assert.Contains("30", forAnn.Title);
+        Assert.Equal(["40 days", "20 days"], Names(await _crm.AnswerAsync(Request with { Subject = SubjectSpec.User("Ann"), ThresholdDays = 14 }, manager, Now)));
+        // The team's deals: no one person's setting, 14 days.
+        Assert.Equal(["40 days", "20 days", "Mia's 20 days"], Names(await _crm.AnswerAsync(Request with { Subject = SubjectSpec.MyTeam }, manager, Now)));
+    }
+
     [Fact]
     public async Task RunAsync_TakesTheLatestCompletedActivity_OnTheDealOrItsAccount()
     {
