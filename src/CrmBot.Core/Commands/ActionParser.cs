@@ -55,13 +55,16 @@ internal static partial class ActionParser
         return CommandCatalog.FindTopic(rest)?.Topic ?? (rest.Length > 50 ? rest[..50] : rest);
     }
 
-    /// <summary>"nudge stats last month"; a period that cannot be ("2026-02-30") is said so, not read as the default.</summary>
+    /// <summary>"nudge stats last month page 2"; a period or page that cannot be ("2026-02-30", "page 0") is said so, not read as the default.</summary>
     private static Command ReadNudgeStats(Match m, string cased)
     {
         var rest = m.Groups["rest"];
-        var (period, _, unusable) = PeriodParser.Read(rest.Value);
+        var (offset, unusablePage, restLower) = ReportParser.ReadPage(cased.Substring(rest.Index, rest.Length), rest.Value);
+        if (unusablePage is not null)
+            return unusablePage;
+        var (period, _, unusable) = PeriodParser.Read(restLower);
         return unusable is null
-            ? new NudgeStatsCommand(period)
+            ? new NudgeStatsCommand(period) { Offset = offset }
             : new UnusableValueCommand(unusable.Kind, cased.Substring(rest.Index + unusable.Index, unusable.Length).Trim());
     }
 

@@ -113,6 +113,14 @@ internal static partial class ReportParser
         });
     }
 
+    /// <summary>"… page 3" / "第3頁" in another command's words (nudge stats): the rows it skips, and the words without it.</summary>
+    internal static (int Offset, UnusableValueCommand? Unusable, string RestLower) ReadPage(string cased, string lower)
+    {
+        var text = new ParseText(cased, lower);
+        var (page, unusable) = ReadNumber(text, Page(), 1, UnusableValueCommand.MaxPage, UnusableValue.Page);
+        return (((page ?? 1) - 1) * ReportRequest.PageSize, unusable, text.Lower);
+    }
+
     /// <summary>
     /// A phrase with a number ("over 30 days", "page 3", "第3頁"), taken out of the text: its number when it lies in
     /// [<paramref name="min"/>, <paramref name="max"/>], otherwise the phrase as an unusable value.

@@ -133,6 +133,16 @@ public sealed class EscalationAndStatsFacts : IDisposable
         Assert.Equal((10, 12), (second.Offset, second.TotalRows));
         Assert.Null(second.NextPage);
 
+        // A Run button carrying the request (as a "which one" choice would), the same page.
+        var run = await pages.RunAsync(first.NextPage!, new ChatTurn(manager, new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), "en"), CancellationToken.None);
+        Assert.Equal(second.Rows.Select(r => r.Cells[0].Text), run.Report!.Tables[0].Rows.Select(r => r.Cells[0].Text));
+
+        // Typed, the same page.
+        var typed = Assert.IsType<NudgeStatsCommand>(CommandParser.Parse("nudge stats page 2"));
+        var typedPage = (await new NudgeStatsHandler(db, _world.Clock, options).HandleAsync(typed, manager,
+            new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), CancellationToken.None)).Report!.Tables[0];
+        Assert.Equal(second.Rows.Select(r => r.Cells[0].Text), typedPage.Rows.Select(r => r.Cells[0].Text));
+
         // The button carries no permission: a rep who presses it (a forwarded card) is refused as when typing.
         var asRep = await pages.HandleAsync(new CardAction(CardVerbs.Page, new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(first.NextPage!) }),
             new ChatTurn(SchedulingWorld.AskerOf(_rep, []), new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), "en"), CancellationToken.None);

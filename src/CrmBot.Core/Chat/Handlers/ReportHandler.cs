@@ -11,17 +11,17 @@ public sealed class ReportHandler(IReportRunner runner, NudgeStatsHandler nudgeS
         RunAsync(((ReportCommand)command).Request, turn, ct);
 
     public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct) =>
-        ReportRequestJson.TryDeserialize(action.Data.GetValueOrDefault("request")) switch
-        {
-            // Nudge stats are no report of the runner's (they read the bot's own tables), but page like one.
-            { Kind: ReportKind.NudgeStats } stats => nudgeStats.HandleAsync(
-                new NudgeStatsCommand(stats.Period) { Offset = stats.Offset, Language = turn.Language }, turn.Asker, turn.Context, ct),
-            { } request => RunAsync(request, turn, ct),
-            null => Task.FromResult(turn.Error("That page is no longer available. Please ask again.", "這一頁已無法取得，請重新詢問。")),
-        };
+        ReportRequestJson.TryDeserialize(action.Data.GetValueOrDefault("request")) is { } request
+            ? RunAsync(request, turn, ct)
+            : Task.FromResult(turn.Error("That page is no longer available. Please ask again.", "這一頁已無法取得，請重新詢問。"));
 
     public async Task<Reply> RunAsync(ReportRequest request, ChatTurn turn, CancellationToken ct)
     {
+        // Nudge stats are no report of the runner's (they read the bot's own tables), but page and re-run like one,
+        // whichever button carries the request.
+        if (request.Kind == ReportKind.NudgeStats)
+            return await nudgeStats.HandleAsync(new NudgeStatsCommand(request.Period) { Offset = request.Offset, Language = turn.Language },
+                turn.Asker, turn.Context, ct);
         // The runner writes its text in the asker's language: the reply language of this turn.
         var outcome = await runner.RunAsync(request, turn.Asker with { Language = turn.Language }, ct);
         return outcome switch
