@@ -359,6 +359,19 @@ public sealed class EndpointFacts : SlackHostTest
     }
 
     [Fact]
+    public async Task AModalOpenedFromAChineseReply_IsInChinese_WhateverTheUsersSetting()
+    {
+        // Ann's setting is English; the button is on a reply asked in Chinese.
+        using var click = await PostInteractionAsync(ButtonClick("logActivity:1", $$"""{"type":"call","opportunityId":"7","{{ReplyButtons.ReplyLanguage}}":"zh-TW"}"""));
+        var view = (await Slack.WaitForAsync("views.open")).Json!["view"]!;
+
+        Assert.Equal("儲存", view["submit"]!["text"]!.GetValue<string>());
+        Assert.Equal(SlackTexts.Cancel("zh-TW"), view["close"]!["text"]!.GetValue<string>());
+        Assert.NotEqual(SlackTexts.Cancel("en"), SlackTexts.Cancel("zh-TW"));
+        Assert.Contains("\"備註\"", view.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    [Fact]
     public async Task RefusedAnswer_IsLoggedWithSlacksErrorCode_AndTheUserIsToldInADm()
     {
         Slack.Script("chat.postMessage", 200, """{"ok":false,"error":"not_in_channel"}""");

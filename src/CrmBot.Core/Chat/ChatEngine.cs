@@ -46,7 +46,7 @@ public sealed class ChatEngine(IServiceProvider services, IOptions<ChatOptions> 
 
     public Task<Reply> HandleActionAsync(Asker asker, ChatContext context, CardAction action, CancellationToken ct)
     {
-        var turn = new ChatTurn(asker, context, Formats.Normalize(action.Data.GetValueOrDefault(ReplyButtons.ReplyLanguage) ?? asker.Language));
+        var turn = new ChatTurn(asker, context, ReplyButtons.LanguageOf(action, asker.Language));
         var route = ChatRoutes.CardActions.FirstOrDefault(r => r.Verb == action.Verb);
         if (route.Handler is null)
             return Task.FromResult(turn.Error("That button no longer works. Type `help` to see what I can do.", "這個按鈕已失效。輸入「說明」看看我能做什麼。"));

@@ -19,6 +19,10 @@ public static class ReplyButtons
     /// </summary>
     public const string ReplyLanguage = "replyLanguage";
 
+    /// <summary>The language a button's answer (or form) is in: its reply's, else the user's setting.</summary>
+    public static string LanguageOf(CardAction action, string settingLanguage) =>
+        Formats.Normalize(action.Data.GetValueOrDefault(ReplyLanguage) ?? settingLanguage);
+
     /// <summary>The button for a row action, or null for "open in CRM" when no URL template is configured.</summary>
     public static ReplyButton? ForRowAction(RowAction action, RecordLinks links, string language)
     {

@@ -73,12 +73,14 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         var context = turn.ToChatContext();
         if (turn.Action is { } action)
         {
-            if (ActionForms.For(action, asker.Language) is { Count: > 0 } form && turn.TriggerId is not null)
+            // The form speaks the language of the message its button is on, as the button's answer will.
+            var formLanguage = ReplyButtons.LanguageOf(action, asker.Language);
+            if (ActionForms.For(action, formLanguage) is { Count: > 0 } form && turn.TriggerId is not null)
             {
                 // An ephemeral message cannot be read back or updated: the confirmation then comes as a new message.
-                var origin = new ActionFormModal.Origin(turn.ChannelId, turn.IsDirect, asker.Language, action.Verb, action.Data,
+                var origin = new ActionFormModal.Origin(turn.ChannelId, turn.IsDirect, formLanguage, action.Verb, action.Data,
                     turn.MessageIsEphemeral ? null : turn.MessageTs);
-                await api.OpenViewAsync(turn.TriggerId, ActionFormModal.Build(origin, turn.ActionLabel ?? ActionForms.SubmitLabel(asker.Language), form), ct);
+                await api.OpenViewAsync(turn.TriggerId, ActionFormModal.Build(origin, turn.ActionLabel ?? ActionForms.SubmitLabel(formLanguage), form), ct);
                 return (turn, null);
             }
             return (turn, await engine.HandleActionAsync(asker, context, action, ct));
