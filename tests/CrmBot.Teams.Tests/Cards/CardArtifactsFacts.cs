@@ -41,15 +41,21 @@ public sealed class CardArtifactsFacts
     [Fact]
     public void EveryTemplate_HasSampleDataThatBindsEveryField()
     {
-        // CRMBOT_UPDATE_CARD_SAMPLES=1 regenerates the designer samples from the sample replies.
-        if (Environment.GetEnvironmentVariable("CRMBOT_UPDATE_CARD_SAMPLES") == "1")
-            foreach (var (template, sample) in SampleForTemplate)
-            {
-                var reply = SampleReplies.All("en").Single(s => s.Name == sample).Reply;
-                var (name, data) = Renderer.TemplateDataFor(reply);
-                Assert.Equal(template, name);
-                File.WriteAllText(Path.Combine(RepoPaths.Cards, template + ".data.json"), data.ToJsonString(Indented) + "\n");
-            }
+        // The designer samples are what the sample replies give now (they went stale once, with old form keys);
+        // CRMBOT_UPDATE_CARD_SAMPLES=1 regenerates them.
+        var update = Environment.GetEnvironmentVariable("CRMBOT_UPDATE_CARD_SAMPLES") == "1";
+        foreach (var (template, sample) in SampleForTemplate)
+        {
+            var reply = SampleReplies.All("en").Single(s => s.Name == sample).Reply;
+            var (name, data) = Renderer.TemplateDataFor(reply);
+            Assert.Equal(template, name);
+            var path = Path.Combine(RepoPaths.Cards, template + ".data.json");
+            var current = data.ToJsonString(Indented) + "\n";
+            if (update)
+                File.WriteAllText(path, current);
+            Assert.True(current == File.ReadAllText(path).ReplaceLineEndings("\n"),
+                $"cards/{template}.data.json is not what the sample reply gives now: run CRMBOT_UPDATE_CARD_SAMPLES=1 dotnet test tests/CrmBot.Teams.Tests --filter CardArtifactsFacts");
+        }
 
         Assert.Equal(SampleForTemplate.Keys.Order(), TemplateNames());
         foreach (var template in TemplateNames())
