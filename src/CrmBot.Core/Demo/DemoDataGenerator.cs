@@ -79,6 +79,7 @@ public sealed class DemoDataGenerator
 
     private readonly DemoOptions _options;
     private readonly Random _random;
+    private readonly Random _nudgeRandom;
     private readonly Faker _faker;
     private readonly Faker _fakerZh;
     private readonly DateOnly _today;
@@ -92,6 +93,8 @@ public sealed class DemoDataGenerator
         _options = options;
         _today = options.Today;
         _random = new Random(options.Seed);
+        // Its own sequence: the nudge history is planned before the activities, whose data must not shift with it.
+        _nudgeRandom = new Random(options.Seed + 2);
         _faker = new Faker("en") { Random = new Randomizer(options.Seed) };
         _fakerZh = new Faker("zh_TW") { Random = new Randomizer(options.Seed + 1) };
     }
@@ -167,6 +170,23 @@ public sealed class DemoDataGenerator
     /// <summary>One rep's accounts, deals, leads and activities, generated together so they tell one consistent story.</summary>
     private sealed class RepBook(DemoDataGenerator g, User rep, TimeZoneInfo zone)
     {
+        /// <summary>Rows written later, in the order they were added.</summary>
+        private sealed class HeldRows : IRowSink
+        {
+            private readonly List<object> _rows = [];
+            private readonly List<Action<IRowSink>> _writes = [];
+
+            public void Add<T>(T row) where T : class
+            {
+                _rows.Add(row);
+                _writes.Add(sink => sink.Add(row));
+            }
+
+            public int Count<T>() => _rows.OfType<T>().Count();
+
+            public void WriteTo(IRowSink sink) => _writes.ForEach(write => write(sink));
+        }
+
         private sealed record AccountPlan(Account Account, int? QuietDays);
         private sealed record DealPlan(Opportunity Deal, AccountPlan Account, int CreatedAgo, int ClosedAgo, bool MayPlan);
 
@@ -183,8 +203,12 @@ public sealed class DemoDataGenerator
             WriteAccounts(sink);
             WriteDeals(sink);
             WriteLeads(sink);
-            WriteActivities(sink);
-            WriteNudgeHistory(sink);
+            // The nudge history's logged calls are activities too: the scale's count is for both together.
+            var nudgeHistory = new HeldRows();
+            var total = g._options.Scale.ActivitiesPerRep;
+            WriteNudgeHistory(nudgeHistory, maxActivities: total / 10);
+            WriteActivities(sink, total - nudgeHistory.Count<Activity>());
+            nudgeHistory.WriteTo(sink);
         }
 
         private static DateOnly TodayIn(DemoDataGenerator g, TimeZoneInfo zone)
@@ -393,14 +417,13 @@ public sealed class DemoDataGenerator
         /// stale and the account neglected); the never-contacted account gets none. Each rep has every type
         /// completed today and earlier this week, and planned in the next days.
         /// </summary>
-        private void WriteActivities(IRowSink sink)
+        private void WriteActivities(IRowSink sink, int total)
         {
             var types = Enum.GetValues<ActivityType>();
             var busyDeals = _deals.Where(d => d.Account.QuietDays is <= 6 && d.ClosedAgo == 0 && d.MayPlan).ToList();
             var busyAccounts = _accounts.Where(a => a.QuietDays is <= 6).ToList();
             var contacted = _accounts.Where(a => a.QuietDays is not null).ToList();
             var plannable = _deals.Where(d => d.MayPlan).ToList();
-            var total = g._options.Scale.ActivitiesPerRep;
             for (var i = 0; i < total; i++)
             {
                 var activity = new Activity { Id = g.NextId<Activity>(), OwnerId = rep.Id, Type = i < 3 * types.Length ? types[i % types.Length] : WeightedType() };
@@ -431,31 +454,39 @@ public sealed class DemoDataGenerator
         /// <summary>
         /// The last four weeks of morning nudges (design.md section 7), so that `nudge stats` and escalations have a
         /// history: on each working day at 09:00, the ten most neglected of the deals stale and the accounts neglected
-        /// on that day, leaving out what was nudged in the three days before or is snoozed. Those records are still
-        /// untouched today (that is why they are stale), so no item was acted on: one in eight was snoozed for a week,
-        /// the rest were left (ignored once a day old).
+        /// on that day, leaving out what was nudged in the three days before or is snoozed. About a third of the items
+        /// were acted on: the rep logged a call or e-mail on the record within hours, as the nudge's button does (on the
+        /// deal and its account, which touches the account's other deals too); one in eight was snoozed for a week; the
+        /// rest were left (ignored once a day old). A record acted on is nudged again only once it is stale or neglected again.
         /// </summary>
-        private void WriteNudgeHistory(IRowSink sink)
+        private void WriteNudgeHistory(IRowSink sink, int maxActivities)
         {
             const int Days = 28, SnoozeDays = 7;
+            var random = g._nudgeRandom;
+            var activities = 0;
             var rules = new NudgeOptions();   // the defaults: ten items, not again within three days
             // A quiet account's deals were last touched when the account went quiet (see WriteOpenDeal).
             var records = _accounts.Where(a => a.QuietDays > NeglectDays)
-                .Select(a => (Reason: NudgeReasons.Neglected, DealId: (int?)null, AccountId: (int?)a.Account.Id, Quiet: a.QuietDays!.Value, Threshold: NeglectDays))
+                .Select(a => (Reason: NudgeReasons.Neglected, Deal: (Opportunity?)null, Account: a, Threshold: NeglectDays))
                 .Concat(_deals.Where(d => !d.Deal.IsClosed && d.Account.QuietDays > StaleDays)
-                    .Select(d => (Reason: NudgeReasons.Stale, DealId: (int?)d.Deal.Id, AccountId: (int?)null, Quiet: d.Account.QuietDays!.Value, Threshold: StaleDays)))
+                    .Select(d => (Reason: NudgeReasons.Stale, Deal: (Opportunity?)d.Deal, d.Account, Threshold: StaleDays)))
                 .ToList();
             // Record → when it may be nudged again, in UTC as NudgePlanner compares (across a clock change, three days
-            // after a Friday 09:00 is not Monday 09:00).
-            var notBefore = new Dictionary<(int?, int?), DateTime>();
+            // after a Friday 09:00 is not Monday 09:00); account → when a nudge's activity last touched it and its deals.
+            var notBefore = new Dictionary<(int?, int), DateTime>();
+            var touchedAt = new Dictionary<int, DateTime>();
+            bool Due((string Reason, Opportunity? Deal, AccountPlan Account, int Threshold) r, int ago, DateTime sentAt) =>
+                (touchedAt.TryGetValue(r.Account.Account.Id, out var touched) ? touched < sentAt.AddDays(-r.Threshold) : r.Account.QuietDays - ago > r.Threshold)
+                && notBefore.GetValueOrDefault((r.Deal?.Id, r.Account.Account.Id)) <= sentAt;
             for (var ago = Days; ago >= 1; ago--)
             {
                 var date = _today.AddDays(-ago);
                 if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
                     continue;
                 var sentAt = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(9, 0)), zone);
-                var due = records.Where(r => r.Quiet - ago > r.Threshold && notBefore.GetValueOrDefault((r.DealId, r.AccountId)) <= sentAt)
-                    .OrderByDescending(r => r.Quiet - ago).ThenBy(r => r.DealId ?? r.AccountId).Take(rules.MaxItems).ToList();
+                var due = records.Where(r => Due(r, ago, sentAt))
+                    .OrderBy(r => touchedAt.TryGetValue(r.Account.Account.Id, out var touched) ? touched : sentAt.AddDays(-(r.Account.QuietDays!.Value - ago)))
+                    .ThenBy(r => r.Deal?.Id ?? r.Account.Account.Id).Take(rules.MaxItems).ToList();
                 if (due.Count == 0)
                     continue;
                 var delivery = new Delivery
@@ -468,22 +499,39 @@ public sealed class DemoDataGenerator
                 {
                     var item = new NudgeItem
                     {
-                        Id = g.NextId<NudgeItem>(), DeliveryId = delivery.Id, UserId = rep.Id, OpportunityId = record.DealId,
-                        AccountId = record.AccountId, Reason = record.Reason, NudgedAt = sentAt,
+                        Id = g.NextId<NudgeItem>(), DeliveryId = delivery.Id, UserId = rep.Id, OpportunityId = record.Deal?.Id,
+                        AccountId = record.Deal is null ? record.Account.Account.Id : null, Reason = record.Reason, NudgedAt = sentAt,
                     };
-                    var key = (record.DealId, record.AccountId);
+                    var key = (record.Deal?.Id, record.Account.Account.Id);
                     notBefore[key] = sentAt.AddDays(rules.ReNudgeIntervalDays);
-                    if (_r.Next(8) == 0)
+                    var roll = random.Next(24);
+                    if (roll < 3)
                     {
-                        (item.Outcome, item.OutcomeAt) = (NudgeOutcome.Snoozed, sentAt.AddMinutes(Between(5, 240)));
+                        (item.Outcome, item.OutcomeAt) = (NudgeOutcome.Snoozed, sentAt.AddMinutes(random.Next(5, 241)));
                         // As SnoozeHandler stores it: until the start of that day in the rep's zone.
                         var until = TimeZoneInfo.ConvertTimeToUtc(date.AddDays(SnoozeDays).ToDateTime(TimeOnly.MinValue), zone);
                         sink.Add(new Snooze
                         {
-                            Id = g.NextId<Snooze>(), UserId = rep.Id, OpportunityId = record.DealId, AccountId = record.AccountId,
+                            Id = g.NextId<Snooze>(), UserId = rep.Id, OpportunityId = item.OpportunityId, AccountId = item.AccountId,
                             Until = until, CreatedAt = item.OutcomeAt.Value,
                         });
                         notBefore[key] = until > notBefore[key] ? until : notBefore[key];
+                    }
+                    else if (roll < 11 && activities++ < maxActivities)
+                    {
+                        // As LogActivityHandler records it: completed now, on the deal and its account.
+                        var at = sentAt.AddMinutes(random.Next(10, 301));
+                        var type = random.Next(3) == 0 ? ActivityType.Email : ActivityType.Call;
+                        sink.Add(new Activity
+                        {
+                            Id = g.NextId<Activity>(), OwnerId = rep.Id, Type = type, Status = ActivityStatus.Completed,
+                            AccountId = record.Account.Account.Id, OpportunityId = record.Deal?.Id,
+                            Subject = (type == ActivityType.Call ? "call" : "email") + " · " + (record.Deal?.Name ?? record.Account.Account.Name),
+                            CreatedAt = at, CompletedAt = at,
+                        });
+                        (item.Outcome, item.OutcomeAt) = (NudgeOutcome.ActedOn, at);
+                        if (!touchedAt.TryGetValue(record.Account.Account.Id, out var before) || before < at)
+                            touchedAt[record.Account.Account.Id] = at;   // the account and a deal of it may both be acted on, in any order
                     }
                     sink.Add(item);
                 }
