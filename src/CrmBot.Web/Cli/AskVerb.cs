@@ -105,7 +105,8 @@ public static class AskVerb
         UnusableValueCommand { Kind: UnusableValue.LastMonths } v => $"'{v.Text}' cannot be used: the last N months go back from 1 to {UnusableValueCommand.MaxMonths} months.",
         UnusableValueCommand v => $"'{v.Text}' is not a period I can read; see --period in the usage.",
         _ => $"That is a chat command ({command.GetType().Name.Replace("Command", "")}), not a report question. Report questions:\n  " +
-             string.Join("\n  ", CommandCatalog.Topics.Select(t => t.ExamplesEn.FirstOrDefault()).OfType<string>()),
+             string.Join("\n  ", CommandCatalog.Topics.Select(t => t.ExamplesEn.FirstOrDefault()).OfType<string>()
+                 .Where(example => CommandParser.Parse(example) is ReportCommand)),
     };
 
     /// <summary>One question, already a request: run it as <paramref name="who"/> and print the outcome.</summary>

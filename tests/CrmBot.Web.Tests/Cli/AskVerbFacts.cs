@@ -83,6 +83,18 @@ public sealed class AskVerbFacts : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ListsOnlyReportQuestions_WhenGivenAChatCommand()
+    {
+        var (code, output) = await Ask("nudge stats", "--as", "Bob Baker");
+
+        Assert.NotEqual(0, code);
+        Assert.StartsWith("That is a chat command (NudgeStats), not a report question.", output);
+        var listed = output.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.NotEmpty(listed);
+        Assert.All(listed, question => Assert.IsType<CrmBot.Core.Commands.ReportCommand>(CrmBot.Core.Commands.CommandParser.Parse(question)));
+    }
+
+    [Fact]
     public async Task RunAsync_RefusesAnUnknownOption_WithTheUsage()
     {
         var (code, output) = await Ask("win rate", "--as", "Bob Baker", "--conection", "Data Source=x.db");
