@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,96 +17,141 @@ public sealed class TemplateExpander
 {
     private static readonly HashSet<string> ReservedKeys = ["$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"];
 
-    // Shared by concurrent renders (the renderer is a singleton), hence concurrent.
-    private readonly ConcurrentDictionary<string, object> _parsedStrings = new(StringComparer.Ordinal);
+    // A template is compiled once (its bindings parsed, its keys sorted out, its binding-free parts kept as they are) and
+    // expanded from that many times: walking its JSON and looking its strings up again on every card made rendering the
+    // sample replies about a sixth slower. Weak: a template parsed for one expansion (tests) does not stay.
+    private readonly ConditionalWeakTable<JsonNode, Compiled> _compiled = new();
 
     public JsonNode? Expand(JsonNode template, JsonNode data)
     {
         // The data is only read: bound values are copied where they land in the card (ToNode).
-        return ExpandNode(template, new EvaluationScope(data, data, null));
+        return _compiled.GetValue(template, Compile).Expand(new EvaluationScope(data, data, null));
     }
 
-    private JsonNode? ExpandNode(JsonNode? node, EvaluationScope scope) => node switch
+    private abstract class Compiled
     {
-        JsonArray array => ExpandArray(array, scope),
-        JsonObject obj => ExpandObject(obj, scope),
-        JsonValue value when value.TryGetValue<string>(out var text) => ExpandString(text, scope),
-        _ => node?.DeepClone(),
-    };
+        public abstract JsonNode? Expand(EvaluationScope scope);
+    }
 
-    private JsonArray ExpandArray(JsonArray array, EvaluationScope scope)
+    /// <summary>A part with no binding: copied as it is.</summary>
+    private sealed class FixedPart(JsonNode? node) : Compiled
     {
-        var result = new JsonArray();
-        foreach (var item in array)
+        public override JsonNode? Expand(EvaluationScope scope) => node?.DeepClone();
+    }
+
+    private sealed class TextPart(object parsed) : Compiled
+    {
+        public override JsonNode? Expand(EvaluationScope scope) => ExpandString(parsed, scope);
+    }
+
+    private sealed class ArrayPart(Compiled[] items) : Compiled
+    {
+        public override JsonNode? Expand(EvaluationScope scope)
         {
-            var expanded = ExpandNode(item, scope);
-            if (expanded is null) continue;
-            // A repeated element (or a nested array) is spliced into its parent array.
-            if (expanded is JsonArray many)
+            var result = new JsonArray();
+            foreach (var item in items)
             {
-                // Clear detaches them all from their parent at once; Remove one by one shifted the rest each time.
-                var elements = many.ToArray();
-                many.Clear();
-                foreach (var element in elements)
-                    result.Add(element);
+                var expanded = item.Expand(scope);
+                if (expanded is null) continue;
+                // A repeated element (or a nested array) is spliced into its parent array.
+                if (expanded is JsonArray many)
+                {
+                    // Clear detaches them all from their parent at once; Remove one by one shifted the rest each time.
+                    var elements = many.ToArray();
+                    many.Clear();
+                    foreach (var element in elements)
+                        result.Add(element);
+                }
+                else result.Add(expanded);
             }
-            else result.Add(expanded);
+            return result;
         }
-        return result;
     }
 
     /// <summary>Null when nothing is left ($when false, empty $data), an array when $data repeated it.</summary>
-    private JsonNode? ExpandObject(JsonObject obj, EvaluationScope scope)
+    private sealed class ObjectPart(KeyValuePair<string, Compiled>[] properties, JsonNode? data, bool hasData, JsonNode? when, bool hasWhen) : Compiled
     {
-        var contexts = new List<EvaluationScope>();
-        if (!obj.TryGetPropertyValue("$data", out var dataBinding)) contexts.Add(scope);
-        else
+        private readonly object? _dataText = data is JsonValue v && v.TryGetValue<string>(out var text) ? ParseInterpolated(text) : null;
+        private readonly TemplateExpression? _when = when is JsonValue w && w.TryGetValue<string>(out var text) ? ParseInterpolated(text) as TemplateExpression : null;
+
+        public override JsonNode? Expand(EvaluationScope scope)
         {
-            var bound = dataBinding is JsonValue v && v.TryGetValue<string>(out var text) ? BindData(text, scope) : TemplateExpression.FromNode(dataBinding);
-            if (bound is JsonArray items)
-                contexts.AddRange(items.Select((item, i) => scope with { Data = TemplateExpression.FromNode(item), Index = i }));
-            else contexts.Add(bound is null ? scope : scope with { Data = bound });
+            if (!hasData)
+                return IsWhenTrue(scope) ? Build(scope) : null;
+            var bound = _dataText is not null ? BindData(_dataText, scope) : TemplateExpression.FromNode(data);
+            if (bound is not JsonArray items)
+            {
+                var context = bound is null ? scope : scope with { Data = bound };
+                return IsWhenTrue(context) ? Build(context) : null;
+            }
+            var results = new List<JsonObject>(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var context = scope with { Data = TemplateExpression.FromNode(items[i]), Index = i };
+                if (IsWhenTrue(context))
+                    results.Add(Build(context));
+            }
+            return results.Count switch
+            {
+                0 => null,
+                1 => results[0],
+                _ => new JsonArray([.. results]),
+            };
         }
 
-        var results = new List<JsonObject>();
-        foreach (var context in contexts)
+        private JsonObject Build(EvaluationScope scope)
         {
-            if (obj.TryGetPropertyValue("$when", out var when) && !IsWhenTrue(when, context)) continue;
-            var properties = new List<KeyValuePair<string, JsonNode?>>(obj.Count);
-            foreach (var (key, value) in obj)
-                if (!ReservedKeys.Contains(key)) properties.Add(new(key, ExpandNode(value, context)));
-            results.Add(new JsonObject(properties)); // sized once, not grown key by key
+            var expanded = new KeyValuePair<string, JsonNode?>[properties.Length];
+            for (var i = 0; i < properties.Length; i++)
+                expanded[i] = new(properties[i].Key, properties[i].Value.Expand(scope));
+            return new JsonObject(expanded); // sized once, not grown key by key
         }
-        return results.Count switch
-        {
-            0 => null,
-            1 => results[0],
-            _ => new JsonArray([.. results]),
-        };
-    }
 
-    private bool IsWhenTrue(JsonNode? when, EvaluationScope scope)
-    {
         // A $when that is not a binding, fails, or is not a boolean drops the element (as the official engine does).
-        if (when is not JsonValue v || !v.TryGetValue<string>(out var text) || Parse(text) is not TemplateExpression expression) return false;
-        try { return expression.Evaluate(scope) is true; }
-        catch (TemplateException) { return false; }
+        private bool IsWhenTrue(EvaluationScope scope)
+        {
+            if (!hasWhen) return true;
+            if (_when is null) return false;
+            try { return _when.Evaluate(scope) is true; }
+            catch (TemplateException) { return false; }
+        }
     }
+
+    private static Compiled Compile(JsonNode? node) => node switch
+    {
+        _ when !HasBinding(node) => new FixedPart(node),
+        JsonArray array => new ArrayPart([.. array.Select(Compile)]),
+        JsonObject obj => new ObjectPart(
+            [.. obj.Where(p => !ReservedKeys.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, Compile(p.Value)))],
+            obj["$data"], obj.ContainsKey("$data"), obj["$when"], obj.ContainsKey("$when")),
+        JsonValue value when value.TryGetValue<string>(out var text) => new TextPart(ParseInterpolated(text)),
+        _ => new FixedPart(node),
+    };
+
+    /// <summary>Whether expanding can change anything: a binding, or a key the engine acts on ($data, $when…).</summary>
+    private static bool HasBinding(JsonNode? node) => node switch
+    {
+        JsonArray array => array.Any(HasBinding),
+        JsonObject obj => obj.Any(p => ReservedKeys.Contains(p.Key) || HasBinding(p.Value)),
+        JsonValue value => value.TryGetValue<string>(out var text) && text.Contains("${", StringComparison.Ordinal),
+        _ => false,
+    };
 
     /// <summary>What a <c>$data</c> binding iterates or scopes to: the bound data itself, not a copy (it is only read).</summary>
-    private object? BindData(string text, EvaluationScope scope)
+    private static object? BindData(object parsed, EvaluationScope scope)
     {
-        if (Parse(text) is not TemplateExpression single)
-            return TemplateExpression.FromNode(ExpandString(text, scope));
+        if (parsed is not TemplateExpression single)
+            return TemplateExpression.FromNode(ExpandString(parsed, scope));
         var value = single.Evaluate(scope);
         return value is JsonNode node ? node : TemplateExpression.FromNode(ToNode(single, value));
     }
 
-    private JsonNode? ExpandString(string text, EvaluationScope scope) => Parse(text) switch
+    private static JsonNode? ExpandString(object parsed, EvaluationScope scope) => parsed switch
     {
         TemplateExpression single => ToNode(single, single.Evaluate(scope)),
         IReadOnlyList<object> parts => JsonValue.Create(Concat(parts, scope)),
-        _ => JsonValue.Create(text),
+        string text => JsonValue.Create(text),
+        _ => throw new InvalidOperationException($"Not a parsed template string: {parsed}"),
     };
 
     private static string Concat(IReadOnlyList<object> parts, EvaluationScope scope)
@@ -150,9 +195,7 @@ public sealed class TemplateExpander
             ? ((decimal)d).ToString(CultureInfo.InvariantCulture)
             : d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+").Replace("E-", "e-");
 
-    /// <summary>The literal text, one expression (a whole-string binding), or literal/expression parts; cached per template string.</summary>
-    private object Parse(string text) => _parsedStrings.GetOrAdd(text, ParseInterpolated);
-
+    /// <summary>The literal text, one expression (a whole-string binding), or literal/expression parts.</summary>
     private static object ParseInterpolated(string text)
     {
         if (!text.Contains("${", StringComparison.Ordinal)) return text;
