@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using CrmBot.Core.Time;
@@ -103,6 +104,14 @@ public sealed class CompiledDefinitionFacts : IDisposable
     [Fact]
     public Task TheForecastsRep_IsTheAdHocQuerysRep() =>
         AssertSameRowsAsync(Forecast.RepOfOne, (db, a) => Forecast.Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+
+    [Fact]
+    public Task ThePipelineGrid_IsTheAdHocQuerysGrid() =>
+        AssertSameRowsAsync(Pipeline.GridOfOne, (db, a) => Pipeline.Grid(Pipeline.Open(db, a.Scope), Breakdown.None));
+
+    [Fact]
+    public Task ThePipelinesClosedCounts_AreTheAdHocQuerysCounts() =>
+        AssertSameRowsAsync(Pipeline.ClosedOfOne, (db, a) => Pipeline.ClosedBetween(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
 
     [Fact]
     public async Task ADefinitionThatBranchesOnAnArgument_IsRefused()
