@@ -16,6 +16,27 @@ namespace CrmBot.Core.Scheduling;
 /// </summary>
 public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptions<CrmOptions> options)
 {
+    public sealed record RepStats(int Id, string Name, int Nudged, int ActedOn, int Snoozed, int Ignored);
+
+    /// <summary>Per rep of <paramref name="users"/>: the items nudged in [start, end) and what came of them.</summary>
+    public static IQueryable<RepStats> Stats(CrmDbContext db, IQueryable<User> users, DateTime startUtc, DateTime endUtc, DateTime ignoredBefore) =>
+        from n in db.NudgeItems
+        join u in users on n.UserId equals u.Id
+        where n.NudgedAt >= startUtc && n.NudgedAt < endUtc
+        group n by new { u.Id, u.Name } into g
+        select new RepStats(g.Key.Id, g.Key.Name, g.Count(),
+            g.Count(n => n.Outcome == NudgeOutcome.ActedOn),
+            g.Count(n => n.Outcome == NudgeOutcome.Snoozed),
+            g.Count(n => n.Outcome == NudgeOutcome.Ignored || (n.Outcome == NudgeOutcome.None && n.NudgedAt < ignoredBefore)));
+
+    public sealed record TeamPeriod(int TeamId, DateTime StartUtc, DateTime EndUtc, DateTime IgnoredBefore);
+
+    // Compiled for a manager of one team, the usual asker: EF's work on the ad-hoc query was a third of the answer.
+    internal static readonly CompiledDefinition<TeamPeriod, RepStats> OneTeam = new(
+        (db, a) => Stats(db, db.Users.Where(u => u.TeamId == a.TeamId), a.StartUtc, a.EndUtc, a.IgnoredBefore),
+        new TeamPeriod(1_000_003, new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc), new DateTime(2001, 3, 5, 6, 7, 8, DateTimeKind.Utc), new DateTime(2001, 4, 7, 8, 9, 10, DateTimeKind.Utc)),
+        new TeamPeriod(2_000_029, new DateTime(2002, 5, 11, 12, 13, 14, DateTimeKind.Utc), new DateTime(2002, 6, 15, 16, 17, 18, DateTimeKind.Utc), new DateTime(2002, 7, 19, 20, 21, 22, DateTimeKind.Utc)));
+
     public async Task<Reply> HandleAsync(NudgeStatsCommand cmd, Asker asker, ChatContext ctx, CancellationToken ct)
     {
         var f = Formats.For(cmd.Language ?? asker.Language);
@@ -42,20 +63,10 @@ public sealed class NudgeStatsHandler(CrmDbContext db, TimeProvider time, IOptio
         var ignoredBefore = now.AddDays(-1);
 
         var teams = asker.ManagedTeamIds.ToList();
-        var users = asker.Role == UserRole.Admin ? db.Users : db.Users.Where(u => u.TeamId != null && teams.Contains(u.TeamId.Value));
-        var stats = await (from n in db.NudgeItems
-                           join u in users on n.UserId equals u.Id
-                           where n.NudgedAt >= startUtc && n.NudgedAt < endUtc
-                           group n by new { u.Id, u.Name } into g
-                           select new
-                           {
-                               g.Key.Id, g.Key.Name,
-                               Nudged = g.Count(),
-                               ActedOn = g.Count(n => n.Outcome == NudgeOutcome.ActedOn),
-                               Snoozed = g.Count(n => n.Outcome == NudgeOutcome.Snoozed),
-                               Ignored = g.Count(n => n.Outcome == NudgeOutcome.Ignored || (n.Outcome == NudgeOutcome.None && n.NudgedAt < ignoredBefore)),
-                           })
-                          .ToListAsync(ct);
+        var stats = asker.Role != UserRole.Admin && teams is [var team]
+            ? await OneTeam.ToListAsync(db, new TeamPeriod(team, startUtc, endUtc, ignoredBefore), ct)
+            : await Stats(db, asker.Role == UserRole.Admin ? db.Users : db.Users.Where(u => u.TeamId != null && teams.Contains(u.TeamId.Value)),
+                startUtc, endUtc, ignoredBefore).ToListAsync(ct);
         stats = stats.OrderByDescending(s => s.Nudged).ThenBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id).ToList();   // pages never swap ties
 
         var title = zh ? "提醒統計" : "Nudge stats";

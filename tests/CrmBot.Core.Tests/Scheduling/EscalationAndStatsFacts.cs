@@ -3,6 +3,7 @@ using CrmBot.Core.Chat.Handlers;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
+using Microsoft.EntityFrameworkCore;
 using CrmBot.Core.Reports;
 using CrmBot.Core.Scheduling;
 using CrmBot.Core.Time;
@@ -164,6 +165,28 @@ public sealed class EscalationAndStatsFacts : IDisposable
         Assert.Equal(["Rex Rep", "4", "1", "1", "2", "25.00%"], row.Cells.Select(c => c.Text));
         // As every report writes it (design.md: "Team North · 2017 Q3 · as of 2017-09-30").
         Assert.EndsWith($" · as of {_world.Clock.GetUtcNow():yyyy-MM-dd}", reply.Report.Context);
+    }
+
+    // A manager of one team reads them compiled; the rows are the ad-hoc query's, for any period and "ignored" cut-off.
+    [Fact]
+    public async Task NudgeStats_OfOneTeam_CompiledReadsTheAdHocQuerysRows()
+    {
+        Nudged(_rep, _world.Deal(_rep, "Deal", 40), NudgeOutcome.ActedOn, NudgeOutcome.Snoozed, NudgeOutcome.None, NudgeOutcome.Ignored, NudgeOutcome.None);
+        var other = _world.Rep("Other Rep", "UTC", teamId: _north.Id);
+        Nudged(other, _world.Deal(other, "Other deal", 40), NudgeOutcome.None, NudgeOutcome.ActedOn);
+        var outsider = _world.Rep("Outsider", "UTC");
+        Nudged(outsider, _world.Deal(outsider, "Theirs", 40), NudgeOutcome.None);
+        using var db = _db.NewContext();
+        var now = _world.Now;
+        var seen = 0;
+        foreach (var (from, to, ignoredBefore) in new[] { (now.AddDays(-30), now, now.AddDays(-1)), (now.AddDays(-3), now, now.AddDays(-2)), (now.AddDays(-10), now.AddDays(-2), now) })
+        {
+            var adHoc = (await NudgeStatsHandler.Stats(db, db.Users.Where(u => u.TeamId == _north.Id), from, to, ignoredBefore).ToListAsync()).OrderBy(s => s.Id).ToList();
+            var compiled = await NudgeStatsHandler.OneTeam.ToListAsync(db, new NudgeStatsHandler.TeamPeriod(_north.Id, from, to, ignoredBefore), CancellationToken.None);
+            Assert.Equal(adHoc, compiled.OrderBy(s => s.Id));
+            seen += adHoc.Count;
+        }
+        Assert.True(seen > 2, "the data should give rows to compare");
     }
 
     [Fact]
