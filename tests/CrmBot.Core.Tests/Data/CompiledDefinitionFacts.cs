@@ -63,11 +63,15 @@ public sealed class CompiledDefinitionFacts : IDisposable
                         yield return new OnePerson(person, now, threshold, offset, period, quarter, fy, q);
     }
 
-    private async Task AssertSameRowsAsync<T>(CompiledDefinition<OnePerson, T> compiled, Func<CrmDbContext, OnePerson, IQueryable<T>> definition)
+    private Task AssertSameRowsAsync<T>(CompiledDefinition<OnePerson, T> compiled, Func<CrmDbContext, OnePerson, IQueryable<T>> definition) =>
+        AssertSameRowsAsync(compiled, definition, Asked());
+
+    private async Task AssertSameRowsAsync<TArgs, T>(CompiledDefinition<TArgs, T> compiled, Func<CrmDbContext, TArgs, IQueryable<T>> definition,
+        IEnumerable<TArgs> asked) where TArgs : notnull
     {
         await using var db = _db.NewContext();
         var rowsSeen = 0;
-        foreach (var args in Asked())
+        foreach (var args in asked)
         {
             var adHoc = await definition(db, args).ToListAsync();
             Assert.Equal(adHoc, await compiled.ToListAsync(db, args, CancellationToken.None));
@@ -112,6 +116,21 @@ public sealed class CompiledDefinitionFacts : IDisposable
     [Fact]
     public Task ThePipelinesClosedCounts_AreTheAdHocQuerysCounts() =>
         AssertSameRowsAsync(Pipeline.ClosedOfOne, (db, a) => Pipeline.ClosedBetween(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
+
+    private IEnumerable<Leads.LeadsOfOne> LeadsAsked() =>
+        Asked().Select(a => new Leads.LeadsOfOne(a.OwnerId, a.NowUtc, a.Offset, a.Period.StartUtc, a.Period.EndUtc)).Distinct();
+
+    [Fact]
+    public Task TheLeadsGrid_IsTheAdHocQuerysGrid() =>
+        AssertSameRowsAsync(Leads.GridOfOne, (db, a) => Leads.BySourceAndStatus(db, a.Scope, a.PeriodStart, a.PeriodEnd, a.NowUtc), LeadsAsked());
+
+    [Fact]
+    public Task TheLeadsAges_AreTheAdHocQuerysAges() =>
+        AssertSameRowsAsync(Leads.AgesOfOne, (db, a) => Leads.Ages(db, Leads.Open(db, a.Scope, a.NowUtc), a.NowUtc), LeadsAsked());
+
+    [Fact]
+    public Task TheUntouchedLeadsPage_IsTheAdHocQuerysPage() =>
+        AssertSameRowsAsync(Leads.PageOfOne, (db, a) => Leads.Page(db, Leads.Open(db, a.Scope, a.NowUtc), a.NowUtc, a.Offset), LeadsAsked());
 
     [Fact]
     public async Task ADefinitionThatBranchesOnAnArgument_IsRefused()
