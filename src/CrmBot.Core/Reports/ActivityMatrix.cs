@@ -46,7 +46,7 @@ public static class ActivityMatrix
     {
         List<OwnerType> counts;
         List<RepName> reps;
-        if (input.Scope.OwnerIds is [var only])
+        if (input.Scope.SinglePerson is { } only)
         {
             var person = OnePerson.Of(input, only, 0);
             counts = await CountsOfOne.ToListAsync(db, person, ct);

@@ -134,7 +134,7 @@ public static class Forecast
     {
         var (quarter, fy, q) = QuarterOf(input);
         // One person (a rep's own forecast) compiled, as the plan reads it; they are always in their own scope, so no owner is missing.
-        IReadOnlyList<RepForecast> reps = input.Scope.OwnerIds is [var only]
+        IReadOnlyList<RepForecast> reps = input.Scope.SinglePerson is { } only
             ? await ForecastAsync(db, OnePerson.Of(input, only, 0), ct) is { } one ? [one] : []
             : await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
         var byCurrency = reps.GroupBy(r => r.Currency).OrderBy(g => g.Key).ToList();

@@ -145,7 +145,7 @@ public static class Leads
         List<SourceStatus> grid;
         AgeBuckets? ages;
         List<Untouched> page;
-        if (input.Scope.OwnerIds is [var only])
+        if (input.Scope.SinglePerson is { } only)
         {
             var person = new LeadsOfOne(only, input.NowUtc, input.Offset, input.Period.StartUtc, input.Period.EndUtc);
             grid = await GridOfOne.ToListAsync(db, person, ct);

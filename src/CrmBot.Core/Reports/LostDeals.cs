@@ -72,7 +72,7 @@ public static class LostDeals
         List<Item> page;
         List<TotalByCurrency> totals;
         List<ReasonCount> reasons;
-        if (input.Scope.OwnerIds is [var only])
+        if (input.Scope.SinglePerson is { } only)
         {
             var person = OnePerson.Of(input, only, 0);
             page = await PageOfOne.ToListAsync(db, person, ct);

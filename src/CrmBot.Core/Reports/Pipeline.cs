@@ -122,7 +122,7 @@ public static class Pipeline
         var quarters = LastFourQuarters(input);
         List<Group> grid;
         WinLoss winLoss;
-        if (breakdown == Breakdown.None && input.Scope.OwnerIds is [var only])
+        if (breakdown == Breakdown.None && input.Scope.SinglePerson is { } only)
         {
             var person = OnePerson.Of(input, only, 0) with { Period = new ResolvedPeriod(quarters.Start, quarters.End, default, default, quarters.Label) };
             grid = await GridOfOne.ToListAsync(db, person, ct);

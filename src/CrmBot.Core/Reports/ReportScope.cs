@@ -18,6 +18,9 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
     /// <summary>One person's records (the asker or one rep): reports then leave out per-owner breakdowns.</summary>
     public bool IsSingleUser => OwnerIds is { Count: 1 } && TeamIds.Count == 0;
 
+    /// <summary>The one person of a single-user scope (not a team that happens to have one owner); else null.</summary>
+    public int? SinglePerson => IsSingleUser ? OwnerIds![0] : null;
+
     public bool Includes(int ownerId) => OwnerIds is null || OwnerIds.Contains(ownerId);
 
     public static ReportScope ForUser(int userId, string name) => new(name, [userId], []);

@@ -37,7 +37,7 @@ public static class StaleDeals
     {
         if (input.Request.ThresholdDays is { } asked)
             return Math.Max(0, asked);
-        if (input.Scope.OwnerIds is not [var only])
+        if (input.Scope.SinglePerson is not { } only)
             return DefaultThresholdDays;
         var own = only == input.Asker.UserId ? input.Asker.StaleThresholdDays : await PersonThreshold(db, only).FirstOrDefaultAsync(ct);
         return Math.Max(0, own ?? DefaultThresholdDays);
@@ -126,7 +126,7 @@ public static class StaleDeals
         var threshold = await ThresholdAsync(db, input, ct);
         List<Item> page;
         List<TotalByCurrency> totals;
-        if (input.Scope.OwnerIds is [var only])
+        if (input.Scope.SinglePerson is { } only)
         {
             var person = OnePerson.Of(input, only, threshold);
             page = await PageOfOne.ToListAsync(db, person, ct);

@@ -28,7 +28,7 @@ public static class WinRate
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
-        var results = input.Scope.OwnerIds is [var only]
+        var results = input.Scope.SinglePerson is { } only
             ? await ByOwnerOfOne.ToListAsync(db, OnePerson.Of(input, only, 0), ct)
             : await ByOwner(db, input.Scope, input.Period.StartUtc, input.Period.EndUtc).ToListAsync(ct);
         var won = results.Sum(r => r.Won);

@@ -21,6 +21,27 @@ public sealed class ForecastFacts : IDisposable
 
     private static string Fact(ReportResult r, string label) => r.Facts.Single(f => f.Label == label).Value.Text;
 
+    // A team whose only owner is its manager is a team, not one person: the forecast lists reps (there are none), and
+    // does not read the manager's own quota as the team's, as the one-person path would.
+    [Fact]
+    public async Task RunAsync_ForATeamWithOneOwner_ReadsItAsATeam()
+    {
+        var team = _crm.Team("Solo");
+        var manager = _crm.Manager("Sol Manager", team);
+        _crm.Save();
+        await using (var db = _db.NewTrackingContext())
+        {
+            (await db.Users.FindAsync(manager.Id))!.QuarterlyQuotaCents = 5_000_00;
+            await db.SaveChangesAsync();
+        }
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Forecast) { Subject = SubjectSpec.MyTeam }, manager, Now);
+
+        Assert.Equal("Team Solo", result.Scope);
+        Assert.Empty(result.Tables.Single().Rows);
+        Assert.Equal("$0", Fact(result, "Quota"));
+    }
+
     [Fact]
     public async Task RunAsync_AddsWonCommitBestCaseAndWeighted_ForTheQuarter()
     {
