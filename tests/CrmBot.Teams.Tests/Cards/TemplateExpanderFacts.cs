@@ -26,6 +26,16 @@ public sealed class TemplateExpanderFacts
     public void Expand_KeepsTheBoundType_WhenTheStringIsOneBinding(string template, string expected) =>
         Assert.Equal(expected, Expand(template));
 
+    // Arrays without any binding still lose their nulls and splice nested arrays, as the official engine's do
+    // (a template part without bindings is copied whole, but not these).
+    [Theory]
+    [InlineData("""{"a":[1,null,2]}""", """{"a":[1,2]}""")]
+    [InlineData("""{"a":[[1],[2]]}""", """{"a":[1,2]}""")]
+    [InlineData("""{"a":[{"b":[null,"x"]}]}""", """{"a":[{"b":["x"]}]}""")]
+    [InlineData("""{"a":[1,null,"${num}"]}""", """{"a":[1,3]}""")]
+    public void Expand_DropsNullsAndSplicesArrays_WithOrWithoutBindings(string template, string expected) =>
+        Assert.Equal(expected, Expand(template));
+
     [Theory]
     [InlineData("""{"v":"${i}","w":"x ${l} y","z":"${d > 2.4}"}""", """{"v":3,"w":"x 12345678901 y","z":true}""")]
     public void Expand_ReadsNumbers_AsTheCardDataHoldsThem(string template, string expected)

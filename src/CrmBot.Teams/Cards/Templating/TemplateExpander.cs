@@ -128,10 +128,13 @@ public sealed class TemplateExpander
         _ => new FixedPart(node),
     };
 
-    /// <summary>Whether expanding can change anything: a binding, or a key the engine acts on ($data, $when…).</summary>
+    /// <summary>
+    /// Whether expanding can change anything: a binding, a key the engine acts on ($data, $when…), or an array item the
+    /// engine drops (null) or splices into its parent (an array).
+    /// </summary>
     private static bool HasBinding(JsonNode? node) => node switch
     {
-        JsonArray array => array.Any(HasBinding),
+        JsonArray array => array.Any(item => item is null or JsonArray || HasBinding(item)),
         JsonObject obj => obj.Any(p => ReservedKeys.Contains(p.Key) || HasBinding(p.Value)),
         JsonValue value => value.TryGetValue<string>(out var text) && text.Contains("${", StringComparison.Ordinal),
         _ => false,
