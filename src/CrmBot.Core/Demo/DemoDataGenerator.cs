@@ -1,5 +1,6 @@
 using Bogus;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
 using CrmBot.Core.Import;
 using CrmBot.Core.Scheduling;
 
@@ -414,7 +415,8 @@ public sealed class DemoDataGenerator
 
         /// <summary>
         /// Completed activities never touch a quiet account after it went quiet (that is what keeps its deals
-        /// stale and the account neglected); the never-contacted account gets none. Each rep has every type
+        /// stale and the account neglected; only the nudge history's logged calls do, see WriteNudgeHistory); the
+        /// never-contacted account gets none. Each rep has every type
         /// completed today and earlier this week, and planned in the next days.
         /// </summary>
         private void WriteActivities(IRowSink sink, int total)
@@ -454,10 +456,12 @@ public sealed class DemoDataGenerator
         /// <summary>
         /// The last four weeks of morning nudges (design.md section 7), so that `nudge stats` and escalations have a
         /// history: on each working day at 09:00, the ten most neglected of the deals stale and the accounts neglected
-        /// on that day, leaving out what was nudged in the three days before or is snoozed. About a third of the items
-        /// were acted on: the rep logged a call or e-mail on the record within hours, as the nudge's button does (on the
-        /// deal and its account, which touches the account's other deals too); one in eight was snoozed for a week; the
-        /// rest were left (ignored once a day old). A record acted on is nudged again only once it is stale or neglected again.
+        /// on that day, leaving out what was nudged in the three days before or is snoozed. One in eight items was
+        /// snoozed for a week. Most of the others were acted on, except on the two most neglected accounts and their
+        /// deals (kept neglected and stale for today's reports): the rep logged a call or e-mail on the record within
+        /// hours, as the nudge's button does (on the deal and its account, which touches the account's other deals too).
+        /// A record acted on is nudged again only once it is stale or neglected again, so the untouched ones fill the
+        /// later nudges and about a fifth of all items end acted on. The rest were left (ignored once a day old).
         /// </summary>
         private void WriteNudgeHistory(IRowSink sink, int maxActivities)
         {
@@ -475,6 +479,10 @@ public sealed class DemoDataGenerator
             // after a Friday 09:00 is not Monday 09:00); account → when a nudge's activity last touched it and its deals.
             var notBefore = new Dictionary<(int?, int), DateTime>();
             var touchedAt = new Dictionary<int, DateTime>();
+            // The two most neglected accounts (and their deals) are never acted on, so that today's neglected customers
+            // and stale deals are still there: an account acted on in the last four weeks is not neglected (30 days) today.
+            var leftAlone = _accounts.Where(a => a.QuietDays > NeglectDays).OrderByDescending(a => a.QuietDays).Take(2)
+                .Select(a => a.Account.Id).ToHashSet();
             bool Due((string Reason, Opportunity? Deal, AccountPlan Account, int Threshold) r, int ago, DateTime sentAt) =>
                 (touchedAt.TryGetValue(r.Account.Account.Id, out var touched) ? touched < sentAt.AddDays(-r.Threshold) : r.Account.QuietDays - ago > r.Threshold)
                 && notBefore.GetValueOrDefault((r.Deal?.Id, r.Account.Account.Id)) <= sentAt;
@@ -517,7 +525,7 @@ public sealed class DemoDataGenerator
                         });
                         notBefore[key] = until > notBefore[key] ? until : notBefore[key];
                     }
-                    else if (roll < 11 && activities++ < maxActivities)
+                    else if (roll < 18 && !leftAlone.Contains(record.Account.Account.Id) && activities++ < maxActivities)
                     {
                         // As LogActivityHandler records it: completed now, on the deal and its account.
                         var at = sentAt.AddMinutes(random.Next(10, 301));
@@ -526,7 +534,7 @@ public sealed class DemoDataGenerator
                         {
                             Id = g.NextId<Activity>(), OwnerId = rep.Id, Type = type, Status = ActivityStatus.Completed,
                             AccountId = record.Account.Account.Id, OpportunityId = record.Deal?.Id,
-                            Subject = (type == ActivityType.Call ? "call" : "email") + " · " + (record.Deal?.Name ?? record.Account.Account.Name),
+                            Subject = LoggedSubject(type) + " · " + (record.Deal?.Name ?? record.Account.Account.Name),
                             CreatedAt = at, CompletedAt = at,
                         });
                         (item.Outcome, item.OutcomeAt) = (NudgeOutcome.ActedOn, at);
@@ -537,6 +545,15 @@ public sealed class DemoDataGenerator
                 }
             }
         }
+
+        /// <summary>The subject's first word as LogActivityHandler writes it, in the rep's language.</summary>
+        private string LoggedSubject(ActivityType type) => (type, Formats.For(rep.Language).IsChinese) switch
+        {
+            (ActivityType.Call, true) => "通話",
+            (ActivityType.Call, false) => "call",
+            (_, true) => "郵件",
+            _ => "e-mail",
+        };
 
         private ActivityType WeightedType() => _r.Next(100) switch
         {

@@ -153,7 +153,7 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
         Assert.NotEmpty(snoozed);
         Assert.Contains(items, i => i.Outcome == NudgeOutcome.None);
         // Nudge stats show reps acting on some nudges, not none (the demo once showed 0% acted on).
-        Assert.InRange((double)items.Count(i => i.Outcome == NudgeOutcome.ActedOn) / items.Count, 0.2, 0.5);
+        Assert.InRange((double)items.Count(i => i.Outcome == NudgeOutcome.ActedOn) / items.Count, 0.1, 0.5);
         foreach (var item in snoozed)
         {
             var snooze = Assert.Single(snoozes, s => s.UserId == item.UserId && s.OpportunityId == item.OpportunityId && s.AccountId == item.AccountId
@@ -192,6 +192,9 @@ public sealed class DemoDataGeneratorFacts(DemoDataGeneratorFacts.Generated demo
             Assert.Contains(open, d => LastTouch(d) < now.AddDays(-14));                                   // stale deals
             Assert.Contains(accounts.Where(a => a.OwnerId == rep.Id && open.Any(d => d.AccountId == a.Id)),
                 a => lastTouchOfAccount.GetValueOrDefault(a.Id, a.CreatedAt) < now.AddDays(-30));          // neglected customers
+            // Besides the one never contacted, some that went quiet: the nudge history's logged calls leave them alone.
+            Assert.True(accounts.Count(a => a.OwnerId == rep.Id && open.Any(d => d.AccountId == a.Id)
+                && lastTouchOfAccount.TryGetValue(a.Id, out var touched) && touched < now.AddDays(-30)) >= 2, $"rep {rep.Id} has neglected customers once contacted");
             Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, Today.AddDays(1 - Today.Day), Today.AddDays(1)));      // won this month
             Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, quarterStart, Today.AddDays(1)));                      // won this quarter
             Assert.Contains(mine, d => ClosedIn(d, OpportunityStage.ClosedWon, quarterStart.AddMonths(-3), quarterStart));            // won last quarter
