@@ -92,8 +92,10 @@ public static class BotHost
     /// <summary>Prepares the database (SQLite: migrate and seed) and starts listening.</summary>
     public static async Task StartAsync(WebApplication app, CancellationToken ct)
     {
-        PortProbe.ThrowIfTaken(app.Urls.Count > 0 ? app.Urls
-            : (app.Configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Kestrel:Endpoints, when set, replace the URLs (Kestrel says "Overriding address(es)"): nothing to probe then.
+        if (!app.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+            PortProbe.ThrowIfTaken(app.Urls.Count > 0 ? app.Urls
+                : (app.Configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         await DatabaseStartup.PrepareAsync(app.Services, ct);
         await app.StartAsync(ct);
         foreach (var url in app.Urls)

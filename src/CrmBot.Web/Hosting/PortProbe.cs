@@ -30,6 +30,10 @@ public static class PortProbe
             {
                 throw new IOException($"Failed to bind to address {url}: address already in use.", e);
             }
+            catch (SocketException)
+            {
+                // Anything else (no IPv4 loopback, a privileged port) is Kestrel's to handle: it may bind elsewhere.
+            }
         }
     }
 
@@ -41,7 +45,7 @@ public static class PortProbe
         catch (FormatException) { return null; }
         if (address.IsUnixPipe || address.Port <= 0)
             return null;
-        var ip = address.Host switch
+        var ip = address.Host.ToLowerInvariant() switch
         {
             "localhost" => IPAddress.Loopback,
             "*" or "+" => IPAddress.Any,

@@ -36,14 +36,30 @@ public sealed class StartupOutputFacts : IDisposable
     }
 
     [Fact]
-    public void ThrowIfTaken_LetsAFreePortAndWhatItDoesNotProbeThrough()
+    public void ThrowIfTaken_LetsAPortInTimeWaitAndWhatItDoesNotProbeThrough()
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
-        taken.Stop();   // free again (its address may linger in TIME_WAIT, which Kestrel may listen over)
+        // A port whose last connection this side closed first lingers in TIME_WAIT (a host just stopped): Kestrel listens
+        // there again, so the probe must not refuse it. (.NET's listeners set SO_REUSEADDR on Unix, as the probe does.)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using (var client = new TcpClient())
+        {
+            client.Connect(IPAddress.Loopback, port);
+            using var accepted = listener.AcceptTcpClient();
+            accepted.Client.Close();   // the server side closes first: its end waits in TIME_WAIT
+            client.GetStream().ReadByte();
+        }
+        listener.Stop();
 
-        PortProbe.ThrowIfTaken([$"http://127.0.0.1:{takenPort}", "http://127.0.0.1:0", "http://bot.example.com:80", "not a url"]);
+        PortProbe.ThrowIfTaken([$"http://127.0.0.1:{port}", $"http://LOCALHOST:{port}", "http://127.0.0.1:0", "http://bot.example.com:80", "not a url"]);
+    }
+
+    [Fact]
+    public void ThrowIfTaken_LeavesOtherBindFailuresToKestrel()
+    {
+        // An address this machine does not have (TEST-NET-1): Kestrel reports it in its own words.
+        PortProbe.ThrowIfTaken(["http://192.0.2.1:5080"]);
     }
 
     /// <summary>`dotnet crmbot.dll serve` from the test's output folder; its whole output, within a minute.</summary>
