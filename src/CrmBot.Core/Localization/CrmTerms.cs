@@ -11,7 +11,7 @@ public static class CrmTerms
     private static readonly Dictionary<string, string> TraditionalChinese = new(StringComparer.OrdinalIgnoreCase)
     {
         // Lead statuses (the demo data, Zoho's and Dynamics' defaults).
-        ["New"] = "新建",
+        ["New"] = "新增",
         ["Contacted"] = "已聯繫",
         ["Not Contacted"] = "未聯繫",
         ["Attempted to Contact"] = "已嘗試聯繫",
@@ -30,7 +30,7 @@ public static class CrmTerms
 
         // Lead sources.
         ["Advertisement"] = "廣告",
-        ["Cold Call"] = "陌生電話",
+        ["Cold Call"] = "陌生電訪",
         ["Email Campaign"] = "電子郵件行銷",
         ["Employee Referral"] = "員工推薦",
         ["External Referral"] = "外部推薦",
@@ -40,7 +40,7 @@ public static class CrmTerms
         ["Sales Mail Alias"] = "業務信箱",
         ["Online Store"] = "線上商店",
         ["OnlineStore"] = "線上商店",
-        ["Trade Show"] = "展覽",
+        ["Trade Show"] = "商展",
         ["Web"] = "網站",
         ["Web Research"] = "網路搜尋",
         ["Webinar"] = "網路研討會",
@@ -59,7 +59,7 @@ public static class CrmTerms
         ["Hardware"] = "硬體",
         ["Software"] = "軟體",
         ["Services"] = "服務",
-        ["Support"] = "支援",
+        ["Support"] = "技術支援",
     };
 
     /// <summary>The value's name in the reply's language: its zh-TW name where it has one, otherwise the value itself.</summary>

@@ -162,6 +162,8 @@ public static class Leads
         ages ??= new AgeBuckets(0, 0, 0, 0, 0);
         var untouchedCount = ages.Untouched;
 
+        // By the names shown: two stored values with one name ("Lost" and "Lost Lead" are both 已流失) are one row, one series.
+        grid = [.. grid.Select(g => g with { Source = CrmTerms.Name(g.Source, input.F), Status = CrmTerms.Name(g.Status, input.F) })];
         var sources = grid.GroupBy(g => g.Source)
             .Select(g => new { Source = g.Key, Count = g.Sum(x => x.Count), Converted = g.Sum(x => x.Converted) })
             .OrderByDescending(x => x.Count).ThenBy(x => x.Source, StringComparer.Ordinal).ToList();
@@ -172,7 +174,7 @@ public static class Leads
 
         var sourceRows = sources.Select(s => new Row(
         [
-            Cell.Of(CrmTerms.Name(s.Source, input.F)), input.Count(s.Count), input.Count(s.Converted),
+            Cell.Of(s.Source), input.Count(s.Count), input.Count(s.Converted),
             input.Percent(s.Count == 0 ? null : (double)s.Converted / s.Count),
         ])).ToList();
 
@@ -235,8 +237,8 @@ public static class Leads
                 },
             ],
             Chart = grid.Count == 0 ? null : new Chart(ChartKind.StackedBar, input.T("Leads by source and status", "潛在客戶來源與狀態"),
-                input.T("Source", "來源"), input.T("Leads", "潛在客戶"), sources.Select(s => CrmTerms.Name(s.Source, input.F)).ToList(),
-                statuses.Select(status => new ChartSeries(CrmTerms.Name(status, input.F),
+                input.T("Source", "來源"), input.T("Leads", "潛在客戶"), sources.Select(s => s.Source).ToList(),
+                statuses.Select(status => new ChartSeries(status,
                     sources.Select(s => (double)grid.Where(g => g.Source == s.Source && g.Status == status).Sum(g => g.Count)).ToList())).ToList()),
             Actions = [new SuggestedAction(input.T("Leads last month", "上個月潛在客戶"), input.T("leads last month", "上個月潛在客戶"))],
             HasPersonalRecords = true,

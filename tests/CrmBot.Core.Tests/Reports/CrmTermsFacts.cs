@@ -29,6 +29,8 @@ public sealed class CrmTermsFacts : IDisposable
             _crm.Lost(rep, 500, CrmBuilder.Utc(2017, 9, 3), reason: "Went with the nephew's firm");
             _crm.Lead(rep, "Trade Show", "Not Contacted", CrmBuilder.Utc(2017, 9, 10));
             _crm.Lead(rep, "Word of mouth", "Nurturing", CrmBuilder.Utc(2017, 9, 11));
+            _crm.Lead(rep, "Online Store", "Lost", CrmBuilder.Utc(2017, 9, 12));
+            _crm.Lead(rep, "OnlineStore", "Lost Lead", CrmBuilder.Utc(2017, 9, 13));
             var won = _crm.Won(rep, 0, CrmBuilder.Utc(2017, 8, 1));
             _crm.LineItem(won, _crm.Product($"Laptop of {rep.Name}", "Hardware"), 1000);
             _crm.LineItem(won, _crm.Product($"Kit of {rep.Name}", "Bespoke kits"), 100);
@@ -65,11 +67,15 @@ public sealed class CrmTermsFacts : IDisposable
         var zh = await _crm.AnswerAsync(new ReportRequest(ReportKind.Leads) { Period = PeriodSpec.Of(PeriodKind.ThisMonth) }, _chinese, Now);
         var en = await _crm.AnswerAsync(new ReportRequest(ReportKind.Leads) { Period = PeriodSpec.Of(PeriodKind.ThisMonth) }, _english, Now);
 
-        Assert.Superset(new HashSet<string> { "展覽", "未聯繫", "培養中", "Word of mouth" }, Texts(zh).ToHashSet());
-        Assert.Contains("展覽", zh.Chart!.Categories);
+        Assert.Superset(new HashSet<string> { "商展", "未聯繫", "培養中", "Word of mouth" }, Texts(zh).ToHashSet());
+        Assert.Contains("商展", zh.Chart!.Categories);
         Assert.Contains("培養中", zh.Chart.Series.Select(s => s.Legend));
         Assert.DoesNotContain(Texts(zh), t => t is "Trade Show" or "Not Contacted" or "Nurturing");
         Assert.Superset(new HashSet<string> { "Trade Show", "Not Contacted", "Nurturing", "Word of mouth" }, Texts(en).ToHashSet());
+        // Two stored values with one Chinese name are one row and one series, with both counts.
+        Assert.Equal(["線上商店", "2"], zh.Tables.Single(t => t.Title == "各來源轉換率").Rows.Select(r => r.Cells.Take(2).Select(c => c.Text)).Single(c => c.First() == "線上商店"));
+        Assert.Single(zh.Chart.Series, s => s.Legend == "已流失");
+        Assert.Equal(2, zh.Chart.Series.Single(s => s.Legend == "已流失").Values.Sum());
     }
 
     [Fact]

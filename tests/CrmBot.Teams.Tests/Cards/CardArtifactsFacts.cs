@@ -50,7 +50,7 @@ public sealed class CardArtifactsFacts
             var (name, data) = Renderer.TemplateDataFor(reply);
             Assert.Equal(template, name);
             var path = Path.Combine(RepoPaths.Cards, template + ".data.json");
-            var current = data.ToJsonString(Indented) + "\n";
+            var current = (data.ToJsonString(Indented) + "\n").ReplaceLineEndings("\n");   // Windows writes \r\n
             if (update)
                 File.WriteAllText(path, current);
             Assert.True(current == File.ReadAllText(path).ReplaceLineEndings("\n"),
