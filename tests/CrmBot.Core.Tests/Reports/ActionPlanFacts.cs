@@ -127,12 +127,8 @@ public sealed class ActionPlanFacts : IDisposable
         var team = _crm.Team("North");
         var manager = _crm.Manager("Mia", team);
         var rep = _crm.Rep("Ann", team);
-        using (var db = _db.NewTrackingContext())
-        {
-            db.Users.Single(u => u.Id == rep.Id).StaleThresholdDays = 40;
-            db.SaveChanges();
-        }
-        rep.StaleThresholdDays = 40;   // as the identity read would now find it
+        rep.StaleThresholdDays = 40;   // stored (the builder tracks its rows), as the identity read would find it
+        _crm.Save();
         _crm.Deal(rep, modified: NowUtc.AddDays(-30));
         _crm.Deal(rep, modified: NowUtc.AddDays(-50));
 
