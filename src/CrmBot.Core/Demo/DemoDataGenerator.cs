@@ -174,16 +174,9 @@ public sealed class DemoDataGenerator
         /// <summary>Rows written later, in the order they were added.</summary>
         private sealed class HeldRows : IRowSink
         {
-            private readonly List<object> _rows = [];
             private readonly List<Action<IRowSink>> _writes = [];
 
-            public void Add<T>(T row) where T : class
-            {
-                _rows.Add(row);
-                _writes.Add(sink => sink.Add(row));
-            }
-
-            public int Count<T>() => _rows.OfType<T>().Count();
+            public void Add<T>(T row) where T : class => _writes.Add(sink => sink.Add(row));
 
             public void WriteTo(IRowSink sink) => _writes.ForEach(write => write(sink));
         }
@@ -207,8 +200,8 @@ public sealed class DemoDataGenerator
             // The nudge history's logged calls are activities too: the scale's count is for both together.
             var nudgeHistory = new HeldRows();
             var total = g._options.Scale.ActivitiesPerRep;
-            WriteNudgeHistory(nudgeHistory, maxActivities: total / 10);
-            WriteActivities(sink, total - nudgeHistory.Count<Activity>());
+            var logged = WriteNudgeHistory(nudgeHistory, maxActivities: total / 10);
+            WriteActivities(sink, total - logged);
             nudgeHistory.WriteTo(sink);
         }
 
@@ -463,7 +456,8 @@ public sealed class DemoDataGenerator
         /// A record acted on is nudged again only once it is stale or neglected again, so the untouched ones fill the
         /// later nudges and about a fifth of all items end acted on. The rest were left (ignored once a day old).
         /// </summary>
-        private void WriteNudgeHistory(IRowSink sink, int maxActivities)
+        /// <returns>How many activities it logged (at most <paramref name="maxActivities"/>).</returns>
+        private int WriteNudgeHistory(IRowSink sink, int maxActivities)
         {
             const int Days = 28, SnoozeDays = 7;
             var random = g._nudgeRandom;
@@ -525,8 +519,9 @@ public sealed class DemoDataGenerator
                         });
                         notBefore[key] = until > notBefore[key] ? until : notBefore[key];
                     }
-                    else if (roll < 18 && !leftAlone.Contains(record.Account.Account.Id) && activities++ < maxActivities)
+                    else if (roll < 18 && !leftAlone.Contains(record.Account.Account.Id) && activities < maxActivities)
                     {
+                        activities++;
                         // As LogActivityHandler records it: completed now, on the deal and its account.
                         var at = sentAt.AddMinutes(random.Next(10, 301));
                         var type = random.Next(3) == 0 ? ActivityType.Email : ActivityType.Call;
@@ -544,6 +539,7 @@ public sealed class DemoDataGenerator
                     sink.Add(item);
                 }
             }
+            return activities;
         }
 
         /// <summary>The subject's first word as LogActivityHandler writes it, in the rep's language.</summary>
