@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace CrmBot.Teams;
 
-/// <summary>What an Action.Execute answers: a replacing card, or a message shown to the clicker.</summary>
-public sealed record InvokeAnswer(JsonObject? Card, string? Message);
+/// <summary>What an Action.Execute answers: a replacing card (with its JSON, written into the response as it is), or a message shown to the clicker.</summary>
+public sealed record InvokeAnswer(RenderedCard? Card, string? Message);
 
 /// <summary>
 /// One Teams turn, translated at the edge: activity → (asker, ChatContext, text or CardAction) → IChatEngine
@@ -56,13 +56,13 @@ public sealed class TeamsTurnHandler(
         {
             var (asker, email, guest) = await BeginTurnAsync(activity, ct);
             if (asker is null)
-                return new InvokeAnswer(renderer.Render(Texts.NotLinked(LanguageOf(activity, null), email, guest)), null);
+                return new InvokeAnswer(renderer.RenderWithJson(Texts.NotLinked(LanguageOf(activity, null), email, guest)), null);
             var reply = await RunEngineAsync(activity, asker, null, action, ct);
             if (reply.Kind == ReplyKind.Error)
                 return new InvokeAnswer(null, reply.Text); // the card (and what was typed in it) stays
             if (reply.Visibility == Visibility.Private && !activity.IsPersonal && await SentPrivatelyAsync(asker, reply, ct))
                 return new InvokeAnswer(null, Texts.SentPrivately(reply.Language).Text);
-            return new InvokeAnswer(renderer.Render(reply), null);
+            return new InvokeAnswer(renderer.RenderWithJson(reply), null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using CrmBot.Core.Data;
 using CrmBot.Teams.Tests.Fakes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CrmBot.Teams.Tests;
@@ -259,6 +260,27 @@ public sealed class EndpointFacts : IAsyncLifetime
         Assert.Equal("AdaptiveCard", (string?)body["value"]!["type"]);
         Assert.Contains("Action: page request=r-1", body["value"]!.ToJsonString());
         Assert.DoesNotContain(_connector.Requests, r => r.Method == "POST" && (string?)r.Json?["type"] == "message");
+    }
+
+    [Fact]
+    public async Task ActionExecute_CardIsSentAsSerializedOnce_NonAsciiAsItsCharacters_AndEqualToTheRenderedCard()
+    {
+        // The card's JSON is written into the response as it was measured: UTF-8 text, not \u escapes (a Chinese card
+        // would otherwise be six times its size), and still JSON that parses to the very card the renderer made.
+        Core.Chat.Reply? shown = null;
+        _host.Engine.Shape = r => shown = r with { Title = "本季流失商機 <Q4> & “引號”", Text = "第二行 \\ \"quoted\"" };
+
+        var response = await PostAsync(ForecastButtonInvoke("inv-zh"));
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.Contains("本季流失商機 <Q4> & “引號”", raw);
+        Assert.DoesNotContain("\\u", raw);
+        var body = JsonNode.Parse(raw)!;
+        Assert.Equal(200, (int)body["statusCode"]!);
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)body["type"]);
+        var rendered = _host.Services.GetRequiredService<CrmBot.Teams.Cards.AdaptiveCardRenderer>().Render(shown!);
+        Assert.True(JsonNode.DeepEquals(rendered, body["value"]), body["value"]!.ToJsonString());
     }
 
     /// <summary>An Action.Execute of a "run forecast" button in Ada's 1:1 chat.</summary>

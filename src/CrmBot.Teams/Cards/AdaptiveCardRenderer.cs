@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,13 +19,13 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
     public const int DefaultMaxCardBytes = 80 * 1024;
     private const int MinRowBytes = 400;
 
-    // Measured as sent in UTF-16: non-ASCII text counts as its characters, not as \u escapes.
-    private static readonly JsonSerializerOptions MeasureOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly CardData _data = new(links ?? RecordLinks.None);
     private readonly TemplateExpander _expander = new();
 
-    public JsonObject Render(Reply reply)
+    public JsonObject Render(Reply reply) => RenderWithJson(reply).Card;
+
+    /// <summary>The card and its JSON, serialized once: to measure it against the budget and to be sent as it is.</summary>
+    public RenderedCard RenderWithJson(Reply reply)
     {
         // A table row takes at least about 400 bytes of card (two cells), so no more than the budget ÷ 400 rows can fit:
         // longer tables are cut before they are expanded, not expanded and measured in full (1,000 rows took 50 ms).
@@ -32,19 +33,19 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
         while (reply.Report?.Tables.Any(t => t.Rows.Count > maxRows) == true
                && ReplyPaging.ShortenLongestTable(reply, (double)maxRows / reply.Report.Tables.Max(t => t.Rows.Count)) is { } cut)
             reply = cut;
-        var card = Expand(reply);
+        var card = RenderedCard.Of(Expand(reply));
         // Rows cost roughly the same: aim straight at the budget (with 10% slack), then trim further if needed.
-        while (Utf16Bytes(card) is var size && size > maxCardBytes
+        while (card.Utf16Bytes is var size && size > maxCardBytes
                && ReplyPaging.ShortenLongestTable(reply, 0.9 * maxCardBytes / size) is { } shorter)
         {
             reply = shorter;
-            card = Expand(reply);
+            card = RenderedCard.Of(Expand(reply));
         }
         return card;
     }
 
     /// <summary>The card's size as Teams counts it: UTF-16 code units × 2.</summary>
-    public static int Utf16Bytes(JsonNode card) => card.ToJsonString(MeasureOptions).Length * 2;
+    public static int Utf16Bytes(JsonNode card) => RenderedCard.Of(card.AsObject()).Utf16Bytes;
 
     /// <summary>The template name and data a reply expands from (for tests and the template export).</summary>
     internal (string Template, JsonObject Data) TemplateDataFor(Reply reply) => _data.For(reply);
@@ -55,4 +56,18 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
         return _expander.Expand(CardTemplates.Get(template), data) as JsonObject
             ?? throw new TemplateException($"cards/{template}.json did not expand to a card");
     }
+}
+
+/// <summary>
+/// A card with its JSON as sent: UTF-8, non-ASCII text as its characters (Teams counts a card's size in UTF-16, where
+/// a \u escape would count six times). Valid JSON for any JSON body; not for embedding in HTML.
+/// </summary>
+public sealed record RenderedCard(JsonObject Card, byte[] Utf8Json)
+{
+    private static readonly JsonSerializerOptions SendOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static RenderedCard Of(JsonObject card) => new(card, JsonSerializer.SerializeToUtf8Bytes(card, SendOptions));
+
+    /// <summary>The size as Teams counts it: UTF-16 code units × 2.</summary>
+    public int Utf16Bytes => Encoding.UTF8.GetCharCount(Utf8Json) * 2;
 }
