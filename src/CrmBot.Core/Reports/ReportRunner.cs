@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
@@ -65,7 +66,7 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
     /// </summary>
     private static bool AsksAgain(SuggestedAction action, ReportInput shown)
     {
-        if (CommandParser.Parse(action.CommandText) is not ReportCommand { Request: var asked } || asked.Kind != shown.Request.Kind)
+        if (FollowUp(action.CommandText) is not ReportCommand { Request: var asked } || asked.Kind != shown.Request.Kind)
             return false;
         var report = ReportCatalog.All[asked.Kind];
         var defaultSubject = ReportScope.DefaultSubject(shown.Asker, asked.Kind);
@@ -75,6 +76,15 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             && (!report.UsesPeriod || shown.Time.Resolve(asked.Period, report.DefaultPeriod) is var period
                 && period.StartUtc == shown.Period.StartUtc && period.EndUtc == shown.Period.EndUtc);
     }
+
+    // Follow-ups are a fixed set of sentences (the reports' own): each is parsed once, not on every answer that offers it.
+    private const int MaxFollowUpsKept = 1024;
+    private static readonly ConcurrentDictionary<string, Command> FollowUps = new(StringComparer.Ordinal);
+
+    private static Command FollowUp(string commandText) =>
+        FollowUps.TryGetValue(commandText, out var command) ? command
+        : FollowUps.Count < MaxFollowUpsKept ? FollowUps.GetOrAdd(commandText, text => CommandParser.Parse(text))
+        : CommandParser.Parse(commandText);
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>
     public static ReportInput Prepare(ReportRequest request, Asker asker, ReportScope scope, Formats f, DateTimeOffset now, CrmOptions options)
