@@ -197,6 +197,14 @@ public sealed class CompiledDefinitionFacts : IDisposable
     public Task TheActivityReps_AreTheAdHocQuerysReps() =>
         AssertSameRowsAsync(ActivityMatrix.RepsOfOne, (db, a) => Leaderboard.Reps(db, a.Scope));
 
+    // Periods of a quarter and of a year, each against the other and against itself (overlapping baselines too).
+    private IEnumerable<Trends.TrendsOfOne> TrendsAsked() =>
+        Asked().SelectMany(a => new[] { new Trends.TrendsOfOne(a.OwnerId, a.Period, a.Quarter), new Trends.TrendsOfOne(a.OwnerId, a.Quarter, a.Period) }).Distinct();
+
+    [Fact]
+    public Task TheTrendByType_IsTheAdHocQuerys() =>
+        AssertSameRowsAsync(Trends.ByTypeOfOne, (db, a) => Trends.ByType(db, a.Scope, a.Current, a.Baseline), TrendsAsked());
+
     [Fact]
     public void SamplesThatAgreeOnAnArgument_AreRefused()
     {
