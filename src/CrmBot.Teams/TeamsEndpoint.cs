@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using CrmBot.Teams.Auth;
+using CrmBot.Teams.Cards;
 using CrmBot.Teams.Connector;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,8 +21,6 @@ public static class TeamsEndpoint
 {
     public const string Path = "/api/messages";
     public const string AdaptiveCardActionInvoke = "adaptiveCard/action";
-    // The invoke response around a card's JSON, which was serialized once already (to measure it): not parsed or written again.
-    private static readonly byte[] CardResponseStart = """{"statusCode":200,"type":"application/vnd.microsoft.card.adaptive","value":"""u8.ToArray();
     // Activities are a few kB; Teams refuses anything near 100 kB. Anything far bigger is not from a channel.
     private const long MaxBodyBytes = 1024 * 1024;
 
@@ -124,7 +123,7 @@ public static class TeamsEndpoint
             {
                 var answer = await work;
                 return answer.Card is { } card
-                    ? Results.Bytes([.. CardResponseStart, .. card.Utf8Json, (byte)'}'], "application/json; charset=utf-8")
+                    ? new CardInvokeResponse(card)
                     : Results.Json(new JsonObject { ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.activity.message", ["value"] = answer.Message });
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
@@ -182,4 +181,23 @@ public static class TeamsEndpoint
 
     private static JsonObject Error(string code, string message) =>
         new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
+
+    /// <summary>
+    /// The invoke response for a card: the card's JSON, serialized once already (to measure it against the budget), is
+    /// written between a fixed start and end, not serialized again.
+    /// </summary>
+    private sealed class CardInvokeResponse(RenderedCard card) : IResult
+    {
+        private static readonly byte[] Start = """{"statusCode":200,"type":"application/vnd.microsoft.card.adaptive","value":"""u8.ToArray();
+        private static readonly byte[] End = "}"u8.ToArray();
+
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = Start.Length + card.Utf8Json.Length + End.Length;
+            await http.Response.Body.WriteAsync(Start, http.RequestAborted);
+            await http.Response.Body.WriteAsync(card.Utf8Json, http.RequestAborted);
+            await http.Response.Body.WriteAsync(End, http.RequestAborted);
+        }
+    }
 }

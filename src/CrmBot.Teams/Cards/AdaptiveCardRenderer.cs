@@ -44,9 +44,6 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
         return card;
     }
 
-    /// <summary>The card's size as Teams counts it: UTF-16 code units × 2.</summary>
-    public static int Utf16Bytes(JsonNode card) => RenderedCard.Of(card.AsObject()).Utf16Bytes;
-
     /// <summary>The template name and data a reply expands from (for tests and the template export).</summary>
     internal (string Template, JsonObject Data) TemplateDataFor(Reply reply) => _data.For(reply);
 
@@ -59,12 +56,17 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
 }
 
 /// <summary>
-/// A card with its JSON as sent: UTF-8, non-ASCII text as its characters (Teams counts a card's size in UTF-16, where
-/// a \u escape would count six times). Valid JSON for any JSON body; not for embedding in HTML.
+/// A card with its JSON as sent: UTF-8, text of the Basic Multilingual Plane (Chinese included) as its characters, as
+/// Teams counts a card's size in UTF-16 (a \u escape would count six). Made only by <see cref="Of"/>, so that the two agree.
 /// </summary>
-public sealed record RenderedCard(JsonObject Card, byte[] Utf8Json)
+public sealed class RenderedCard
 {
     private static readonly JsonSerializerOptions SendOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private RenderedCard(JsonObject card, byte[] utf8Json) => (Card, Utf8Json) = (card, utf8Json);
+
+    public JsonObject Card { get; }
+    public byte[] Utf8Json { get; }
 
     public static RenderedCard Of(JsonObject card) => new(card, JsonSerializer.SerializeToUtf8Bytes(card, SendOptions));
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
@@ -57,11 +59,15 @@ public sealed class AdaptiveCardRendererFacts
     [MemberData(nameof(Samples))]
     public void Render_MakesAVersion15CardUnderTheSizeBudget_ForEverySample(string name, string language)
     {
-        var card = new AdaptiveCardRenderer(Links).Render(Sample(name, language));
+        var rendered = new AdaptiveCardRenderer(Links).RenderWithJson(Sample(name, language));
+        var card = rendered.Card;
 
         Assert.Equal("AdaptiveCard", card["type"]!.GetValue<string>());
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
-        Assert.True(AdaptiveCardRenderer.Utf16Bytes(card) < 80 * 1024);
+        Assert.True(rendered.Utf16Bytes < 80 * 1024);
+        // Measured on the bytes sent: the same as the card's text counted in UTF-16.
+        Assert.Equal(card.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Length * 2, rendered.Utf16Bytes);
+        Assert.Equal(card.ToJsonString(), JsonNode.Parse(rendered.Utf8Json)!.ToJsonString());
         // No binding may survive: a literal ${...} means a field the mapping forgot.
         Assert.DoesNotContain(Descendants(card).SelectMany(o => o.Select(p => p.Value)).OfType<JsonValue>(),
             v => v.TryGetValue<string>(out var s) && s.StartsWith("${", StringComparison.Ordinal) && s != "${title}");
@@ -84,9 +90,10 @@ public sealed class AdaptiveCardRendererFacts
         var rows = Enumerable.Range(0, 1000).Select(i => table.Rows[i % table.Rows.Count]).ToList();
         var reply = sample with { Report = sample.Report with { Tables = [table with { Rows = rows, TotalRows = rows.Count }] } };
 
-        var card = new AdaptiveCardRenderer(Links).Render(reply);
+        var rendered = new AdaptiveCardRenderer(Links).RenderWithJson(reply);
+        var card = rendered.Card;
 
-        Assert.True(AdaptiveCardRenderer.Utf16Bytes(card) < 80 * 1024);
+        Assert.True(rendered.Utf16Bytes < 80 * 1024);
         var shown = Descendants(card).Count(o => o["type"]?.GetValue<string>() == "TableRow") - 1; // less the header row
         Assert.InRange(shown, 50, 80 * 1024 / 400);
         Assert.Contains("1,000", Text(card));
@@ -97,9 +104,10 @@ public sealed class AdaptiveCardRendererFacts
     {
         var reply = SampleReplies.StaleDeals("zh-TW", rows: 300, total: 1000, longNames: true);
 
-        var card = new AdaptiveCardRenderer(Links).Render(reply);
+        var rendered = new AdaptiveCardRenderer(Links).RenderWithJson(reply);
+        var card = rendered.Card;
 
-        Assert.True(AdaptiveCardRenderer.Utf16Bytes(card) < 80 * 1024);
+        Assert.True(rendered.Utf16Bytes < 80 * 1024);
         var shown = Descendants(card).Count(o => o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == CardVerbs.Snooze);
         Assert.InRange(shown, 1, 299);
         var page = Descendants(card).Single(o => o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == CardVerbs.Page);
