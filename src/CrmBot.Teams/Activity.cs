@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -140,6 +141,9 @@ public static class BotJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Text as its characters, not \uXXXX: Teams limits a message's size, and a Chinese card escaped is about three times
+        // the bytes the renderer measured it at. Valid JSON in any JSON body; activities are never put into HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         // A repeated key is refused while parsing; JsonObject would otherwise throw when first read.
         AllowDuplicateProperties = false,
     };

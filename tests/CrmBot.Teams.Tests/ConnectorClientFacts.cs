@@ -84,6 +84,17 @@ public sealed class ConnectorClientFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACardIsSentWithItsTextAsCharacters_NotAsEscapes()
+    {
+        // Teams limits a message's size: a Chinese card written as \uXXXX would be about three times what it was measured at.
+        await Client.SendToConversationAsync(ServiceUrl, "a:1", Card("本季流失商機 <Q4> & 'x'"), CancellationToken.None);
+
+        var request = Assert.Single(_connector.Requests);
+        Assert.Contains("本季流失商機 <Q4> & 'x'", request.Body);
+        Assert.Equal("本季流失商機 <Q4> & 'x'", (string?)request.Json!["attachments"]![0]!["content"]!["body"]![0]!["text"]);
+    }
+
+    [Fact]
     public async Task SendToConversation_JoinsServiceUrlWithoutTrailingSlash()
     {
         await Client.SendToConversationAsync(_connector.BaseUrl + "/emea", "a:1", Card("x"), CancellationToken.None);
