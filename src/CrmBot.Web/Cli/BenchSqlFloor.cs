@@ -47,9 +47,7 @@ public sealed class SqlCommandRecorder : IObserver<DiagnosticListener>, IObserve
     {
         if (listener.Name == DbLoggerCategory.Name)
             lock (_subscriptions)
-                // Asked on every event: off while not recording, so that EF builds no event data for the measured runs
-                // (the deployed bot has no listener).
-                _subscriptions.Add(listener.Subscribe(this, name => _recordingFor is not null && name == RelationalEventId.CommandExecuted.Name));
+                _subscriptions.Add(listener.Subscribe(this, name => name == RelationalEventId.CommandExecuted.Name));
     }
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> e)
