@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
 using CrmBot.Core.Scheduling;
@@ -175,7 +173,7 @@ public sealed class ChannelFaultFacts : IAsyncLifetime
     [MemberData(nameof(TokenOutages))]
     public async Task Send_FailsCleanlyAndIsRetriedLater_WhenTheTokenEndpointIsDown_ThenRecovers(string outage)
     {
-        var port = FreePort();
+        var port = FixedPort.Pick();
         var loginUrl = $"http://127.0.0.1:{port}";
         await _login!.DisposeAsync();
         _login = null;
@@ -206,13 +204,6 @@ public sealed class ChannelFaultFacts : IAsyncLifetime
 
         Assert.Contains(_logs.Lines, l => l.Contains("Delivery nudge:") && l.Contains("TransientFailure"));
         Assert.DoesNotContain(_logs.Lines, l => l.Contains(Password, StringComparison.Ordinal) || l.Contains(Uri.EscapeDataString(Password), StringComparison.Ordinal));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>A CRM user with a stored 1:1 Teams chat on the fake connector.</summary>

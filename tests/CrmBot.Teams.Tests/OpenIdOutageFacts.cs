@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using CrmBot.Teams.Auth;
@@ -21,7 +20,7 @@ public sealed class OpenIdOutageFacts : IAsyncLifetime
     private const string AppId = "00000000-1111-2222-3333-444444444444";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
     private readonly BotFrameworkKeys _keys = new();
-    private readonly string _openIdUrl = $"http://127.0.0.1:{FreePort()}";
+    private readonly string _openIdUrl = $"http://127.0.0.1:{FixedPort.Pick()}";
     private readonly TaskCompletionSource _slowUntil = new();
     private RecordingServer? _openId;
     private RecordingServer _connector = null!;
@@ -166,10 +165,4 @@ public sealed class OpenIdOutageFacts : IAsyncLifetime
         return await _host.Http.SendAsync(request);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
