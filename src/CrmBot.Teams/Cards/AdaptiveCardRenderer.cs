@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
@@ -56,19 +55,18 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
 }
 
 /// <summary>
-/// A card with its JSON as sent: UTF-8, text of the Basic Multilingual Plane (Chinese included) as its characters, as
-/// Teams counts a card's size in UTF-16 (a \u escape would count six). Made only by <see cref="Of"/>, so that the two agree.
+/// A card with its JSON as sent, written with the options every Teams payload is written with (<see cref="BotJson"/>):
+/// UTF-8, text of the Basic Multilingual Plane (Chinese included) as its characters, as Teams counts a card's size in
+/// UTF-16 (a \u escape would count six). Made only by <see cref="Of"/>, so that the two agree.
 /// </summary>
 public sealed class RenderedCard
 {
-    private static readonly JsonSerializerOptions SendOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private RenderedCard(JsonObject card, byte[] utf8Json) => (Card, Utf8Json) = (card, utf8Json);
 
     public JsonObject Card { get; }
     public byte[] Utf8Json { get; }
 
-    public static RenderedCard Of(JsonObject card) => new(card, JsonSerializer.SerializeToUtf8Bytes(card, SendOptions));
+    public static RenderedCard Of(JsonObject card) => new(card, JsonSerializer.SerializeToUtf8Bytes(card, BotJson.Options));
 
     /// <summary>The size as Teams counts it: UTF-16 code units × 2.</summary>
     public int Utf16Bytes => Encoding.UTF8.GetCharCount(Utf8Json) * 2;
