@@ -32,13 +32,13 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
         while (reply.Report?.Tables.Any(t => t.Rows.Count > maxRows) == true
                && ReplyPaging.ShortenLongestTable(reply, (double)maxRows / reply.Report.Tables.Max(t => t.Rows.Count)) is { } cut)
             reply = cut;
-        var card = RenderedCard.Of(Expand(reply));
+        var card = Expand(reply);
         // Rows cost roughly the same: aim straight at the budget (with 10% slack), then trim further if needed.
         while (card.Utf16Bytes is var size && size > maxCardBytes
                && ReplyPaging.ShortenLongestTable(reply, 0.9 * maxCardBytes / size) is { } shorter)
         {
             reply = shorter;
-            card = RenderedCard.Of(Expand(reply));
+            card = Expand(reply);
         }
         return card;
     }
@@ -46,27 +46,31 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
     /// <summary>The template name and data a reply expands from (for tests and the template export).</summary>
     internal (string Template, JsonObject Data) TemplateDataFor(Reply reply) => _data.For(reply);
 
-    private JsonObject Expand(Reply reply)
+    private RenderedCard Expand(Reply reply)
     {
         var (template, data) = _data.For(reply);
-        return _expander.Expand(CardTemplates.Get(template), data) as JsonObject
-            ?? throw new TemplateException($"cards/{template}.json did not expand to a card");
+        var json = _expander.ExpandToUtf8(CardTemplates.Get(template), data);
+        return json is [(byte)'{', ..] ? RenderedCard.Of(json) : throw new TemplateException($"cards/{template}.json did not expand to a card");
     }
 }
 
 /// <summary>
-/// A card with its JSON as sent, written with the options every Teams payload is written with (<see cref="BotJson"/>):
+/// A card as the JSON it is sent as, written with the options every Teams payload is written with (<see cref="BotJson"/>):
 /// UTF-8, text of the Basic Multilingual Plane (Chinese included) as its characters, as Teams counts a card's size in
-/// UTF-16 (a \u escape would count six). Made only by <see cref="Of"/>, so that the two agree.
+/// UTF-16 (a \u escape would count six). Its nodes, for the paths that put the card inside an activity, are read from
+/// that JSON when first asked for, so the two agree.
 /// </summary>
 public sealed class RenderedCard
 {
-    private RenderedCard(JsonObject card, byte[] utf8Json) => (Card, Utf8Json) = (card, utf8Json);
+    private JsonObject? _card;
 
-    public JsonObject Card { get; }
+    private RenderedCard(byte[] utf8Json) => Utf8Json = utf8Json;
+
     public byte[] Utf8Json { get; }
 
-    public static RenderedCard Of(JsonObject card) => new(card, JsonSerializer.SerializeToUtf8Bytes(card, BotJson.Options));
+    public JsonObject Card => _card ??= JsonNode.Parse(Utf8Json) as JsonObject ?? throw new InvalidOperationException("A rendered card is a JSON object");
+
+    internal static RenderedCard Of(byte[] utf8Json) => new(utf8Json);
 
     /// <summary>The size as Teams counts it: UTF-16 code units × 2.</summary>
     public int Utf16Bytes => Encoding.UTF8.GetCharCount(Utf8Json) * 2;

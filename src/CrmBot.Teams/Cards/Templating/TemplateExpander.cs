@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace CrmBot.Teams.Cards.Templating;
@@ -16,95 +18,162 @@ namespace CrmBot.Teams.Cards.Templating;
 public sealed class TemplateExpander
 {
     private static readonly HashSet<string> ReservedKeys = ["$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"];
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = BotJson.Options.Encoder };
 
-    // A template is compiled once (its bindings parsed, its keys sorted out, its binding-free parts kept as they are) and
-    // expanded from that many times: walking its JSON and looking its strings up again on every card made rendering the
-    // sample replies about a sixth slower. Weak: a template parsed for one expansion (tests) does not stay.
+    // A template is compiled once (its bindings parsed, its keys encoded, its binding-free parts written out) and expanded
+    // from that many times. Weak: a template parsed for one expansion (tests) does not stay.
     private readonly ConditionalWeakTable<JsonNode, Compiled> _compiled = new();
 
-    public JsonNode? Expand(JsonNode template, JsonNode data)
+    // The card is written straight to JSON, not built as nodes and serialized: a rep's plan card is about 3,000 values.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>The expanded card as UTF-8 JSON, written as every Teams payload is (<see cref="BotJson"/>): text as its characters.</summary>
+    public byte[] ExpandToUtf8(JsonNode template, JsonNode data)
     {
-        // The data is only read: bound values are copied where they land in the card (ToNode).
-        return _compiled.GetValue(template, Compile).Expand(new EvaluationScope(data, data, null));
+        var compiled = _compiled.GetValue(template, Compile);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();   // not Clear: the bytes are overwritten anyway
+        writer.Reset(buffer);
+        // The data is only read: bound values are written where they land in the card.
+        compiled.WriteValue(writer, new EvaluationScope(data, data, null));
+        writer.Flush();
+        var json = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1024 * 1024)
+            t_buffer = null;   // one huge card does not keep its buffer for the thread's life
+        return json;
     }
+
+    /// <summary>The expanded card as nodes (tests, and the templates' export).</summary>
+    public JsonNode? Expand(JsonNode template, JsonNode data) => JsonNode.Parse(ExpandToUtf8(template, data));
 
     private abstract class Compiled
     {
-        public abstract JsonNode? Expand(EvaluationScope scope);
+        /// <summary>Where one value must stand (a property's value, the card itself): null when nothing is left.</summary>
+        public abstract void WriteValue(Utf8JsonWriter writer, EvaluationScope scope);
+
+        /// <summary>Inside an array: nothing when nothing is left, each item when it became several ($data repeated it, or an array spliced).</summary>
+        public abstract void WriteItems(Utf8JsonWriter writer, EvaluationScope scope);
     }
 
-    /// <summary>A part with no binding: copied as it is.</summary>
+    /// <summary>A part with no binding: written out once, copied as it is.</summary>
     private sealed class FixedPart(JsonNode? node) : Compiled
     {
-        public override JsonNode? Expand(EvaluationScope scope) => node?.DeepClone();
+        private readonly byte[]? _json = node is null ? null : JsonSerializer.SerializeToUtf8Bytes(node, BotJson.Options);
+        // An array in an array is spliced into it (a fixed array holds no null and no array, or it would not be fixed).
+        private readonly byte[][]? _items = node is JsonArray array ? [.. array.Select(i => JsonSerializer.SerializeToUtf8Bytes(i, BotJson.Options))] : null;
+
+        public override void WriteValue(Utf8JsonWriter writer, EvaluationScope scope)
+        {
+            if (_json is null) writer.WriteNullValue();
+            else writer.WriteRawValue(_json, skipInputValidation: true);
+        }
+
+        public override void WriteItems(Utf8JsonWriter writer, EvaluationScope scope)
+        {
+            if (_items is not null)
+                foreach (var item in _items) writer.WriteRawValue(item, skipInputValidation: true);
+            else if (_json is not null)
+                writer.WriteRawValue(_json, skipInputValidation: true);
+        }
     }
 
     private sealed class TextPart(object parsed) : Compiled
     {
-        public override JsonNode? Expand(EvaluationScope scope) => ExpandString(parsed, scope);
+        public override void WriteValue(Utf8JsonWriter writer, EvaluationScope scope) => WriteString(writer, parsed, scope, asItems: false);
+
+        public override void WriteItems(Utf8JsonWriter writer, EvaluationScope scope) => WriteString(writer, parsed, scope, asItems: true);
     }
 
     private sealed class ArrayPart(Compiled[] items) : Compiled
     {
-        public override JsonNode? Expand(EvaluationScope scope)
+        public override void WriteValue(Utf8JsonWriter writer, EvaluationScope scope)
         {
-            var result = new JsonArray();
+            writer.WriteStartArray();
+            WriteItems(writer, scope);
+            writer.WriteEndArray();
+        }
+
+        // A nested array (or a repeated element) is spliced into its parent array.
+        public override void WriteItems(Utf8JsonWriter writer, EvaluationScope scope)
+        {
             foreach (var item in items)
-            {
-                var expanded = item.Expand(scope);
-                if (expanded is null) continue;
-                // A repeated element (or a nested array) is spliced into its parent array.
-                if (expanded is JsonArray many)
-                {
-                    // Clear detaches them all from their parent at once; Remove one by one shifted the rest each time.
-                    var elements = many.ToArray();
-                    many.Clear();
-                    foreach (var element in elements)
-                        result.Add(element);
-                }
-                else result.Add(expanded);
-            }
-            return result;
+                item.WriteItems(writer, scope);
         }
     }
 
     /// <summary>Null when nothing is left ($when false, empty $data), an array when $data repeated it.</summary>
     private sealed class ObjectPart(KeyValuePair<string, Compiled>[] properties, JsonNode? data, bool hasData, JsonNode? when, bool hasWhen) : Compiled
     {
+        private readonly (JsonEncodedText Key, Compiled Value)[] _properties =
+            [.. properties.Select(p => (JsonEncodedText.Encode(p.Key, BotJson.Options.Encoder), p.Value))];
         private readonly object? _dataText = data is JsonValue v && v.TryGetValue<string>(out var text) ? ParseInterpolated(text) : null;
         private readonly TemplateExpression? _when = when is JsonValue w && w.TryGetValue<string>(out var text) ? ParseInterpolated(text) as TemplateExpression : null;
 
-        public override JsonNode? Expand(EvaluationScope scope)
+        public override void WriteValue(Utf8JsonWriter writer, EvaluationScope scope)
         {
+            if (Bind(scope, out var single) is not { } repeated)
+            {
+                if (single is { } one) Build(writer, one);
+                else writer.WriteNullValue();
+                return;
+            }
+            switch (repeated.Count)
+            {
+                case 0: writer.WriteNullValue(); break;
+                case 1: Build(writer, repeated[0]); break;
+                default:
+                    writer.WriteStartArray();
+                    foreach (var context in repeated) Build(writer, context);
+                    writer.WriteEndArray();
+                    break;
+            }
+        }
+
+        public override void WriteItems(Utf8JsonWriter writer, EvaluationScope scope)
+        {
+            if (Bind(scope, out var single) is { } repeated)
+                foreach (var context in repeated) Build(writer, context);
+            else if (single is { } one)
+                Build(writer, one);
+        }
+
+        /// <summary>The scopes the element is written in: one (or none) without a list to repeat over, else the list's items that pass $when.</summary>
+        private List<EvaluationScope>? Bind(EvaluationScope scope, out EvaluationScope? single)
+        {
+            single = null;
             if (!hasData)
-                return IsWhenTrue(scope) ? Build(scope) : null;
+            {
+                single = IsWhenTrue(scope) ? scope : null;
+                return null;
+            }
             var bound = _dataText is not null ? BindData(_dataText, scope) : TemplateExpression.FromNode(data);
             if (bound is not JsonArray items)
             {
                 var context = bound is null ? scope : scope with { Data = bound };
-                return IsWhenTrue(context) ? Build(context) : null;
+                single = IsWhenTrue(context) ? context : null;
+                return null;
             }
-            var results = new List<JsonObject>(items.Count);
+            var repeated = new List<EvaluationScope>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
                 var context = scope with { Data = TemplateExpression.FromNode(items[i]), Index = i };
                 if (IsWhenTrue(context))
-                    results.Add(Build(context));
+                    repeated.Add(context);
             }
-            return results.Count switch
-            {
-                0 => null,
-                1 => results[0],
-                _ => new JsonArray([.. results]),
-            };
+            return repeated;
         }
 
-        private JsonObject Build(EvaluationScope scope)
+        private void Build(Utf8JsonWriter writer, EvaluationScope scope)
         {
-            var expanded = new KeyValuePair<string, JsonNode?>[properties.Length];
-            for (var i = 0; i < properties.Length; i++)
-                expanded[i] = new(properties[i].Key, properties[i].Value.Expand(scope));
-            return new JsonObject(expanded); // sized once, not grown key by key
+            writer.WriteStartObject();
+            foreach (var (key, value) in _properties)
+            {
+                writer.WritePropertyName(key);
+                value.WriteValue(writer, scope);
+            }
+            writer.WriteEndObject();
         }
 
         // A $when that is not a binding, fails, or is not a boolean drops the element (as the official engine does).
@@ -141,21 +210,58 @@ public sealed class TemplateExpander
     };
 
     /// <summary>What a <c>$data</c> binding iterates or scopes to: the bound data itself, not a copy (it is only read).</summary>
-    private static object? BindData(object parsed, EvaluationScope scope)
+    private static object? BindData(object parsed, EvaluationScope scope) => parsed switch
     {
-        if (parsed is not TemplateExpression single)
-            return TemplateExpression.FromNode(ExpandString(parsed, scope));
-        var value = single.Evaluate(scope);
-        return value is JsonNode node ? node : TemplateExpression.FromNode(ToNode(single, value));
-    }
-
-    private static JsonNode? ExpandString(object parsed, EvaluationScope scope) => parsed switch
-    {
-        TemplateExpression single => ToNode(single, single.Evaluate(scope)),
-        IReadOnlyList<object> parts => JsonValue.Create(Concat(parts, scope)),
-        string text => JsonValue.Create(text),
+        TemplateExpression single => single.Evaluate(scope) switch
+        {
+            null => null,
+            var value when value is JsonNode or string or bool or double => value,
+            _ => "${" + single.Source + "}",   // as written into the card
+        },
+        IReadOnlyList<object> parts => Concat(parts, scope),
+        string text => text,
         _ => throw new InvalidOperationException($"Not a parsed template string: {parsed}"),
     };
+
+    /// <summary>A template string: one binding keeps the bound value's type; text with bindings in it becomes text.</summary>
+    private static void WriteString(Utf8JsonWriter writer, object parsed, EvaluationScope scope, bool asItems)
+    {
+        switch (parsed)
+        {
+            case TemplateExpression single:
+                WriteBound(writer, single, single.Evaluate(scope), asItems);
+                break;
+            case IReadOnlyList<object> parts:
+                writer.WriteStringValue(Concat(parts, scope));
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            default:
+                throw new InvalidOperationException($"Not a parsed template string: {parsed}");
+        }
+    }
+
+    private static void WriteBound(Utf8JsonWriter writer, TemplateExpression expression, object? value, bool asItems)
+    {
+        switch (value)
+        {
+            case null when asItems: break;   // dropped from its array
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case JsonArray array when asItems:
+                foreach (var item in array)
+                {
+                    if (item is null) writer.WriteNullValue();
+                    else item.WriteTo(writer, BotJson.Options);
+                }
+                break;
+            case JsonNode node: node.WriteTo(writer, BotJson.Options); break;
+            default: writer.WriteStringValue("${" + expression.Source + "}"); break;
+        }
+    }
 
     private static string Concat(IReadOnlyList<object> parts, EvaluationScope scope)
     {
@@ -172,16 +278,6 @@ public sealed class TemplateExpander
         }
         return sb.ToString();
     }
-
-    private static JsonNode? ToNode(TemplateExpression expression, object? value) => value switch
-    {
-        null => null,
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        double d => JsonValue.Create(d),
-        JsonNode n => n.DeepClone(),
-        _ => JsonValue.Create("${" + expression.Source + "}"),
-    };
 
     /// <summary>JavaScript's String(value), which the official engine uses to join interpolated text.</summary>
     private static string JsToString(object value) => value switch
