@@ -19,7 +19,8 @@ namespace CrmBot.Core.Data;
 /// part of the query's shape and becomes a constant (as <see cref="EF.Constant{T}"/> asks); a value that differs must be
 /// the value of exactly one scalar property in every sample, and becomes that query parameter. Any other value makes the first run throw: it would
 /// otherwise be fixed in the query for every later caller. So a definition that derives a value (now + 7 days) needs the
-/// derived value as a property of <typeparamref name="TArgs"/>.
+/// derived value as a property of <typeparamref name="TArgs"/>. A list of ids (a team's owners) is one argument too: a
+/// <see cref="List{T}"/> of int property, compared item by item, which EF sends as a collection parameter.
 /// </para>
 /// The caller keeps the shape fixed (one owner, say); EF binds a compiled query to one model, so it is built per model.
 /// </summary>
@@ -36,10 +37,10 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
     {
         _definition = definition;
         _samples = samples.Length >= 2 ? samples : throw new ArgumentException("Two samples at least.", nameof(samples));
-        _arguments = typeof(TArgs).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => IsScalar(p.PropertyType)).ToArray();
+        _arguments = typeof(TArgs).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => IsArgument(p.PropertyType)).ToArray();
         if (_arguments.Length is 0 or > 15)   // EF compiles queries of up to 15 parameters besides the context
-            throw new ArgumentException($"{typeof(TArgs).Name} has {_arguments.Length} scalar properties; 1 to 15 can be query parameters.");
-        if (_arguments.FirstOrDefault(p => Equals(p.GetValue(samples[0]), p.GetValue(samples[1]))) is { } same)
+            throw new ArgumentException($"{typeof(TArgs).Name} has {_arguments.Length} properties that can be arguments; 1 to 15 can be query parameters.");
+        if (_arguments.FirstOrDefault(p => SameValue(p.GetValue(samples[0]), p.GetValue(samples[1]))) is { } same)
             throw new ArgumentException($"The samples must differ in every scalar property; both have {same.Name} = {same.GetValue(samples[0])}.");
     }
 
@@ -101,7 +102,7 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
     private Expression Argument(Expression node, object?[] values, ParameterExpression[] parameters)
     {
         var matches = Enumerable.Range(0, _arguments.Length)
-            .Where(i => _samples.Select(s => _arguments[i].GetValue(s)).SequenceEqual(values)).ToList();
+            .Where(i => _samples.Select(s => _arguments[i].GetValue(s)).Zip(values).All(v => SameValue(v.First, v.Second))).ToList();
         if (matches.Count != 1)
             throw new InvalidOperationException(matches.Count == 0
                 ? $"{Describe()}: the captured value {node} ({string.Join(" / ", values)}) changes from call to call but is no property of {typeof(TArgs).Name}."
@@ -114,6 +115,8 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
 
     private static bool SameValue(object? a, object? b) =>
         Equals(a, b) || (a is IEnumerable ea and not string && b is IEnumerable eb && ea.Cast<object?>().SequenceEqual(eb.Cast<object?>()));
+
+    private static bool IsArgument(Type type) => IsScalar(type) || type == typeof(List<int>);
 
     private static bool IsScalar(Type type)
     {

@@ -99,10 +99,19 @@ public static class Forecast
     public static async Task<RepForecast?> ForecastAsync(CrmDbContext db, OnePerson person, CancellationToken ct) =>
         Combine(await FiguresOfOne.ToListAsync(db, person, ct), await RepOfOne.ToListAsync(db, person, ct)).FirstOrDefault();
 
-    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct)
+    // A team's (a manager's forecast) compiled too: the ad-hoc queries cost EF more than their SQL there as well.
+    internal static readonly CompiledDefinition<SeveralOwners, OwnerFigures> FiguresOfTeam = SeveralOwners.Compiled((db, a) => Figures(db, a.Scope, a.Quarter));
+    internal static readonly CompiledDefinition<SeveralOwners, RepQuota> RepsOfTeam = SeveralOwners.Compiled((db, a) => Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
+
+    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, SeveralOwners team, CancellationToken ct) =>
+        await WithDealOwnersAsync(db, await FiguresOfTeam.ToListAsync(db, team, ct), await RepsOfTeam.ToListAsync(db, team, ct), team.FiscalYear, team.FiscalQuarter, ct);
+
+    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct) =>
+        await WithDealOwnersAsync(db, await Figures(db, scope, quarter).ToListAsync(ct), await Reps(db, scope, fy, q).ToListAsync(ct), fy, q, ct);
+
+    /// <summary>The reps' forecasts, with the owners of deals in scope who are not among the reps read as well.</summary>
+    private static async Task<IReadOnlyList<RepForecast>> WithDealOwnersAsync(CrmDbContext db, List<OwnerFigures> figures, List<RepQuota> reps, int fy, int q, CancellationToken ct)
     {
-        var figures = await Figures(db, scope, quarter).ToListAsync(ct);
-        var reps = await Reps(db, scope, fy, q).ToListAsync(ct);
         var missing = figures.Select(f => f.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
         if (missing.Count > 0)
             reps.AddRange(await WithQuota(db, db.Users.Where(u => missing.Contains(u.Id)), fy, q).ToListAsync(ct));
@@ -136,7 +145,9 @@ public static class Forecast
         // One person (a rep's own forecast) compiled, as the plan reads it; they are always in their own scope, so no owner is missing.
         IReadOnlyList<RepForecast> reps = input.Scope.SinglePerson is { } only
             ? await ForecastAsync(db, OnePerson.Of(input, only, 0), ct) is { } one ? [one] : []
-            : await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
+            : SeveralOwners.Of(input, 0) is { } team
+                ? await ForecastAsync(db, team, ct)
+                : await ForecastAsync(db, input.Scope, quarter, fy, q, ct);
         var byCurrency = reps.GroupBy(r => r.Currency).OrderBy(g => g.Key).ToList();
         Cell Sum(Func<RepForecast, long> pick) => input.MoneyByCurrency(byCurrency.Select(g => (g.Key, g.Sum(pick))));
 

@@ -117,6 +117,32 @@ public sealed class CompiledDefinitionFacts : IDisposable
     public Task ThePipelinesClosedCounts_AreTheAdHocQuerysCounts() =>
         AssertSameRowsAsync(Pipeline.ClosedOfOne, (db, a) => Pipeline.ClosedBetween(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
 
+    // Teams of two and of three, asked everything one person is asked.
+    private IEnumerable<SeveralOwners> TeamsAsked() =>
+        from owners in new[] { _people.Take(2).ToList(), _people.ToList() }
+        from a in Asked().Where(a => a.OwnerId == _people[0])
+        select new SeveralOwners(owners, a.NowUtc, a.ThresholdDays, a.Offset, a.Period, a.Quarter, a.FiscalYear, a.FiscalQuarter);
+
+    [Fact]
+    public Task ATeamsLostDealsPage_IsTheAdHocQuerysPage() =>
+        AssertSameRowsAsync(LostDeals.PageOfTeam, (db, a) => LostDeals.Page(db, LostDeals.Lost(db, a.Scope, a.PeriodStart, a.PeriodEnd), a.Offset), TeamsAsked());
+
+    [Fact]
+    public Task ATeamsLostDealsTotals_AreTheAdHocQuerysTotals() =>
+        AssertSameRowsAsync(LostDeals.TotalsOfTeam, (db, a) => LostDeals.Totals(LostDeals.Lost(db, a.Scope, a.PeriodStart, a.PeriodEnd)), TeamsAsked());
+
+    [Fact]
+    public Task ATeamsLostDealsByReason_AreTheAdHocQuerysCounts() =>
+        AssertSameRowsAsync(LostDeals.ByReasonOfTeam, (db, a) => LostDeals.ByReason(LostDeals.Lost(db, a.Scope, a.PeriodStart, a.PeriodEnd)), TeamsAsked());
+
+    [Fact]
+    public Task ATeamsForecastFigures_AreTheAdHocQuerysFigures() =>
+        AssertSameRowsAsync(Forecast.FiguresOfTeam, (db, a) => Forecast.Figures(db, a.Scope, a.Quarter), TeamsAsked());
+
+    [Fact]
+    public Task ATeamsForecastReps_AreTheAdHocQuerysReps() =>
+        AssertSameRowsAsync(Forecast.RepsOfTeam, (db, a) => Forecast.Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter), TeamsAsked());
+
     private IEnumerable<Leads.LeadsOfOne> LeadsAsked() =>
         Asked().Select(a => new Leads.LeadsOfOne(a.OwnerId, a.NowUtc, a.Offset, a.Period.StartUtc, a.Period.EndUtc)).Distinct();
 
