@@ -41,7 +41,7 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
         if (_arguments.Length is 0 or > 15)   // EF compiles queries of up to 15 parameters besides the context
             throw new ArgumentException($"{typeof(TArgs).Name} has {_arguments.Length} properties that can be arguments; 1 to 15 can be query parameters.");
         if (_arguments.FirstOrDefault(p => SameValue(p.GetValue(samples[0]), p.GetValue(samples[1]))) is { } same)
-            throw new ArgumentException($"The samples must differ in every scalar property; both have {same.Name} = {same.GetValue(samples[0])}.");
+            throw new ArgumentException($"The samples must differ in every argument; both have {same.Name} = {Show(same.GetValue(samples[0]))}.");
     }
 
     /// <summary>The query's rows for these arguments.</summary>
@@ -105,13 +105,15 @@ public sealed class CompiledDefinition<TArgs, TResult> where TArgs : notnull
             .Where(i => _samples.Select(s => _arguments[i].GetValue(s)).Zip(values).All(v => SameValue(v.First, v.Second))).ToList();
         if (matches.Count != 1)
             throw new InvalidOperationException(matches.Count == 0
-                ? $"{Describe()}: the captured value {node} ({string.Join(" / ", values)}) changes from call to call but is no property of {typeof(TArgs).Name}."
+                ? $"{Describe()}: the captured value {node} ({string.Join(" / ", values.Select(Show))}) changes from call to call but is no property of {typeof(TArgs).Name}."
                 : $"{Describe()}: the captured value {node} matches several properties of {typeof(TArgs).Name}; make the samples differ.");
         var parameter = parameters[matches[0]];
         return parameter.Type == node.Type ? parameter : Expression.Convert(parameter, node.Type);
     }
 
     private string Describe() => $"Compiled definition of {typeof(TResult).Name} rows over {typeof(TArgs).Name}";
+
+    private static string? Show(object? value) => value is IEnumerable items and not string ? $"[{string.Join(", ", items.Cast<object?>())}]" : value?.ToString();
 
     private static bool SameValue(object? a, object? b) =>
         Equals(a, b) || (a is IEnumerable ea and not string && b is IEnumerable eb && ea.Cast<object?>().SequenceEqual(eb.Cast<object?>()));

@@ -103,10 +103,10 @@ public static class Forecast
     internal static readonly CompiledDefinition<SeveralOwners, OwnerFigures> FiguresOfTeam = SeveralOwners.Compiled((db, a) => Figures(db, a.Scope, a.Quarter));
     internal static readonly CompiledDefinition<SeveralOwners, RepQuota> RepsOfTeam = SeveralOwners.Compiled((db, a) => Reps(db, a.Scope, a.FiscalYear, a.FiscalQuarter));
 
-    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, SeveralOwners team, CancellationToken ct) =>
+    private static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, SeveralOwners team, CancellationToken ct) =>
         await WithDealOwnersAsync(db, await FiguresOfTeam.ToListAsync(db, team, ct), await RepsOfTeam.ToListAsync(db, team, ct), team.FiscalYear, team.FiscalQuarter, ct);
 
-    public static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct) =>
+    private static async Task<IReadOnlyList<RepForecast>> ForecastAsync(CrmDbContext db, ReportScope scope, ResolvedPeriod quarter, int fy, int q, CancellationToken ct) =>
         await WithDealOwnersAsync(db, await Figures(db, scope, quarter).ToListAsync(ct), await Reps(db, scope, fy, q).ToListAsync(ct), fy, q, ct);
 
     /// <summary>The reps' forecasts, with the owners of deals in scope who are not among the reps read as well.</summary>

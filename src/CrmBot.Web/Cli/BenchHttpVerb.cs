@@ -342,7 +342,7 @@ public static class BenchHttpVerb
         double ackP50, double ackP99, int delivered, double peakMb, DatabaseProvider provider, (long Reused, long Reads) statements,
         double withoutReportP50, double httpAloneP50)
     {
-        // Two decimals below 10 ms: a rep's answers take 0.3-0.7 ms, where one decimal moved a ratio by a fifth.
+        // Two decimals below 10 ms: a rep's answers take 0.3-0.7 ms, and with one decimal 0.25 and 0.34 both printed 0.3.
         static string Ms(double value) => value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         text.AppendLine($"# crmbot bench http ({provider}), as {asker}, {runs} runs per report after {warmupSeconds.ToString(CultureInfo.InvariantCulture)} s of warm-up each (all warmed up before any is measured)");

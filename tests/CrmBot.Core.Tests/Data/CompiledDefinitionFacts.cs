@@ -13,6 +13,7 @@ public sealed class CompiledDefinitionFacts : IDisposable
     private readonly TestDatabase _db = new();
     private readonly CrmBuilder _crm;
     private readonly List<int> _people = [];
+    private readonly User _manager;
 
     public CompiledDefinitionFacts()
     {
@@ -39,6 +40,15 @@ public sealed class CompiledDefinitionFacts : IDisposable
                 if (random.Next(4) == 0)
                     _crm.Activity(rep, completed: Around(), lead: lead);
             }
+        }
+        // A manager who owns deals too: in a team's scope, but not one of its reps (the forecast reads them apart).
+        _manager = _crm.Manager("Manager", _crm.Team("North"));
+        for (var i = 0; i < 6; i++)
+        {
+            var stage = (OpportunityStage)random.Next(0, 7);
+            var closed = stage >= OpportunityStage.ClosedWon ? Around() : (DateTime?)null;
+            _crm.Deal(_manager, stage, random.Next(1, 90) * 100, closed: closed, modified: closed ?? Around(), probability: random.Next(0, 101),
+                expectedClose: DateOnly.FromDateTime(Around()));
         }
         _crm.Save();
     }
@@ -117,9 +127,9 @@ public sealed class CompiledDefinitionFacts : IDisposable
     public Task ThePipelinesClosedCounts_AreTheAdHocQuerysCounts() =>
         AssertSameRowsAsync(Pipeline.ClosedOfOne, (db, a) => Pipeline.ClosedBetween(db, a.Scope, a.Period.StartUtc, a.Period.EndUtc));
 
-    // Teams of two and of three, asked everything one person is asked.
+    // Teams of two reps and of three reps with their manager, asked everything one person is asked.
     private IEnumerable<SeveralOwners> TeamsAsked() =>
-        from owners in new[] { _people.Take(2).ToList(), _people.ToList() }
+        from owners in new[] { _people.Take(2).ToList(), [.. _people, _manager.Id] }
         from a in Asked().Where(a => a.OwnerId == _people[0])
         select new SeveralOwners(owners, a.NowUtc, a.ThresholdDays, a.Offset, a.Period, a.Quarter, a.FiscalYear, a.FiscalQuarter);
 

@@ -18,7 +18,8 @@ namespace CrmBot.Teams.Cards.Templating;
 public sealed class TemplateExpander
 {
     private static readonly HashSet<string> ReservedKeys = ["$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"];
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = BotJson.Options.Encoder };
+    // As BotJson.Options writes (its encoder; no indentation): the card's bytes are sent inside Teams payloads as they are.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = BotJson.Options.Encoder, Indented = BotJson.Options.WriteIndented };
 
     // A template is compiled once (its bindings parsed, its keys encoded, its binding-free parts written out) and expanded
     // from that many times. Weak: a template parsed for one expansion (tests) does not stay.
@@ -36,13 +37,18 @@ public sealed class TemplateExpander
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
         buffer.ResetWrittenCount();   // not Clear: the bytes are overwritten anyway
         writer.Reset(buffer);
-        // The data is only read: bound values are written where they land in the card.
-        compiled.WriteValue(writer, new EvaluationScope(data, data, null));
-        writer.Flush();
-        var json = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 1024 * 1024)
-            t_buffer = null;   // one huge card does not keep its buffer for the thread's life
-        return json;
+        try
+        {
+            // The data is only read: bound values are written where they land in the card.
+            compiled.WriteValue(writer, new EvaluationScope(data, data, null));
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > 1024 * 1024)
+                (t_buffer, t_writer) = (null, null);   // one huge card does not keep its buffer for the thread's life
+        }
     }
 
     /// <summary>The expanded card as nodes (tests, and the templates' export).</summary>

@@ -60,7 +60,8 @@ public sealed record OnePerson(int OwnerId, DateTime NowUtc, int ThresholdDays, 
 
 /// <summary>
 /// The queries of a scope of two or more owners (a manager's team): the owners are one list parameter, so that one
-/// compiled query serves every team. A single owner is <see cref="OnePerson"/> (its queries compare, not list).
+/// compiled query serves every team. A single owner is <see cref="OnePerson"/> (its queries compare, not list). Its
+/// equality compares the list by reference: nothing keys on these.
 /// </summary>
 public sealed record SeveralOwners(List<int> OwnerIds, DateTime NowUtc, int ThresholdDays, int Offset, ResolvedPeriod Period, ResolvedPeriod Quarter, int FiscalYear, int FiscalQuarter)
     : ReportArgs(NowUtc, ThresholdDays, Offset, Period, Quarter, FiscalYear, FiscalQuarter)
