@@ -9,8 +9,8 @@ namespace CrmBot.Teams.Cards;
 /// <summary>
 /// Reply → template data, one method per card template in cards/ (the only place that knows the
 /// field names the templates bind). Text bound into TextBlocks and FactSets is markdown-escaped (Teams
-/// reads it as markdown) so names show as typed. Every field is present and never null: the official templating
-/// engine prints a missing field as its literal "${name}" and fails on a null inside text.
+/// reads it as markdown) so names show as typed. Every field a template binds is present and never null: the official
+/// templating engine prints a missing field as its literal "${name}" and fails on a null inside text.
 /// </summary>
 internal sealed class CardData(RecordLinks links)
 {
@@ -27,61 +27,75 @@ internal sealed class CardData(RecordLinks links)
     private const int MaxTableColumns = 6;
 
     /// <summary>The template for a reply and the data to expand it with.</summary>
-    public (string Template, JsonObject Data) For(Reply reply) => reply switch
+    public (string Template, JsonObject Data) For(Reply reply)
     {
-        { Kind: ReplyKind.Nudge, Report: { } report } => (Nudge, ForReport(reply, report)),
-        { Kind: ReplyKind.Report, Report: { } report } => (TemplateFor(report), ForReport(reply, report)),
-        { Kind: ReplyKind.Help } => (Help, ForHelp(reply)),
-        { Kind: ReplyKind.Settings } => (SettingsForm, ForSettings(reply)),
-        _ => (Message, ForMessage(reply)),
+        var template = TemplateOf(reply);
+        return (template, reply switch
+        {
+            { Kind: ReplyKind.Nudge or ReplyKind.Report, Report: { } report } => ForReport(reply, report, template),
+            { Kind: ReplyKind.Help } => ForHelp(reply),
+            { Kind: ReplyKind.Settings } => ForSettings(reply),
+            _ => ForMessage(reply),
+        });
+    }
+
+    private static string TemplateOf(Reply reply) => reply switch
+    {
+        { Kind: ReplyKind.Nudge, Report: not null } => Nudge,
+        { Kind: ReplyKind.Report, Report: { Chart: not null } } => Breakdown,
+        { Kind: ReplyKind.Report, Report: { } report } when report.Tables.Any(t => t.Columns.Count > MaxTableColumns || t.Rows.Any(r => r.Actions.Count > 0)) => RecordList,
+        { Kind: ReplyKind.Report, Report.Tables.Count: > 0 } => RankedTable,
+        { Kind: ReplyKind.Report, Report: not null } => KpiSummary,
+        { Kind: ReplyKind.Help } => Help,
+        { Kind: ReplyKind.Settings } => SettingsForm,
+        _ => Message,
     };
 
-    private static string TemplateFor(ReportResult report) =>
-        report.Chart is not null ? Breakdown
-        : report.Tables.Any(t => t.Columns.Count > MaxTableColumns || t.Rows.Any(r => r.Actions.Count > 0)) ? RecordList
-        : report.Tables.Count > 0 ? RankedTable
-        : KpiSummary;
-
-    private JsonObject ForReport(Reply reply, ReportResult report) => new()
+    private JsonObject ForReport(Reply reply, ReportResult report, string template) => new()
     {
         ["title"] = CardText.Escape(reply.Title),
         ["context"] = CardText.Escape(report.Context),
         ["intro"] = CardText.Escape(reply.Text ?? ""),
         ["facts"] = Array(report.Facts, f => new JsonObject { ["title"] = CardText.Escape(f.Label), ["value"] = CardText.Escape(f.Value.Text) }),
         ["notes"] = Array(report.Notes, n => new JsonObject { ["text"] = CardText.Escape(n) }),
-        ["tables"] = Array(report.Tables, t => ForTable(t, reply.Language)),
+        ["tables"] = Array(report.Tables, t => ForTable(t, reply.Language, asRecords: template is RecordList or Nudge)),
         ["hasChart"] = report.Chart is not null,
         ["chart"] = report.Chart is { } chart ? ForChart(chart, reply.Language) : new JsonObject(),
         ["actions"] = Buttons(report.Actions.Select(ReplyButtons.ForSuggestion).Concat(reply.Buttons), reply.Language),
     };
 
-    /// <summary>One table, bound both as a Table (columns/rows) and as records (records with details and actions).</summary>
-    private JsonObject ForTable(ResultTable table, string language)
+    /// <summary>
+    /// One table, bound as its template shows it: as records (with details and actions) on the templates that list
+    /// records, else as a Table (columns, rows of cells). Only that form is built: a plan's card is mostly its tables.
+    /// </summary>
+    private JsonObject ForTable(ResultTable table, string language, bool asRecords)
     {
         var linkColumn = LinkColumn(table);
-        return new JsonObject
+        var data = new JsonObject { ["heading"] = CardText.Escape(table.Title ?? "") };
+        if (asRecords)
+            data["records"] = Array(table.Rows, row => ForRecord(table, row, linkColumn, language));
+        else
         {
-            ["heading"] = CardText.Escape(table.Title ?? ""),
-            ["columns"] = Array(table.Columns, c => new JsonObject
+            data["columns"] = Array(table.Columns, c => new JsonObject
             {
                 ["header"] = CardText.Escape(c.Header),
                 ["width"] = c.Kind == ValueKind.Text ? 3 : 2,
                 ["align"] = c.Align.ToString(),
-            }),
-            ["rows"] = Array(table.Rows, row => new JsonObject
+            });
+            data["rows"] = Array(table.Rows, row => new JsonObject
             {
                 ["cells"] = Array(row.Cells.Select((cell, i) => (cell, i)), x => new JsonObject
                 {
                     ["text"] = CellText(x.cell, x.i == linkColumn ? row.Record : null),
                     ["align"] = x.i < table.Columns.Count ? table.Columns[x.i].Align.ToString() : "Left",
                 }),
-            }),
-            ["records"] = Array(table.Rows, row => ForRecord(table, row, linkColumn, language)),
-            ["pageSummary"] = table.HasMore || table.Offset > 0
-                ? ReplyButtons.PageSummary(table.Offset, table.Rows.Count, table.TotalRows, language)
-                : "",
-            ["more"] = Buttons(table is { HasMore: true, NextPage: { } next } ? [ReplyButtons.ShowMore(next, language)] : [], language),
-        };
+            });
+        }
+        data["pageSummary"] = table.HasMore || table.Offset > 0
+            ? ReplyButtons.PageSummary(table.Offset, table.Rows.Count, table.TotalRows, language)
+            : "";
+        data["more"] = Buttons(table is { HasMore: true, NextPage: { } next } ? [ReplyButtons.ShowMore(next, language)] : [], language);
+        return data;
     }
 
     private JsonObject ForRecord(ResultTable table, Row row, int linkColumn, string language)
