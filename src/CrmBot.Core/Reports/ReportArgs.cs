@@ -69,20 +69,16 @@ public sealed record SeveralOwners(List<int> OwnerIds, DateTime NowUtc, int Thre
     public ReportScope Scope => new("", OwnerIds, []);
 
     /// <summary>The arguments for a report's input, or null when its scope is one owner or everyone.</summary>
-    public static SeveralOwners? Of(ReportInput input, int thresholdDays)
-    {
-        if (input.Scope.OwnerIds is not { Count: >= 2 } owners)
-            return null;
-        var (quarter, fiscalYear, fiscalQuarter) = Forecast.QuarterOf(input);
-        return new SeveralOwners([.. owners], input.NowUtc, thresholdDays, input.Offset, input.Period, quarter, fiscalYear, fiscalQuarter);
-    }
+    public static SeveralOwners? Of(ReportInput input, int thresholdDays) =>
+        input.Scope.OwnerIds is { Count: >= 2 } owners ? From(OnePerson.Of(input, owners[0], thresholdDays), [.. owners]) : null;
 
     /// <summary>A several-owner query compiled from its shared definition.</summary>
     public static CompiledDefinition<SeveralOwners, T> Compiled<T>(Func<CrmDbContext, SeveralOwners, IQueryable<T>> definition) =>
-        new(definition, Like(OnePerson.SampleA, [1_000_003, 1_000_009]), Like(OnePerson.SampleB, [2_000_029, 2_000_039, 2_000_053]),
-            Like(OnePerson.SampleAcrossBoundaries, [3_000_043, 3_000_047, 3_000_059, 3_000_067]));
+        // One person's samples with lists of different lengths: how many owners there are is the parameter's, not the query's shape.
+        new(definition, From(OnePerson.SampleA, [1_000_003, 1_000_009]), From(OnePerson.SampleB, [2_000_029, 2_000_039, 2_000_053]),
+            From(OnePerson.SampleAcrossBoundaries, [3_000_043, 3_000_047, 3_000_059, 3_000_067]));
 
-    // One person's samples with lists of different lengths: how many owners there are is the parameter's, not the query's shape.
-    private static SeveralOwners Like(OnePerson sample, List<int> owners) =>
-        new(owners, sample.NowUtc, sample.ThresholdDays, sample.Offset, sample.Period, sample.Quarter, sample.FiscalYear, sample.FiscalQuarter);
+    /// <summary>One person's arguments for these owners instead.</summary>
+    private static SeveralOwners From(OnePerson person, List<int> owners) =>
+        new(owners, person.NowUtc, person.ThresholdDays, person.Offset, person.Period, person.Quarter, person.FiscalYear, person.FiscalQuarter);
 }

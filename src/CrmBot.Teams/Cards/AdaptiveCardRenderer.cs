@@ -50,7 +50,7 @@ public sealed class AdaptiveCardRenderer(RecordLinks? links = null, int maxCardB
     {
         var (template, data) = _data.For(reply);
         var json = _expander.ExpandToUtf8(CardTemplates.Get(template), data);
-        return json is [(byte)'{', ..] ? RenderedCard.Of(json) : throw new TemplateException($"cards/{template}.json did not expand to a card");
+        return json is [(byte)'{', ..] ? new RenderedCard(json) : throw new TemplateException($"cards/{template}.json did not expand to a card");
     }
 }
 
@@ -64,13 +64,11 @@ public sealed class RenderedCard
 {
     private JsonObject? _card;
 
-    private RenderedCard(byte[] utf8Json) => Utf8Json = utf8Json;
+    internal RenderedCard(byte[] utf8Json) => Utf8Json = utf8Json;
 
     public byte[] Utf8Json { get; }
 
     public JsonObject Card => _card ??= JsonNode.Parse(Utf8Json) as JsonObject ?? throw new InvalidOperationException("A rendered card is a JSON object");
-
-    internal static RenderedCard Of(byte[] utf8Json) => new(utf8Json);
 
     /// <summary>The size as Teams counts it: UTF-16 code units × 2.</summary>
     public int Utf16Bytes => Encoding.UTF8.GetCharCount(Utf8Json) * 2;

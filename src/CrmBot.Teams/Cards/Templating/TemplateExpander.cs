@@ -218,12 +218,7 @@ public sealed class TemplateExpander
     /// <summary>What a <c>$data</c> binding iterates or scopes to: the bound data itself, not a copy (it is only read).</summary>
     private static object? BindData(object parsed, EvaluationScope scope) => parsed switch
     {
-        TemplateExpression single => single.Evaluate(scope) switch
-        {
-            null => null,
-            var value when value is JsonNode or string or bool or double => value,
-            _ => "${" + single.Source + "}",   // as written into the card
-        },
+        TemplateExpression single => Bound(single, single.Evaluate(scope)),
         IReadOnlyList<object> parts => Concat(parts, scope),
         string text => text,
         _ => throw new InvalidOperationException($"Not a parsed template string: {parsed}"),
@@ -235,7 +230,7 @@ public sealed class TemplateExpander
         switch (parsed)
         {
             case TemplateExpression single:
-                WriteBound(writer, single, single.Evaluate(scope), asItems);
+                WriteBound(writer, Bound(single, single.Evaluate(scope)), asItems);
                 break;
             case IReadOnlyList<object> parts:
                 writer.WriteStringValue(Concat(parts, scope));
@@ -248,7 +243,11 @@ public sealed class TemplateExpander
         }
     }
 
-    private static void WriteBound(Utf8JsonWriter writer, TemplateExpression expression, object? value, bool asItems)
+    /// <summary>What a whole-string binding stands for: a JSON value or node as it is, anything else its literal text.</summary>
+    private static object? Bound(TemplateExpression expression, object? value) =>
+        value is null or JsonNode or string or bool or double ? value : "${" + expression.Source + "}";
+
+    private static void WriteBound(Utf8JsonWriter writer, object? value, bool asItems)
     {
         switch (value)
         {
@@ -265,7 +264,7 @@ public sealed class TemplateExpander
                 }
                 break;
             case JsonNode node: node.WriteTo(writer, BotJson.Options); break;
-            default: writer.WriteStringValue("${" + expression.Source + "}"); break;
+            default: throw new InvalidOperationException($"Not a bound value: {value}");
         }
     }
 
