@@ -36,8 +36,15 @@ const page = (directLineDomain) => `<!doctype html>
 <body><div id="webchat" role="main"></div>
 <script src="/webchat.js"></script>
 <script>
+  // Web Chat drops a message sent before its Direct Line conversation is up (its send saga runs only while
+  // connected), and the input shows before that: the page says when it is connected, and tests wait for it.
+  const store = window.WebChat.createStore({}, () => next => action => {
+    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') window.webChatConnected = true;
+    return next(action);
+  });
   window.WebChat.renderWebChat({
     directLine: window.WebChat.createDirectLine({ domain: ${JSON.stringify(directLineDomain)}, webSocket: false, pollingInterval: 500 }),
+    store,
     userID: ${JSON.stringify(webChatUserId)}, username: 'Ada', locale: 'en-US'
   }, document.getElementById('webchat'));
 </script></body></html>`;
@@ -105,6 +112,7 @@ async function openChat() {
   await tab.goto(chatUrl);
   const input = tab.locator('[data-id="webchat-sendbox-input"]');
   await input.waitFor({ timeout: 30_000 });
+  await tab.waitForFunction(() => window.webChatConnected === true, null, { timeout: 60_000 });
   return { tab, input };
 }
 
