@@ -116,73 +116,71 @@ async function openChat() {
   return { tab, input };
 }
 
+/** Runs a test in a fresh chat tab; a failure leaves a screenshot of what the user saw, for CI to keep. */
+async function inChat(name, body) {
+  const { tab, input } = await openChat();
+  try {
+    await body(tab, input);
+  } catch (error) {
+    await tab.screenshot({ path: join(screenshots, `teams-webchat-${name}-failed.png`), fullPage: true }).catch(() => {});
+    throw error;
+  } finally {
+    await tab.close();
+  }
+}
+
 const cardTexts = tab => tab.locator('.ac-adaptiveCard').allInnerTexts();
 
-test('"my stale deals" typed in Web Chat is answered with a card listing the linked rep\'s stale deals', { timeout: 180_000 }, async () => {
-  const { tab, input } = await openChat();
-  try {
-    await input.fill('my stale deals');
-    await input.press('Enter');
+test('"my stale deals" typed in Web Chat is answered with a card listing the linked rep\'s stale deals', { timeout: 180_000 }, () => inChat('reply', async (tab, input) => {
+  await input.fill('my stale deals');
+  await input.press('Enter');
 
-    const card = tab.locator('.ac-adaptiveCard').first();
-    await card.waitFor({ timeout: 90_000 }); // generous: the test machine is shared and slow
-    await tab.screenshot({ path: join(screenshots, 'teams-webchat-reply.png'), fullPage: true });
+  const card = tab.locator('.ac-adaptiveCard').first();
+  await card.waitFor({ timeout: 90_000 }); // generous: the test machine is shared and slow
+  await tab.screenshot({ path: join(screenshots, 'teams-webchat-reply.png'), fullPage: true });
 
-    // Rendered by Web Chat's own Adaptive Cards renderer; the deals are the ones `crmbot ask` lists for the rep.
-    const text = await card.innerText();
-    for (const name of staleDealNames.slice(0, 3))
-      assert.ok(text.includes(name), `the card does not list stale deal "${name}":\n${text}`);
-  } finally {
-    await tab.close();
-  }
-});
+  // Rendered by Web Chat's own Adaptive Cards renderer; the deals are the ones `crmbot ask` lists for the rep.
+  const text = await card.innerText();
+  for (const name of staleDealNames.slice(0, 3))
+    assert.ok(text.includes(name), `the card does not list stale deal "${name}":\n${text}`);
+}));
 
-test('clicking "Snooze 7 days" on a stale deal answers with a card confirming the snooze', { timeout: 180_000 }, async () => {
-  const { tab, input } = await openChat();
-  try {
-    await input.fill('my stale deals');
-    await input.press('Enter');
-    const button = tab.locator('.ac-adaptiveCard').first().getByRole('button', { name: 'Snooze 7 days' }).first();
-    await button.waitFor({ timeout: 90_000 });
-    const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
-    await button.click();
-    // offline-directline cannot update a card (PUT → 404), so the bot answers with a new card.
-    await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
-    await tab.screenshot({ path: join(screenshots, 'teams-webchat-button.png'), fullPage: true });
+test('clicking "Snooze 7 days" on a stale deal answers with a card confirming the snooze', { timeout: 180_000 }, () => inChat('button', async (tab, input) => {
+  await input.fill('my stale deals');
+  await input.press('Enter');
+  const button = tab.locator('.ac-adaptiveCard').first().getByRole('button', { name: 'Snooze 7 days' }).first();
+  await button.waitFor({ timeout: 90_000 });
+  const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
+  await button.click();
+  // offline-directline cannot update a card (PUT → 404), so the bot answers with a new card.
+  await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
+  await tab.screenshot({ path: join(screenshots, 'teams-webchat-button.png'), fullPage: true });
 
-    // The first row's button snoozes the first deal the report lists; the answer names it.
-    const texts = await cardTexts(tab);
-    const followUp = texts[texts.length - 1];
-    assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
-    assert.match(followUp, /remind you/);
-  } finally {
-    await tab.close();
-  }
-});
+  // The first row's button snoozes the first deal the report lists; the answer names it.
+  const texts = await cardTexts(tab);
+  const followUp = texts[texts.length - 1];
+  assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
+  assert.match(followUp, /remind you/);
+}));
 
-test('"Log call" opens a notes form in the card; Save logs the call and a card confirms it', { timeout: 180_000 }, async () => {
-  const { tab, input } = await openChat();
-  try {
-    await input.fill('my stale deals');
-    await input.press('Enter');
-    const card = tab.locator('.ac-adaptiveCard').first();
-    const logCall = card.getByRole('button', { name: 'Log call', exact: true }).first();
-    await logCall.waitFor({ timeout: 90_000 });
-    await logCall.click();
-    // The form (an Action.ShowCard) opens inside the card: a notes box and its Save button.
-    const notes = card.locator('textarea').first();
-    await notes.waitFor({ timeout: 10_000 });
-    await notes.fill('talked pricing with the champion');
-    const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
-    await card.getByRole('button', { name: 'Save' }).first().click();
-    await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
-    await tab.screenshot({ path: join(screenshots, 'teams-webchat-log-call.png'), fullPage: true });
+test('"Log call" opens a notes form in the card; Save logs the call and a card confirms it', { timeout: 180_000 }, () => inChat('log-call', async (tab, input) => {
+  await input.fill('my stale deals');
+  await input.press('Enter');
+  const card = tab.locator('.ac-adaptiveCard').first();
+  const logCall = card.getByRole('button', { name: 'Log call', exact: true }).first();
+  await logCall.waitFor({ timeout: 90_000 });
+  await logCall.click();
+  // The form (an Action.ShowCard) opens inside the card: a notes box and its Save button.
+  const notes = card.locator('textarea').first();
+  await notes.waitFor({ timeout: 10_000 });
+  await notes.fill('talked pricing with the champion');
+  const cardsBefore = await tab.locator('.ac-adaptiveCard').count();
+  await card.getByRole('button', { name: 'Save' }).first().click();
+  await tab.waitForFunction(n => document.querySelectorAll('.ac-adaptiveCard').length > n, cardsBefore, { timeout: 60_000 });
+  await tab.screenshot({ path: join(screenshots, 'teams-webchat-log-call.png'), fullPage: true });
 
-    const texts = await cardTexts(tab);
-    const followUp = texts[texts.length - 1];
-    assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
-    assert.match(followUp, /Logged a call/);
-  } finally {
-    await tab.close();
-  }
-});
+  const texts = await cardTexts(tab);
+  const followUp = texts[texts.length - 1];
+  assert.ok(followUp.includes(staleDealNames[0]), `the follow-up does not name "${staleDealNames[0]}":\n${followUp}`);
+  assert.match(followUp, /Logged a call/);
+}));
