@@ -1,5 +1,6 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Reports;
@@ -52,29 +53,32 @@ public static class Leaderboard
         return db.Users.Where(u => list.Contains(u.Id)).Select(u => new RepName(u.Id, u.Name));
     }
 
-    private static DateTime PreviousStart(ReportInput input) =>
-        input.Period.IsAllTime ? input.Period.StartUtc : input.Time.ToUtc(input.Period.PreviousDays.First);
+    private static DateTime PreviousStart(ResolvedPeriod period, PeriodResolver time) =>
+        period.IsAllTime ? period.StartUtc : time.ToUtc(period.PreviousDays.First);
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input) =>
     [
         Reps(db, input.Scope),
-        Stats(db, input.Scope, PreviousStart(input), input.Period.StartUtc, input.Period.EndUtc),
+        Stats(db, input.Scope, PreviousStart(input.Period, input.Time), input.Period.StartUtc, input.Period.EndUtc),
         OwnerNames(db, [1, 2]),
     ];
 
-    /// <summary>The whole ranking (one row per rep: already aggregated in SQL), for this report and scheduled posts.</summary>
+    /// <summary>
+    /// The whole ranking (one row per rep: already aggregated in SQL), for this report and scheduled posts; the currency
+    /// it ranks by, and the figures per owner and currency.
+    /// </summary>
     public static async Task<(IReadOnlyList<Standing> Standings, string Currency, IReadOnlyList<OwnerStats> Stats)> RankAsync(
-        CrmDbContext db, ReportInput input, CancellationToken ct)
+        CrmDbContext db, ReportScope scope, ResolvedPeriod period, PeriodResolver time, string defaultCurrency, CancellationToken ct)
     {
-        var stats = await Stats(db, input.Scope, PreviousStart(input), input.Period.StartUtc, input.Period.EndUtc).ToListAsync(ct);
-        var reps = await Reps(db, input.Scope).ToListAsync(ct);
+        var stats = await Stats(db, scope, PreviousStart(period, time), period.StartUtc, period.EndUtc).ToListAsync(ct);
+        var reps = await Reps(db, scope).ToListAsync(ct);
         var missing = stats.Select(s => s.OwnerId).Distinct().Except(reps.Select(r => r.Id)).ToList();
         if (missing.Count > 0)
             reps.AddRange(await OwnerNames(db, missing).ToListAsync(ct));
 
         var currency = stats.Where(s => s.Won > 0).GroupBy(s => s.Currency)
             .OrderByDescending(g => g.Sum(s => s.Won)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault()
-            ?? stats.Select(s => s.Currency).FirstOrDefault() ?? input.Options.DefaultCurrency;
+            ?? stats.Select(s => s.Currency).FirstOrDefault() ?? defaultCurrency;
         var byOwner = stats.ToLookup(s => s.OwnerId);
 
         var current = reps.Select(r =>
@@ -96,14 +100,14 @@ public static class Leaderboard
         var standings = current
             .OrderByDescending(x => x.Cents).ThenByDescending(x => x.Won).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Id)
             .Select((x, i) => new Standing(i + 1, x.Id, x.Name, x.Won, x.Cents, x.Lost,
-                input.Period.IsAllTime ? null : previousRank[x.Id] - (i + 1), x.Others))
+                period.IsAllTime ? null : previousRank[x.Id] - (i + 1), x.Others))
             .ToList();
         return (standings, currency, stats);
     }
 
     public static async Task<ReportResult> RunAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
-        var (standings, currency, stats) = await RankAsync(db, input, ct);
+        var (standings, currency, stats) = await RankAsync(db, input.Scope, input.Period, input.Time, input.Options.DefaultCurrency, ct);
         var page = standings.Skip(input.Offset).Take(ReportRequest.PageSize).ToList();
         var won = stats.Sum(s => s.Won);
         var lost = stats.Sum(s => s.Lost);

@@ -101,19 +101,24 @@ public sealed record ReportInput(
     public Cell Text(string? s) => new(string.IsNullOrEmpty(s) ? "—" : s);
 
     /// <summary>Money per currency, never summed across currencies: "$1,000 + €200".</summary>
-    public Cell MoneyByCurrency(IEnumerable<(string Currency, long Cents)> amounts)
+    public Cell MoneyByCurrency(IEnumerable<(string Currency, long Cents)> amounts) => MoneyByCurrency(F, Options.DefaultCurrency, amounts);
+
+    /// <inheritdoc cref="MoneyByCurrency(IEnumerable{ValueTuple{string, long}})"/>
+    public static Cell MoneyByCurrency(Formats f, string defaultCurrency, IEnumerable<(string Currency, long Cents)> amounts)
     {
         var list = amounts.Where(a => a.Cents != 0).OrderByDescending(a => a.Cents).ToList();
         if (list.Count == 0)
-            return Money(0, Options.DefaultCurrency);
+            return new(f.MoneyCents(0, defaultCurrency), ValueKind.Money, 0m, defaultCurrency);
         if (list.Count == 1)
-            return Money(list[0].Cents, list[0].Currency);
-        return new Cell(string.Join(" + ", list.Select(a => F.MoneyCents(a.Cents, a.Currency))), ValueKind.Money);
+            return new(f.MoneyCents(list[0].Cents, list[0].Currency), ValueKind.Money, list[0].Cents / 100m, list[0].Currency);
+        return new Cell(string.Join(" + ", list.Select(a => f.MoneyCents(a.Cents, a.Currency))), ValueKind.Money);
     }
 
-    public string MixedCurrencyNote(IEnumerable<string> currencies) =>
-        T($"Amounts are in several currencies ({string.Join(", ", currencies)}) and are shown per currency, never added together.",
-          $"金額含多種貨幣（{string.Join("、", currencies)}），分別列出，不相加。");
+    public string MixedCurrencyNote(IEnumerable<string> currencies) => MixedCurrencyNote(F, currencies);
+
+    public static string MixedCurrencyNote(Formats f, IEnumerable<string> currencies) => f.IsChinese
+        ? $"金額含多種貨幣（{string.Join("、", currencies)}），分別列出，不相加。"
+        : $"Amounts are in several currencies ({string.Join(", ", currencies)}) and are shown per currency, never added together.";
 
     public static string StageName(Data.OpportunityStage stage, Formats f) => stage switch
     {

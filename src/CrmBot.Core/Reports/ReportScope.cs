@@ -155,7 +155,8 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
         || (asker.Role == UserRole.Manager && asker.ManagedTeamIds.Contains(teamId))
         || (kind == ReportKind.Leaderboard && asker.TeamId == teamId);
 
-    private static async Task<ReportScope> ForTeamsAsync(CrmDbContext db, IReadOnlyList<int> teamIds, Formats f, CancellationToken ct)
+    /// <summary>Teams' records: their members' and their managers'.</summary>
+    public static async Task<ReportScope> ForTeamsAsync(CrmDbContext db, IReadOnlyList<int> teamIds, Formats f, CancellationToken ct)
     {
         var ids = teamIds.ToList();
         var teams = await db.Teams.Where(t => ids.Contains(t.Id)).OrderBy(t => t.Name)

@@ -3,8 +3,10 @@ using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Time;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CrmBot.Core.Scheduling;
 
@@ -13,7 +15,7 @@ namespace CrmBot.Core.Scheduling;
 /// today posts its team's leaderboard for the period that just ended, once, keyed
 /// "post:{subscriptionId}:{occurrence yyyy-MM-dd}" in the outbox. Channel posts carry team aggregates only.
 /// </summary>
-public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, TimeProvider time)
+public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, TimeProvider time, IOptions<CrmOptions> crm)
 {
     public static string KeyOf(int subscriptionId, DateOnly occurrence) => $"post:{subscriptionId}:{occurrence:yyyy-MM-dd}";
 
@@ -80,23 +82,26 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
         var (start, end) = PeriodOf(sub.Frequency, occurrence);
         var startUtc = Zones.ToUtc(start.ToDateTime(TimeOnly.MinValue), zone);
         var endUtc = Zones.ToUtc(end.ToDateTime(TimeOnly.MinValue), zone);
-        var board = await TeamLeaderboard.RankAsync(db, sub.TeamId, startUtc, endUtc, ct);
-        var teamName = await db.Teams.Where(t => t.Id == sub.TeamId).Select(t => t.Name).SingleAsync(ct);
+        var period = $"{f.Date(start)} – {f.Date(end.AddDays(-1))}";
+        // The same ranking as the leaderboard report (one currency ranks, others shown beside it), for the team's scope.
+        var scope = await ReportScope.ForTeamsAsync(db, [sub.TeamId], f, ct);
+        var (standings, currency, stats) = await Leaderboard.RankAsync(db, scope,
+            new ResolvedPeriod(startUtc, endUtc, start, end, period), new PeriodResolver(zone, time.GetUtcNow(), crm.Value.FiscalYearStartMonth, f),
+            crm.Value.DefaultCurrency, ct);
+        var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();
 
         var title = zh ? "團隊排行榜" : "Team leaderboard";
-        var scope = zh ? $"{teamName} 團隊" : $"Team {teamName}";
-        var period = $"{f.Date(start)} – {f.Date(end.AddDays(-1))}";
         var report = new ReportResult
         {
             Kind = ReportKind.Leaderboard,
             Language = f.Language,
             Title = title,
-            Scope = scope,
+            Scope = scope.Label,
             Period = period,
             PeriodStart = new DateTimeOffset(startUtc, TimeSpan.Zero),
             PeriodEnd = new DateTimeOffset(endUtc, TimeSpan.Zero),
             AsOf = occurrence,
-            Context = $"{scope} · {period} · {f.AsOf(occurrence)}",
+            Context = $"{scope.Label} · {period} · {f.AsOf(occurrence)}",
             Tables =
             [
                 new ResultTable
@@ -107,21 +112,29 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
                         new Column(zh ? "贏單數" : "Won", ValueKind.Count), new Column(zh ? "贏單金額" : "Won amount", ValueKind.Money),
                         new Column(zh ? "贏率" : "Win rate", ValueKind.Percent), new Column(zh ? "名次變化" : "Change", ValueKind.Change),
                     ],
-                    Rows = board.Lines.Select(l => new Row(
+                    Rows = standings.Select(s => new Row(
                     [
-                        new Cell(f.Count(l.Rank), ValueKind.Rank, l.Rank),
-                        new Cell(l.Name, Record: new RecordRef(RecordKind.User, l.UserId, l.Name)),
-                        new Cell(f.Count(l.WonCount), ValueKind.Count, l.WonCount),
-                        new Cell(f.MoneyCents(l.WonCents, board.Currency), ValueKind.Money, l.WonCents / 100m, board.Currency),
-                        new Cell(f.Percent(l.WinRate), ValueKind.Percent, l.WinRate is { } r ? (decimal)r : null),
-                        new Cell(Movement(l.Movement), ValueKind.Change, l.Movement),
+                        new Cell(f.Count(s.Rank), ValueKind.Rank, s.Rank),
+                        new Cell(s.Name, Record: new RecordRef(RecordKind.User, s.UserId, s.Name)),
+                        new Cell(f.Count(s.Won), ValueKind.Count, s.Won),
+                        ReportInput.MoneyByCurrency(f, currency, s.OtherCurrencies.Prepend((currency, s.WonCents))),
+                        WinRate(s, f),
+                        new Cell(Movement(s.RankChange ?? 0), ValueKind.Change, s.RankChange ?? 0),
                     ])).ToList(),
-                    TotalRows = board.Lines.Count,
+                    TotalRows = standings.Count,
                 }.WithEvenMoney(f),
             ],
-            Notes = board.MixedCurrencies ? [zh ? "贏單金額含多種幣別，已直接加總。" : "Won amounts span several currencies and are summed as is."] : [],
+            Notes = currencies.Count > 1
+                ? [ReportInput.MixedCurrencyNote(f, currencies), zh ? $"依 {currency} 金額排名。" : $"Ranked by amounts in {currency}."]
+                : [],
         };
         return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = title, Report = report };
+    }
+
+    private static Cell WinRate(Leaderboard.Standing s, Formats f)
+    {
+        double? rate = s.Won + s.Lost == 0 ? null : (double)s.Won / (s.Won + s.Lost);
+        return new Cell(f.Percent(rate), ValueKind.Percent, rate is { } r ? (decimal)r : null);
     }
 
     private static string Movement(int places) => places switch

@@ -1,8 +1,10 @@
 using CrmBot.Core.Chat;
 using CrmBot.Core.Data;
+using CrmBot.Core.Reports;
 using CrmBot.Core.Scheduling;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CrmBot.Core.Tests.Scheduling;
@@ -44,6 +46,10 @@ public sealed class ScheduledPostFacts : IDisposable
         return sub;
     }
 
+    private ScheduledPostJob Job(CrmDbContext db, RecordingSender? sender = null) =>
+        new(db, sender is null ? _world.Outbox(db, new NudgeOptions()) : _world.Outbox(db, new NudgeOptions(), sender), _world.Clock,
+            Options.Create(new CrmOptions()));
+
     private void Won(User rep, long dollars, DateTime closedUtc, OpportunityStage stage = OpportunityStage.ClosedWon) =>
         _world.Deal(rep, $"{rep.Name} {stage} {closedUtc:O}", 0, amountCents: dollars * 100, stage: stage, closedAt: closedUtc);
 
@@ -70,7 +76,7 @@ public sealed class ScheduledPostFacts : IDisposable
             foreach (var _ in new[] { 1, 2 })
             {
                 using var db = _db.NewContext();
-                await new ScheduledPostJob(db, _world.Outbox(db, new NudgeOptions(), _slack), _world.Clock).RunAsync(CancellationToken.None);
+                await Job(db, _slack).RunAsync(CancellationToken.None);
             }
             _world.Clock.Advance(TimeSpan.FromMinutes(15));
         }
@@ -88,6 +94,33 @@ public sealed class ScheduledPostFacts : IDisposable
         using var check = _db.NewContext();
         var delivery = await check.Deliveries.SingleAsync();
         Assert.Equal((ScheduledPostJob.KeyOf(sub.Id, new DateOnly(2026, 2, 16)), DeliveryStatus.Sent), (delivery.Key, delivery.Status));
+    }
+
+    [Fact]
+    public async Task BuildAsync_RanksByTheMainCurrency_AndNeverAddsCurrenciesTogether()
+    {
+        var team = _world.Team("North");
+        var ann = _world.Rep("Ann", "UTC", teamId: team.Id);
+        var bob = _world.Rep("Bob", "UTC", teamId: team.Id);
+        // Last week: Ann two deals in dollars ($300 in all), Bob one in euros (€5,000). Summed as is, Bob would lead.
+        Won(ann, 100, TaipeiTime(2, 10, 12));
+        Won(ann, 200, TaipeiTime(2, 11, 12));
+        using (var db = _db.NewContext())
+        {
+            var euroDeal = _world.Deal(bob, "Bob's euro deal", 0, amountCents: 5000_00, stage: OpportunityStage.ClosedWon, closedAt: TaipeiTime(2, 12, 12));
+            db.Opportunities.Where(o => o.Id == euroDeal.Id).ExecuteUpdate(u => u.SetProperty(o => o.Currency, "EUR"));
+        }
+        var sub = Subscribe(team);
+
+        using var context = _db.NewContext();
+        var report = (await Job(context).BuildAsync(sub, new DateOnly(2026, 2, 16), CancellationToken.None)).Report!;
+
+        var rows = report.Tables[0].Rows.Select(r => r.Cells.Select(c => c.Text).ToArray()).ToList();
+        Assert.Equal(["1", "Ann", "2", "$300"], rows[0][..4]);
+        Assert.Equal(["2", "Bob", "1", "€5,000"], rows[1][..4]);
+        Assert.Equal(
+            ["Amounts are in several currencies (EUR, USD) and are shown per currency, never added together.", "Ranked by amounts in USD."],
+            report.Notes);
     }
 
     [Theory]
@@ -120,8 +153,7 @@ public sealed class ScheduledPostFacts : IDisposable
         sub.Language = "zh-TW";
 
         using var db = _db.NewContext();
-        var reply = await new ScheduledPostJob(db, _world.Outbox(db, new NudgeOptions()), _world.Clock)
-            .BuildAsync(sub, new DateOnly(2026, 2, 16), CancellationToken.None);
+        var reply = await Job(db).BuildAsync(sub, new DateOnly(2026, 2, 16), CancellationToken.None);
 
         Assert.Equal("團隊排行榜", reply.Title);
         Assert.Equal("North 團隊 · 2026年2月9日 – 2026年2月15日 · 截至 2026年2月16日", reply.Report!.Context);
