@@ -2,6 +2,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -117,14 +118,15 @@ public sealed class CrmBuilder(TestDatabase database) : IDisposable
     }
 
     /// <summary>A report runner on this database whose clock reads <paramref name="now"/>.</summary>
-    public ReportRunner Runner(DateTimeOffset now, CrmDbContext? db = null, CrmOptions? options = null) =>
-        new(db ?? database.NewContext(), new FakeTimeProvider(now), Options.Create(options ?? new CrmOptions()));
+    public ReportRunner Runner(DateTimeOffset now, CrmDbContext? db = null, CrmOptions? options = null, NudgeOptions? nudges = null) =>
+        new(db ?? database.NewContext(), new FakeTimeProvider(now), Options.Create(options ?? new CrmOptions()), Options.Create(nudges ?? new NudgeOptions()));
 
     /// <summary>Runs a report and returns its result, failing when it was not answered.</summary>
-    public async Task<ReportResult> AnswerAsync(ReportRequest request, User asker, DateTimeOffset now, CrmOptions? options = null)
+    public async Task<ReportResult> AnswerAsync(ReportRequest request, User asker, DateTimeOffset now, CrmOptions? options = null,
+        NudgeOptions? nudges = null)
     {
         using var db = database.NewContext();
-        var outcome = await Runner(now, db, options).RunAsync(request, Asker(asker), CancellationToken.None);
+        var outcome = await Runner(now, db, options, nudges).RunAsync(request, Asker(asker), CancellationToken.None);
         return outcome is ReportAnswered answered
             ? answered.Result
             : throw new InvalidOperationException($"Expected an answer, got {outcome}.");

@@ -92,7 +92,7 @@ public static class ActionPlan
         [
             Forecast.Figures(db, person, quarter), Forecast.Reps(db, person, fy, q),   // as the plan reads them: one person, no missing owners
             PlannedPage(planned, input.Offset), DealPage(withoutPlan), StaleDeals.PersonThreshold(db, person.OwnerIds![0]),
-            Counts(db, person, input.NowUtc, StaleDeals.DefaultThresholdDays),
+            Counts(db, person, input.NowUtc, input.Thresholds.StaleDays),
         ];
     }
 

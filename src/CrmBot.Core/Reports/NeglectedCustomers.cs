@@ -6,12 +6,10 @@ namespace CrmBot.Core.Reports;
 
 /// <summary>
 /// Active accounts in scope (an open deal, or a deal won in the last 365 days) with no completed activity on the
-/// account or its deals for more than N days (default 30); never-contacted accounts count from their creation.
+/// account or its deals for more than N days (default 30, set by the admin); never-contacted accounts count from their creation.
 /// </summary>
 public static class NeglectedCustomers
 {
-    public const int DefaultThresholdDays = 30;
-
     public sealed record Item
     {
         public int Id { get; init; }
@@ -23,7 +21,7 @@ public static class NeglectedCustomers
         public int OpenDeals { get; init; }
     }
 
-    public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays ?? DefaultThresholdDays);
+    public static int Threshold(ReportInput input) => Math.Max(0, input.Request.ThresholdDays ?? input.Thresholds.NeglectedDays);
 
     /// <summary>What counting and ordering neglected customers needs.</summary>
     public sealed record Key

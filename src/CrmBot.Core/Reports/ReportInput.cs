@@ -11,7 +11,8 @@ namespace CrmBot.Core.Reports;
 /// queries against another provider.
 /// </summary>
 public sealed record ReportInput(
-    ReportRequest Request, Asker Asker, ReportScope Scope, ResolvedPeriod Period, PeriodResolver Time, Formats F, CrmOptions Options)
+    ReportRequest Request, Asker Asker, ReportScope Scope, ResolvedPeriod Period, PeriodResolver Time, Formats F, CrmOptions Options,
+    ReportThresholds Thresholds)
 {
     public DateTime NowUtc => Time.Now.UtcDateTime;
 

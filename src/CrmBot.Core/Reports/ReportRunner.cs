@@ -3,6 +3,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
+using CrmBot.Core.Scheduling;
 using CrmBot.Core.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace CrmBot.Core.Reports;
 /// Runs a report for an asker: resolves the scope (refusing what the asker may not see) and the period in the
 /// asker's time zone, then hands over to the report named by <see cref="ReportRequest.Kind"/>.
 /// </summary>
-public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options) : IReportRunner
+public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, IOptions<NudgeOptions> nudges) : IReportRunner
 {
     public async Task<ReportOutcome> RunAsync(ReportRequest request, Asker asker, CancellationToken ct)
     {
@@ -32,7 +33,8 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
             if (refusal is not null)
                 return refusal;
 
-            var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value);
+            var input = Prepare(request, asker, scope!, f, clock.GetUtcNow(), options.Value,
+                new ReportThresholds(nudges.Value.StaleDays, nudges.Value.NeglectedDays));
             if (input.Period.HasNotStarted)
                 return new PeriodNotStarted(input.Period.Label);
             var result = await report.Run(db, input, ct);
@@ -87,10 +89,11 @@ public sealed class ReportRunner(CrmDbContext db, TimeProvider clock, IOptions<C
         : CommandParser.Parse(commandText);
 
     /// <summary>The input of a report for a scope already resolved (also used by the query-translation test).</summary>
-    public static ReportInput Prepare(ReportRequest request, Asker asker, ReportScope scope, Formats f, DateTimeOffset now, CrmOptions options)
+    public static ReportInput Prepare(ReportRequest request, Asker asker, ReportScope scope, Formats f, DateTimeOffset now, CrmOptions options,
+        ReportThresholds? thresholds = null)
     {
         var time = new PeriodResolver(PeriodResolver.FindZone(asker.TimeZone), now, options.FiscalYearStartMonth, f);
         var period = time.Resolve(request.Period, ReportCatalog.All[request.Kind].DefaultPeriod);
-        return new ReportInput(request, asker, scope, period, time, f, options);
+        return new ReportInput(request, asker, scope, period, time, f, options, thresholds ?? ReportThresholds.Default);
     }
 }

@@ -1,3 +1,4 @@
+using CrmBot.Core.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,10 +7,15 @@ namespace CrmBot.Core.Reports;
 
 public static class ReportServices
 {
-    /// <summary>The report runner and its options (section "Crm", validated at start-up). Needs a CrmDbContext.</summary>
+    /// <summary>
+    /// The report runner and its options (sections "Crm" and "Nudges", whose stale and neglected thresholds the reports
+    /// share with the nudges; validated at start-up). Needs a CrmDbContext.
+    /// </summary>
     public static IServiceCollection AddCrmReports(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CrmOptions>().Bind(configuration.GetSection(CrmOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NudgeOptions>().Bind(configuration.GetSection(NudgeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IReportRunner, ReportRunner>();

@@ -5,14 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CrmBot.Core.Reports;
 
 /// <summary>
-/// Open deals in scope whose last touch is more than N days ago (default 14). Last touch = the later of the deal's
+/// Open deals in scope whose last touch is more than N days ago (default 14, set by the admin). Last touch = the later of the deal's
 /// last-modified time and the latest completed activity on the deal or its account (completed by now).
 /// Sorted by days since last touch (most neglected first), then amount.
 /// </summary>
 public static class StaleDeals
 {
-    public const int DefaultThresholdDays = 14;
-
     // Init-only properties (not a positional record): EF can then see through the projection for totals.
     public sealed record Item
     {
@@ -31,16 +29,16 @@ public static class StaleDeals
 
     /// <summary>
     /// As asked; else, for one person's deals, that person's own threshold (settings: also their nudges' and their plan's),
-    /// whoever asks; else 14 days.
+    /// whoever asks; else the admin's default.
     /// </summary>
     public static async Task<int> ThresholdAsync(CrmDbContext db, ReportInput input, CancellationToken ct)
     {
         if (input.Request.ThresholdDays is { } asked)
             return Math.Max(0, asked);
         if (input.Scope.SinglePerson is not { } only)
-            return DefaultThresholdDays;
+            return input.Thresholds.StaleDays;
         var own = only == input.Asker.UserId ? input.Asker.StaleThresholdDays : await PersonThreshold(db, only).FirstOrDefaultAsync(ct);
-        return Math.Max(0, own ?? DefaultThresholdDays);
+        return Math.Max(0, own ?? input.Thresholds.StaleDays);
     }
 
     public static IQueryable<int?> PersonThreshold(CrmDbContext db, int userId) =>
@@ -111,7 +109,7 @@ public static class StaleDeals
 
     public static IEnumerable<IQueryable> Queries(CrmDbContext db, ReportInput input)
     {
-        var keys = Keys(db, input.Scope, input.NowUtc, input.Request.ThresholdDays ?? DefaultThresholdDays);
+        var keys = Keys(db, input.Scope, input.NowUtc, input.Request.ThresholdDays ?? input.Thresholds.StaleDays);
         return [Page(db, keys, input.NowUtc, input.Offset), Totals(keys), PersonThreshold(db, 1)];
     }
 

@@ -21,8 +21,9 @@ public sealed class NudgeOptions : IValidatableObject
     public TimeOnly? QuietHoursEnd { get; set; } = new(7, 0);
 
     [Range(1, 365)] public int ReNudgeIntervalDays { get; set; } = 3;
-    [Range(1, 3650)] public int StaleDays { get; set; } = 14;
-    [Range(1, 3650)] public int NeglectedDays { get; set; } = 30;
+    /// <summary>Also the reports' defaults (<see cref="Reports.ReportThresholds"/>).</summary>
+    [Range(1, 365)] public int StaleDays { get; set; } = Reports.ReportThresholds.DefaultStaleDays;
+    [Range(1, 3650)] public int NeglectedDays { get; set; } = Reports.ReportThresholds.DefaultNeglectedDays;
     [Range(0, 365)] public int CloseWithinDays { get; set; } = 7;
     [Range(1, 50)] public int MaxItems { get; set; } = 10;
 

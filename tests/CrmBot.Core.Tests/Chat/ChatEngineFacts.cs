@@ -397,6 +397,25 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Fact]
+    public async Task SettingsForm_ShowsTheAdminsDefaults_AndSavingItUnchangedLeavesThemTheAdmins()
+    {
+        using var world = new ChatTestWorld(new Dictionary<string, string?> { ["Nudges:DefaultNudgeTime"] = "08:15", ["Nudges:StaleDays"] = "21" });
+        var form = await world.SayAsync(world.RepRex(), "settings");
+        var shown = form.Inputs.ToDictionary(i => i.Id, i => i.Value);
+        Assert.Equal(("08:15", "21"), (shown[SettingNames.NudgeTime], shown[SettingNames.StaleThresholdDays]));
+
+        // Save as the form sends it: every field, only the language changed.
+        var reply = await world.PressAsync(world.RepRex(), CardVerbs.SaveSettings,
+            shown.Where(x => x.Value is not null).ToDictionary(x => x.Key, x => x.Key == SettingNames.Language ? "zh-TW" : x.Value!));
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        using var db = world.Database.NewContext();
+        var rex = await db.Users.SingleAsync(u => u.Id == world.Rex);
+        Assert.Equal("zh-TW", rex.Language);
+        Assert.Equal((null, null, null), (rex.NudgeTime, rex.WorkingDaysMask, rex.StaleThresholdDays));
+    }
+
+    [Fact]
     public async Task HandleText_ChangesOneSetting_WhenAKeyAndValueAreTyped()
     {
         var reply = await _world.SayAsync(_world.RepRex(), "settings nudge time 8:30");

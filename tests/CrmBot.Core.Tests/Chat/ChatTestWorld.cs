@@ -2,6 +2,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 using CrmBot.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,7 @@ public sealed class ChatTestWorld : IDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddScoped(_ => Database.NewContext());
         services.AddSingleton<IReportRunner>(Runner);
+        services.AddOptions<NudgeOptions>().BindConfiguration(NudgeOptions.Section);   // the admin's defaults, as AddCrmReports binds them
         services.AddChatEngine();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

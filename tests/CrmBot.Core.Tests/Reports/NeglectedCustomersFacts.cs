@@ -1,6 +1,7 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 using CrmBot.Testing;
 
 namespace CrmBot.Core.Tests.Reports;
@@ -79,6 +80,21 @@ public sealed class NeglectedCustomersFacts : IDisposable
         Assert.Single(over30.Tables[0].Rows);
         Assert.Equal("Neglected customers (no contact for over 60 days)", over60.Title);
         Assert.Equal("Neglected customers (no contact for over 1 day)", (await _crm.AnswerAsync(Request with { ThresholdDays = 1 }, rep, Now)).Title);
+    }
+
+    // design.md 7: admins set the defaults; the report and the nudges then agree on what "neglected" means.
+    [Fact]
+    public async Task RunAsync_UsesTheAdminsDefault_WhenNoThresholdIsAsked()
+    {
+        var rep = _crm.Rep("Ann");
+        var account = _crm.Account("Acme", rep, created: NowUtc.AddDays(-400));
+        _crm.Deal(rep, account: account);
+        _crm.Activity(rep, completed: NowUtc.AddDays(-40), account: account);
+
+        var over45 = await _crm.AnswerAsync(Request, rep, Now, nudges: new NudgeOptions { NeglectedDays = 45 });
+
+        Assert.Empty(over45.Tables[0].Rows);
+        Assert.Equal("Neglected customers (no contact for over 45 days)", over45.Title);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
+using CrmBot.Core.Scheduling;
 using CrmBot.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,6 +56,24 @@ public sealed class StaleDealsFacts : IDisposable
         Assert.Equal(["40 days"], Names(await _crm.AnswerAsync(Request, rep, Now)));
         Assert.Equal(["40 days", "20 days"], Names(await _crm.AnswerAsync(Request with { ThresholdDays = 14 }, rep, Now)));
         Assert.Equal(["Bob's 20 days"], Names(await _crm.AnswerAsync(Request, other, Now)));   // no setting: 14 days
+    }
+
+    // design.md 7: admins set the defaults; a user's own threshold still wins for their deals.
+    [Fact]
+    public async Task RunAsync_UsesTheAdminsDefault_WhenNeitherAskedNorSetByThePerson()
+    {
+        var north = _crm.Team("North");
+        var rep = _crm.Rep("Ann", north);
+        var manager = _crm.Manager("Mo", north);
+        _crm.Deal(rep, name: "20 days", modified: NowUtc.AddDays(-20));
+        _crm.Deal(rep, name: "40 days", modified: NowUtc.AddDays(-40));
+        var admin21 = new NudgeOptions { StaleDays = 21 };
+
+        Assert.Equal(["40 days"], Names(await _crm.AnswerAsync(Request, rep, Now, nudges: admin21)));
+        Assert.Equal(["40 days"], Names(await _crm.AnswerAsync(Request with { Subject = SubjectSpec.MyTeam }, manager, Now, nudges: admin21)));
+        rep.StaleThresholdDays = 14;
+        _crm.Save();
+        Assert.Equal(["40 days", "20 days"], Names(await _crm.AnswerAsync(Request, rep, Now, nudges: admin21)));
     }
 
     // "Plan for Ann" counts Ann's stale deals by Ann's threshold; "stale deals for Ann" must list the same ones.

@@ -125,7 +125,7 @@ public sealed class EscalationAndStatsFacts : IDisposable
         // The button of the table, as the engine routes it (CardVerbs.Page with the next request).
         using var db = _db.NewContext();
         var options = Options.Create(new CrmOptions());
-        var pages = new ReportHandler(new ReportRunner(db, _world.Clock, options), new NudgeStatsHandler(db, _world.Clock, options));
+        var pages = new ReportHandler(new ReportRunner(db, _world.Clock, options, Options.Create(new NudgeOptions())), new NudgeStatsHandler(db, _world.Clock, options));
         var next = await pages.HandleAsync(new CardAction(CardVerbs.Page, new Dictionary<string, string> { ["request"] = ReportRequestJson.Serialize(first.NextPage!) }),
             new ChatTurn(manager, new ChatContext(ChatPlatform.Teams, "t", "c", "u", IsPersonal: true), "en"), CancellationToken.None);
 

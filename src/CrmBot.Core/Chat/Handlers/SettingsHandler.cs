@@ -3,22 +3,21 @@ using System.Text.RegularExpressions;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
+using CrmBot.Core.Scheduling;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CrmBot.Core.Chat.Handlers;
 
 /// <summary>
 /// The asker's own nudge settings: `settings` shows the form, `settings nudge time 8:30` changes one
 /// value, the form's Save button (<see cref="CardVerbs.SaveSettings"/>) changes several. Invalid values
-/// are explained and nothing is saved.
+/// are explained and nothing is saved. Where the user has no value of their own, the form shows the admin's default
+/// (section "Nudges"), and saving the form leaves such a value unset when it was not changed: the user keeps
+/// following the default, also when the admin changes it later.
 /// </summary>
-public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, ICardActionHandler
+public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptions> nudges) : ICommandHandler, ICardActionHandler
 {
-    // Shown when the user has no value of their own (design.md section 7 defaults).
-    private static readonly TimeOnly DefaultNudgeTime = new(9, 0);
-    private const int DefaultWorkingDays = 0b0111110; // Monday–Friday, bit per DayOfWeek
-    private const int DefaultStaleDays = 14;
-
     private static readonly string[] DayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
     public async Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
@@ -34,7 +33,17 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
     }
 
     public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct) =>
-        SaveAsync(action.Data.Where(d => SettingNames.All.Contains(d.Key)).ToDictionary(), turn, ct);
+        SaveAsync(action.Data.Where(d => SettingNames.All.Contains(d.Key)).ToDictionary(), turn, ct, fromForm: true);
+
+    private TimeOnly DefaultNudgeTime => nudges.Value.DefaultNudgeTime;
+
+    private int DefaultWorkingDays => NudgeOptions.MaskOf(nudges.Value.DefaultWorkingDays);
+
+    private int DefaultStaleDays => nudges.Value.StaleDays;
+
+    /// <summary>What to store: the form sends every field, and a default it showed, unchanged, is not the user's own.</summary>
+    private static T? Own<T>(T? stored, T submitted, T @default, bool fromForm) where T : struct =>
+        fromForm && stored is null && EqualityComparer<T>.Default.Equals(submitted, @default) ? null : submitted;
 
     private async Task<Reply> FormAsync(ChatTurn turn, CancellationToken ct)
     {
@@ -65,7 +74,7 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
         };
     }
 
-    private async Task<Reply> SaveAsync(IReadOnlyDictionary<string, string> values, ChatTurn turn, CancellationToken ct)
+    private async Task<Reply> SaveAsync(IReadOnlyDictionary<string, string> values, ChatTurn turn, CancellationToken ct, bool fromForm = false)
     {
         var user = await db.Users.AsTracking().FirstOrDefaultAsync(u => u.Id == turn.Asker.UserId, ct);
         if (user is null)
@@ -79,10 +88,11 @@ public sealed partial class SettingsHandler(CrmDbContext db) : ICommandHandler, 
             var value = raw.Trim();
             var ok = key switch
             {
-                SettingNames.NudgeTime => Set(ParseTime(value), v => user.NudgeTime = v),
-                SettingNames.WorkingDays => Set(ParseDays(value), v => user.WorkingDaysMask = v),
+                SettingNames.NudgeTime => Set(ParseTime(value), v => user.NudgeTime = Own(user.NudgeTime, v, DefaultNudgeTime, fromForm)),
+                SettingNames.WorkingDays => Set(ParseDays(value), v => user.WorkingDaysMask = Own(user.WorkingDaysMask, v, DefaultWorkingDays, fromForm)),
                 SettingNames.Language => Set(ParseLanguage(value), v => user.Language = v),
-                SettingNames.StaleThresholdDays => Set<int>(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 365 ? n : null, v => user.StaleThresholdDays = v),
+                SettingNames.StaleThresholdDays => Set<int>(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 365 ? n : null,
+                    v => user.StaleThresholdDays = Own(user.StaleThresholdDays, v, DefaultStaleDays, fromForm)),
                 SettingNames.NudgesEnabled => Set(ParseToggle(value), v => user.NudgesEnabled = v),
                 _ => false,
             };
