@@ -43,9 +43,12 @@ public static class Trends
         var time = input.Time;
         var requested = input.Request.Period;
         ResolvedPeriod Explicit(PeriodKind fallback) => time.Resolve(requested, fallback);
+        // The baseline's last day is the current last day shifted (clamped: Mar 30 → Feb 28), or a month's last day when
+        // the current one is: shifting the exclusive end instead (Mar 31 → Feb 28) would leave Feb 28 out of Mar 28's.
         ResolvedPeriod Shift(ResolvedPeriod p, int months)
         {
-            var (first, end) = (p.FirstDay.AddMonths(months), p.EndDay.AddMonths(months));
+            var first = p.FirstDay.AddMonths(months);
+            var end = p.EndDay.Day == 1 ? p.EndDay.AddMonths(months) : p.EndDay.AddDays(-1).AddMonths(months).AddDays(1);
             return time.Days(first, end, NamedLabel(time, first, end, input));
         }
         return ComparisonOf(input) switch

@@ -127,6 +127,29 @@ public sealed class TrendsFacts : IDisposable
         Assert.Equal("Aug 1, 2017 – Aug 20, 2017", result.Facts[1].Value.Text);
     }
 
+    // The same days of the month a month earlier, as far as that month goes; the whole month when today ends one.
+    [Theory]
+    [InlineData("2017-03-27", "Feb 1, 2017 – Feb 27, 2017", 0)]
+    [InlineData("2017-03-28", "Feb 2017", 1)]
+    [InlineData("2017-03-30", "Feb 2017", 1)]
+    [InlineData("2017-04-29", "Mar 1, 2017 – Mar 29, 2017", 0)]
+    [InlineData("2017-04-30", "Mar 2017", 1)]
+    [InlineData("2017-05-30", "Apr 2017", 2)]
+    public async Task RunAsync_ComparesMonthToDate_WithTheSameDaysOfLastMonth_AtAMonthsEnd(string today, string baseline, int wonInBaseline)
+    {
+        var rep = _crm.Rep("Ann");
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 2, 28, 12));
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 3, 31, 12));
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 4, 29, 12));
+        _crm.Won(rep, 100, CrmBuilder.Utc(2017, 4, 30, 12));
+        var now = new DateTimeOffset(DateTime.Parse(today).AddHours(20), TimeSpan.Zero);
+
+        var result = await _crm.AnswerAsync(new ReportRequest(ReportKind.Trends) { Compare = TrendComparison.Mtd, Metric = TrendMetric.WonCount }, rep, now);
+
+        Assert.Equal(baseline, result.Facts[1].Value.Text);
+        Assert.Equal(wonInBaseline.ToString(), result.Tables[0].Rows.Single().Cells[2].Text);
+    }
+
     [Fact]
     public async Task RunAsync_ComparesYearToDate_WithTheSameSpanLastYear()
     {
