@@ -6,8 +6,9 @@ namespace CrmBot.Core.Chat;
 
 /// <summary>
 /// The accounts and deals an asker may act on (design.md section 6): a rep their own, a manager their
-/// teams' (and their own), an admin all. Every write from chat goes through this, so a forged id in a
-/// button payload finds nothing.
+/// teams' (and their own), an admin all. An account without an owner (imports without account owners) belongs to
+/// whoever owns a deal on it, as in the reports (<see cref="ScopeFilters"/>). Every write from chat goes through this,
+/// so a forged id in a button payload finds nothing.
 /// </summary>
 public sealed class RecordScope(CrmDbContext db)
 {
@@ -21,12 +22,16 @@ public sealed class RecordScope(CrmDbContext db)
         _ => db.Opportunities.Where(o => o.OwnerId == asker.UserId),
     };
 
-    public IQueryable<Account> Accounts(Asker asker) => asker.Role switch
+    public IQueryable<Account> Accounts(Asker asker)
     {
-        UserRole.Admin => db.Accounts,
-        UserRole.Manager => db.Accounts.Where(a => a.OwnerId == asker.UserId || (a.OwnerId != null && TeamMemberIds(asker).Contains(a.OwnerId.Value))),
-        _ => db.Accounts.Where(a => a.OwnerId == asker.UserId),
-    };
+        if (asker.Role == UserRole.Admin)
+            return db.Accounts;
+        var deals = Opportunities(asker);
+        return asker.Role == UserRole.Manager
+            ? db.Accounts.Where(a => a.OwnerId == asker.UserId || (a.OwnerId != null && TeamMemberIds(asker).Contains(a.OwnerId.Value))
+                                     || (a.OwnerId == null && deals.Any(o => o.AccountId == a.Id)))
+            : db.Accounts.Where(a => a.OwnerId == asker.UserId || (a.OwnerId == null && deals.Any(o => o.AccountId == a.Id)));
+    }
 
     public IQueryable<Lead> Leads(Asker asker) => asker.Role switch
     {

@@ -111,11 +111,16 @@ public static class NeglectedCustomers
         var page = await Page(db, input.Scope, input.NowUtc, threshold, input.Offset).ToListAsync(ct);
         var total = await Ids(db, input.Scope, input.NowUtc, threshold).CountAsync(ct);
         var never = input.T("never", "從未");
+        // An account without an owner is the asker's to act on (log, snooze) when they own a deal on it, as for the nudges.
+        var unowned = page.Where(i => i.OwnerId is null).Select(i => i.Id).ToList();
+        var dealtWith = unowned.Count == 0 ? [] : (await db.Opportunities
+            .Where(o => o.OwnerId == input.Asker.UserId && o.AccountId != null && unowned.Contains(o.AccountId.Value))
+            .Select(o => o.AccountId!.Value).Distinct().ToListAsync(ct)).ToHashSet();
 
         var rows = page.Select(i =>
         {
             var account = input.Ref(RecordKind.Account, i.Id, i.Name);
-            return input.RecordRow(account, i.OwnerId,
+            return input.RecordRow(account, i.OwnerId ?? (dealtWith.Contains(i.Id) ? input.Asker.UserId : null),
                 new Cell(i.Name, Record: account), input.Text(i.Owner),
                 i.LastContact is { } last ? input.Date(last) : Cell.Of(never),
                 input.Days((int)Math.Floor((input.NowUtc - i.Since).TotalDays)),

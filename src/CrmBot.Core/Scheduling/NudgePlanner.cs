@@ -82,31 +82,49 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
         return result;
     }
 
+    /// <summary>
+    /// Neglected accounts per rep. An account without an owner (imports without account owners) belongs to whoever owns a
+    /// deal on it, as in the reports: each of those reps is nudged about it.
+    /// </summary>
     private async Task<List<NudgeCandidate>> AccountsAsync(List<int> ids, DateTime utcNow, CancellationToken ct)
     {
         var wonSince = utcNow.AddDays(-365);
-        var accounts = await db.Accounts
-            .Where(a => a.OwnerId != null && ids.Contains(a.OwnerId.Value))
-            .Where(a => db.Opportunities.Any(o => o.AccountId == a.Id
-                && (o.Stage < OpportunityStage.ClosedWon || (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince))))
-            .Select(a => new
-            {
-                a.Id, a.Name, OwnerId = a.OwnerId!.Value, a.CreatedAt,
-                LastOnAccount = db.Activities.Where(x => x.AccountId == a.Id && x.Status == ActivityStatus.Completed).Max(x => x.CompletedAt),
-                LastOnDeals = (from o in db.Opportunities
-                               where o.AccountId == a.Id
-                               from x in db.Activities
-                               where x.OpportunityId == o.Id && x.Status == ActivityStatus.Completed
-                               select x.CompletedAt).Max(),
-            })
-            .ToListAsync(ct);
+        var active = db.Accounts.Where(a => db.Opportunities.Any(o => o.AccountId == a.Id
+            && (o.Stage < OpportunityStage.ClosedWon || (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince))));
+        var owned = active.Where(a => a.OwnerId != null && ids.Contains(a.OwnerId.Value))
+            .Select(a => new AccountOfRep { Account = a, RepId = a.OwnerId!.Value });
+        var unowned = (from a in active
+                       where a.OwnerId == null
+                       from o in db.Opportunities
+                       where o.AccountId == a.Id && ids.Contains(o.OwnerId)
+                       select new AccountOfRep { Account = a, RepId = o.OwnerId }).Distinct();
+
+        var accounts = new List<(int Id, string Name, int RepId, DateTime CreatedAt, DateTime? LastOnAccount, DateTime? LastOnDeals)>();
+        foreach (var part in new[] { owned, unowned })
+            accounts.AddRange((await part.Select(x => new
+                {
+                    x.Account.Id, x.Account.Name, x.RepId, x.Account.CreatedAt,
+                    LastOnAccount = db.Activities.Where(c => c.AccountId == x.Account.Id && c.Status == ActivityStatus.Completed).Max(c => c.CompletedAt),
+                    LastOnDeals = (from o in db.Opportunities
+                                   where o.AccountId == x.Account.Id
+                                   from c in db.Activities
+                                   where c.OpportunityId == o.Id && c.Status == ActivityStatus.Completed
+                                   select c.CompletedAt).Max(),
+                })
+                .ToListAsync(ct)).Select(a => (a.Id, a.Name, a.RepId, a.CreatedAt, a.LastOnAccount, a.LastOnDeals)));
 
         return accounts
             .Select(a => (a, untouched: utcNow - Latest(a.CreatedAt, a.LastOnAccount, a.LastOnDeals)))
             .Where(x => x.untouched > TimeSpan.FromDays(options.NeglectedDays))
-            .Select(x => new NudgeCandidate(x.a.OwnerId, RecordKind.Account, x.a.Id, x.a.Name, null, NudgeReasons.Neglected,
+            .Select(x => new NudgeCandidate(x.a.RepId, RecordKind.Account, x.a.Id, x.a.Name, null, NudgeReasons.Neglected,
                 (int)x.untouched.TotalDays, null, "USD", null))
             .ToList();
+    }
+
+    private sealed record AccountOfRep
+    {
+        public required Account Account { get; init; }
+        public int RepId { get; init; }
     }
 
     /// <summary>Items snoozed until after now, or nudged fewer than ReNudgeIntervalDays local days ago.</summary>

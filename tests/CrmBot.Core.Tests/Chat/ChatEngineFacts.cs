@@ -375,6 +375,31 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Equal(0, await db.Snoozes.CountAsync());
     }
 
+    // Imports without account owners (the Maven data): the account is theirs who own a deal on it, as in the reports.
+    [Fact]
+    public async Task HandleAction_SnoozesAnAccountWithoutOwner_OnlyForARepWithADealOnIt()
+    {
+        int initech;
+        using (var db = _world.Database.NewTrackingContext())
+        {
+            var account = new Account { Name = "Initech" };
+            db.Accounts.Add(account);
+            db.SaveChanges();
+            db.Opportunities.Add(new Opportunity { Name = "Initech pilot", AccountId = account.Id, OwnerId = _world.Rex, Stage = OpportunityStage.Proposal });
+            db.SaveChanges();
+            initech = account.Id;
+        }
+        var ola = new Asker(_world.Ola, "Ola Other", "ola@example.com", UserRole.Rep, _world.South, [], "UTC", "en", null);
+
+        var refused = await _world.PressAsync(ola, CardVerbs.Snooze, new() { ["accountId"] = initech.ToString(), ["days"] = "7" });
+        var snoozed = await _world.PressAsync(_world.RepRex(), CardVerbs.Snooze, new() { ["accountId"] = initech.ToString(), ["days"] = "7" });
+
+        Assert.Equal(ReplyKind.Refusal, refused.Kind);
+        Assert.Equal(ReplyKind.Confirmation, snoozed.Kind);
+        using var check = _world.Database.NewContext();
+        Assert.Equal((_world.Rex, (int?)initech), await check.Snoozes.Select(s => ValueTuple.Create(s.UserId, s.AccountId)).SingleAsync());
+    }
+
     [Fact]
     public async Task HandleAction_RefusesAndWritesNothing_WhenARepSnoozesSomeoneElsesAccount()
     {

@@ -109,7 +109,12 @@ public sealed class NeglectedCustomersFacts : IDisposable
         _crm.Deal(bob, account: bobsDeal);
 
         var result = await _crm.AnswerAsync(Request, ann, Now);
+        var manager = _crm.Manager("Mo", team);
+        var managers = await _crm.AnswerAsync(Request with { Subject = SubjectSpec.MyTeam }, manager, Now);
 
         Assert.Equal(["Ann's customer"], Names(result));
+        // Hers to act on, as the nudge about it is: log and snooze (RecordScope lets her); not her manager's.
+        Assert.Equal([RowActionKind.LogCall, RowActionKind.LogEmail, RowActionKind.Snooze], result.Tables[0].Rows[0].Actions.Select(a => a.Kind));
+        Assert.All(managers.Tables[0].Rows, row => Assert.Empty(row.Actions));
     }
 }

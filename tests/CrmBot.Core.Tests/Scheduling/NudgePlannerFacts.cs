@@ -49,6 +49,30 @@ public sealed class NudgePlannerFacts : IDisposable
         Assert.All(deals.Values, d => Assert.Equal(NudgeReasons.Stale, d.Reason));
     }
 
+    // Imports without account owners: an account is theirs who own a deal on it, as in the neglected-customers report.
+    [Fact]
+    public async Task PlanAsync_NudgesEveryRepWithADealOnANeglectedAccountWithoutOwner()
+    {
+        var ann = _world.Rep("Ann Lee", "UTC");
+        var bob = _world.Rep("Bob Ng", "UTC");
+        var cat = _world.Rep("Cat Wu", "UTC");
+        var shared = _world.Account(null, "Shared Co");
+        _world.Deal(ann, "Ann's deal", 1, shared);
+        _world.Deal(ann, "Ann's second deal", 1, shared);
+        _world.Deal(bob, "Bob's deal", 1, shared);
+        var called = _world.Account(null, "Called Co");
+        _world.Deal(cat, "Cat's deal", 1, called);
+        _world.Activity(cat, 2, account: called);
+
+        using var db = _db.NewContext();
+        var plans = await new NudgePlanner(db, _options).PlanAsync([ann, bob, cat], _world.Now, CancellationToken.None);
+
+        string[] Accounts(User rep) => plans[rep.Id].Items.Where(i => i.Kind == RecordKind.Account).Select(i => i.Name).ToArray();
+        Assert.Equal(["Shared Co"], Accounts(ann));   // once, for two deals
+        Assert.Equal(["Shared Co"], Accounts(bob));
+        Assert.Empty(Accounts(cat));                  // contacted two days ago
+    }
+
     [Fact]
     public async Task PlanAsync_ListsTopTenMostNeglectedFirst_WithTheCountOfAll()
     {

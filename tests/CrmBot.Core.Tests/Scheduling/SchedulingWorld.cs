@@ -33,10 +33,11 @@ internal sealed class SchedulingWorld(Func<CrmDbContext> newContext, FakeTimePro
         return team;
     }
 
-    public Account Account(User owner, string name, int createdDaysAgo = 400)
+    /// <summary>An account; <paramref name="owner"/> null: none, as imports without account owners leave them.</summary>
+    public Account Account(User? owner, string name, int createdDaysAgo = 400)
     {
         using var db = newContext();
-        var a = new Account { Name = name, OwnerId = owner.Id, CreatedAt = Now.AddDays(-createdDaysAgo) };
+        var a = new Account { Name = name, OwnerId = owner?.Id, CreatedAt = Now.AddDays(-createdDaysAgo) };
         db.Accounts.Add(a);
         db.SaveChanges();
         return a;
