@@ -71,9 +71,9 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
         {
             var (staleAfter, today) = repOf[d.OwnerId];
             var untouched = utcNow - Latest(d.LastModifiedAt, d.LastOnDeal, d.LastOnAccount);
-            // A deal closing soon is nudged unless someone touched it within the re-nudge interval (a logged call handles it).
-            var closing = d.ExpectedCloseDate is { } close && close <= today.AddDays(options.CloseWithinDays)
-                          && untouched >= TimeSpan.FromDays(options.ReNudgeIntervalDays);
+            // design.md 7: closing within the window or overdue, touched lately or not (its date may still need moving); the
+            // re-nudge interval and snoozes, applied to every item, keep it from coming back every day.
+            var closing = d.ExpectedCloseDate is { } close && close <= today.AddDays(options.CloseWithinDays);
             var reason = untouched > staleAfter ? NudgeReasons.Stale : closing ? NudgeReasons.Closing : null;
             if (reason is not null)
                 result.Add(new NudgeCandidate(d.OwnerId, RecordKind.Opportunity, d.Id, d.Name, d.AccountName, reason,

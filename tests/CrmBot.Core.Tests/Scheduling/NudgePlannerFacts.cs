@@ -100,7 +100,7 @@ public sealed class NudgePlannerFacts : IDisposable
 
         var plan = await PlanAsync(rep);
 
-        Assert.Equal(["Closes in 7 days", "Overdue"], plan.Items.Select(i => i.Name).Order());
+        Assert.Equal(["Closes in 7 days", "Closing but touched yesterday", "Overdue"], plan.Items.Select(i => i.Name).Order());
         Assert.All(plan.Items, i => Assert.Equal(NudgeReasons.Closing, i.Reason));
     }
 
