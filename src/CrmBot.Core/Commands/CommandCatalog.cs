@@ -63,7 +63,7 @@ public static class CommandCatalog
         new("snooze", UserRole.Rep, "Snooze a reminder", "延後提醒", "Stop nudges about a deal or account for a while.", "暫停某商機或客戶的提醒一段時間。",
             ["snooze Acme renewal 7 days", "snooze Acme renewal 2 weeks because champion on holiday"], ["延後 Acme 7天 因為 客戶休假"], ["snooze", "延後"]),
         new("subscribe", UserRole.Manager, "Scheduled posts", "排程張貼", "Post a team report to this channel on a schedule.", "依排程在此頻道張貼團隊報表。",
-            ["subscribe leaderboard weekly monday 9:00", "subscriptions", "unsubscribe leaderboard"], ["訂閱 排行榜 每週一 9:00", "取消訂閱 排行榜"], ["subscribe", "subscriptions", "訂閱"]),
+            ["subscribe leaderboard weekly monday 9:00", "subscribe pipeline daily 8:00", "subscriptions", "unsubscribe leaderboard"], ["訂閱 排行榜 每週一 9:00", "訂閱 銷售管線 每天 8:30", "取消訂閱 排行榜"], ["subscribe", "subscriptions", "訂閱"]),
         new("nudgestats", UserRole.Manager, "Nudge statistics", "提醒統計", "How reps responded to nudges: acted on, snoozed, ignored.", "業務對提醒的回應：已處理、延後、忽略。",
             ["nudge stats", "nudge stats last month"], ["提醒統計"], ["nudge", "stats", "提醒"]),
         new("settings", UserRole.Rep, "Settings", "設定", "Your nudge time, working days, language and stale threshold.", "您的提醒時間、工作日、語言與停滯天數。",

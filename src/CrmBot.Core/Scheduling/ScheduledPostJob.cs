@@ -12,7 +12,7 @@ namespace CrmBot.Core.Scheduling;
 
 /// <summary>
 /// The recurring scheduled-post job (reentrant): each active subscription whose local time has come
-/// today posts its team's leaderboard for the period that just ended, once, keyed
+/// today posts its team's leaderboard for the period that just ended (or its pipeline as it stands), once, keyed
 /// "post:{subscriptionId}:{occurrence yyyy-MM-dd}" in the outbox. Channel posts carry team aggregates only.
 /// </summary>
 public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, TimeProvider time, IOptions<CrmOptions> crm)
@@ -74,7 +74,26 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
         _ => (occurrence.AddMonths(-1), occurrence),
     };
 
-    public async Task<Reply> BuildAsync(ChannelSubscription sub, DateOnly occurrence, CancellationToken ct)
+    public Task<Reply> BuildAsync(ChannelSubscription sub, DateOnly occurrence, CancellationToken ct) =>
+        sub.Report == nameof(ReportKind.Pipeline) ? PipelineAsync(sub, ct) : LeaderboardAsync(sub, occurrence, ct);
+
+    /// <summary>
+    /// The team's open pipeline now: the pipeline report's figures and its table by stage. Its table and chart by owner
+    /// are left out (a channel post carries team aggregates only), and so are its buttons, as on the leaderboard post.
+    /// </summary>
+    private async Task<Reply> PipelineAsync(ChannelSubscription sub, CancellationToken ct)
+    {
+        var f = Formats.For(sub.Language);
+        var scope = await ReportScope.ForTeamsAsync(db, [sub.TeamId], f, ct);
+        // Read for the team, not as the manager who subscribed: nobody's own row buttons, the subscription's time zone.
+        var team = new Asker(0, scope.Label, "", UserRole.Manager, sub.TeamId, [sub.TeamId], sub.TimeZone, f.Language, null);
+        var input = ReportRunner.Prepare(new ReportRequest(ReportKind.Pipeline), team, scope, f, time.GetUtcNow(), crm.Value);
+        var result = await Pipeline.RunAsync(db, input, ct);
+        var report = result with { Tables = [.. result.Tables.Take(1)], Chart = null, Actions = [] };
+        return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = report.Title, Report = report };
+    }
+
+    private async Task<Reply> LeaderboardAsync(ChannelSubscription sub, DateOnly occurrence, CancellationToken ct)
     {
         var f = Formats.For(sub.Language);
         var zh = f.IsChinese;

@@ -8,14 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace CrmBot.Core.Scheduling;
 
 /// <summary>
-/// `subscribe leaderboard weekly monday 9:00`, `unsubscribe`, `subscriptions`: scheduled team posts
+/// `subscribe leaderboard weekly monday 9:00` (or `pipeline`), `unsubscribe`, `subscriptions`: scheduled team posts
 /// set up in chat. Only managers (for the teams they manage) and admins may change a channel's
 /// subscriptions, and only from the channel itself; the schedule runs in the subscriber's time zone.
 /// </summary>
 public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
 {
-    /// <summary>Reports that can be posted on a schedule (team aggregates only).</summary>
-    public static readonly IReadOnlySet<ReportKind> Schedulable = new HashSet<ReportKind> { ReportKind.Leaderboard };
+    /// <summary>Reports that can be posted on a schedule (design.md 7: the leaderboard, optionally the pipeline).</summary>
+    public static readonly IReadOnlySet<ReportKind> Schedulable = new HashSet<ReportKind> { ReportKind.Leaderboard, ReportKind.Pipeline };
 
     public async Task<Reply> HandleAsync(SubscribeCommand cmd, Asker asker, ChatContext ctx, CancellationToken ct)
     {
@@ -23,7 +23,7 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         if (Refusal(asker, ctx, f) is { } refused)
             return refused;
         if (!Schedulable.Contains(cmd.Report))
-            return Error(f, f.IsChinese ? "目前只能排程張貼團隊排行榜。" : "Only the team leaderboard can be posted on a schedule for now.");
+            return Error(f, f.IsChinese ? "只能排程張貼團隊排行榜或銷售管線。" : "Only the team leaderboard and pipeline can be posted on a schedule.");
 
         var (team, problem) = await ResolveTeamAsync(cmd.Team, asker, f, ct);
         if (team is null)
@@ -56,8 +56,8 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         {
             Kind = ReplyKind.Confirmation, Language = f.Language, Title = f.IsChinese ? "已訂閱" : "Subscribed",
             Text = f.IsChinese
-                ? $"{Schedule(sub, f)}會在這裡張貼 {team.Name} 團隊排行榜。"
-                : $"Team {team.Name}'s leaderboard will be posted here {Schedule(sub, f)}.",
+                ? $"{Schedule(sub, f)}會在這裡張貼 {team.Name} 團隊{ReportName(sub.Report, f)}。"
+                : $"Team {team.Name}'s {ReportName(sub.Report, f)} will be posted here {Schedule(sub, f)}.",
         };
     }
 
@@ -90,8 +90,8 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         var subs = await query.OrderBy(s => s.Id).ToListAsync(ct);
         var teamNames = await db.Teams.Where(t => subs.Select(s => s.TeamId).Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var lines = subs.Select(s => f.IsChinese
-            ? $"• {teamNames.GetValueOrDefault(s.TeamId)} 團隊排行榜：{Schedule(s, f)}"
-            : $"• Team {teamNames.GetValueOrDefault(s.TeamId)} leaderboard: {Schedule(s, f)}");
+            ? $"• {teamNames.GetValueOrDefault(s.TeamId)} 團隊{ReportName(s.Report, f)}：{Schedule(s, f)}"
+            : $"• Team {teamNames.GetValueOrDefault(s.TeamId)} {ReportName(s.Report, f)}: {Schedule(s, f)}");
         return new Reply
         {
             Kind = ReplyKind.Confirmation, Language = f.Language, Title = f.IsChinese ? "排程張貼" : "Scheduled posts",
@@ -135,6 +135,10 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
             return (null, Error(f, f.IsChinese ? "您只能為自己管理的團隊設定排程張貼。" : "You can schedule posts only for teams you manage.", ReplyKind.Refusal));
         return (team, null);
     }
+
+    private static string ReportName(string report, Formats f) => report == nameof(ReportKind.Pipeline)
+        ? f.IsChinese ? "銷售管線" : "pipeline"
+        : f.IsChinese ? "排行榜" : "leaderboard";
 
     /// <summary>"every Monday at 09:00 (Asia/Taipei)" / "每週一 09:00（Asia/Taipei）".</summary>
     private static string Schedule(ChannelSubscription s, Formats f)

@@ -1,4 +1,5 @@
 using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Reports;
 using CrmBot.Core.Scheduling;
@@ -121,6 +122,38 @@ public sealed class ScheduledPostFacts : IDisposable
         Assert.Equal(
             ["Amounts are in several currencies (EUR, USD) and are shown per currency, never added together.", "Ranked by amounts in USD."],
             report.Notes);
+    }
+
+    [Fact]
+    public async Task BuildAsync_PostsThePipelineAsTeamAggregatesOnly()
+    {
+        var team = _world.Team("North");
+        var ann = _world.Rep("Ann", "UTC", teamId: team.Id);
+        var bob = _world.Rep("Bob", "UTC", teamId: team.Id);
+        _world.Deal(ann, "Ann's proposal", 1, amountCents: 300_00);
+        _world.Deal(bob, "Bob's proposal", 1, amountCents: 500_00);
+        _world.Deal(bob, "Bob's first call", 1, amountCents: 100_00, stage: OpportunityStage.Prospecting);
+        Won(ann, 1000, TaipeiTime(1, 20, 12));
+        Won(bob, 700, TaipeiTime(1, 21, 12), OpportunityStage.ClosedLost);
+        var sub = Subscribe(team);
+        sub.Report = "Pipeline";
+
+        using var db = _db.NewContext();
+        var reply = await Job(db).BuildAsync(sub, new DateOnly(2026, 2, 16), CancellationToken.None);
+
+        var report = reply.Report!;
+        Assert.Equal(ReportKind.Pipeline, report.Kind);
+        Assert.StartsWith("Team North · ", report.Context);
+        Assert.Equal(["3", "$900", "50.00%"], new[] { report.Facts[0], report.Facts[1], report.Facts[3] }.Select(f => f.Value.Text));
+        var byStage = Assert.Single(report.Tables);
+        Assert.Equal(["Prospecting", "1", "$100"], byStage.Rows[0].Cells.Take(3).Select(c => c.Text));
+        Assert.Equal(["Proposal", "2", "$800"], byStage.Rows.Single(r => r.Cells[0].Text == "Proposal").Cells.Take(3).Select(c => c.Text));
+        Assert.Null(report.Chart);
+        Assert.Empty(report.Actions);
+        Assert.False(report.HasPersonalRecords);
+        var everything = string.Join(" ", report.Facts.Select(f => f.Value.Text).Concat(byStage.Rows.SelectMany(r => r.Cells.Select(c => c.Text))));
+        Assert.DoesNotContain("Ann", everything);
+        Assert.DoesNotContain("Bob", everything);
     }
 
     [Theory]

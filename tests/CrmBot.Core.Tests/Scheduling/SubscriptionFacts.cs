@@ -81,18 +81,32 @@ public sealed class SubscriptionFacts : IDisposable
         Assert.Equal((SubscriptionFrequency.Daily, (DayOfWeek?)null, new TimeOnly(8, 30)), (sub.Frequency, sub.DayOfWeek, sub.TimeOfDay));
     }
 
+    // design.md 7: a team's leaderboard, and optionally its pipeline.
+    [Fact]
+    public async Task Subscribe_TakesThePipelineToo_AndListsItByName()
+    {
+        var reply = await SendAsync(WeeklyMondayNine with { Report = ReportKind.Pipeline }, Manager, Channel);
+        var list = await new SubscriptionService(_db.NewContext(), _world.Clock).HandleAsync(new ListSubscriptionsCommand(), Manager, Channel, CancellationToken.None);
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        Assert.StartsWith("Team North's pipeline will be posted here", reply.Text);
+        Assert.StartsWith("• Team North pipeline:", list.Text);
+        using var db = _db.NewContext();
+        Assert.Equal("Pipeline", (await db.ChannelSubscriptions.SingleAsync()).Report);
+    }
+
     [Fact]
     public async Task Subscribe_RefusesRepsDmsAndOtherManagersTeams()
     {
         var byRep = await SendAsync(WeeklyMondayNine, SchedulingWorld.AskerOf(_rep), Channel);
         var inDm = await SendAsync(WeeklyMondayNine, Manager, Dm);
         var otherTeam = await SendAsync(WeeklyMondayNine with { Team = SubjectSpec.Team("South") }, Manager, Channel);
-        var pipeline = await SendAsync(WeeklyMondayNine with { Report = ReportKind.Pipeline }, Manager, Channel);
+        var forecast = await SendAsync(WeeklyMondayNine with { Report = ReportKind.Forecast }, Manager, Channel);
 
         Assert.Equal(ReplyKind.Refusal, byRep.Kind);
         Assert.Equal(ReplyKind.Error, inDm.Kind);
         Assert.Equal(ReplyKind.Refusal, otherTeam.Kind);
-        Assert.Equal(ReplyKind.Error, pipeline.Kind);
+        Assert.Equal(ReplyKind.Error, forecast.Kind);
         using var db = _db.NewContext();
         Assert.Empty(await db.ChannelSubscriptions.ToListAsync());
     }
