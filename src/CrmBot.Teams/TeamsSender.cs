@@ -23,10 +23,7 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
     public async Task<SendResult> SendToUserAsync(int userId, Reply reply, CancellationToken ct) =>
         await GuardAsync(userId, async () =>
         {
-            var conversation = await db.ConversationRefs
-                .Where(r => r.Platform == ChatPlatform.Teams && r.UserId == userId && r.ConversationType == "personal")
-                .OrderByDescending(r => r.UpdatedAt).FirstOrDefaultAsync(ct)
-                ?? await CreatePersonalConversationAsync(userId, ct);
+            var conversation = await StoredPersonalConversationAsync(userId, ct) ?? await CreatePersonalConversationAsync(userId, ct);
             if (conversation is null)
                 return new SendResult(SendStatus.PermanentFailure, Error: $"CRM user {userId} has never been seen on Teams");
             var id = await connector.SendToConversationAsync(conversation.ServiceUrl!, conversation.ConversationId,
@@ -60,7 +57,25 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
             return SendResult.Ok(created.ActivityId ?? created.Id);
         });
 
-    /// <summary>Opens the 1:1 chat with a linked user who has not talked to the bot in a personal chat yet.</summary>
+    /// <summary>
+    /// The user's stored 1:1 chat: by CRM user, or by their Teams id when it was stored at install, before they were linked
+    /// (an install saves the conversation with no CRM user).
+    /// </summary>
+    private async Task<ConversationRef?> StoredPersonalConversationAsync(int userId, CancellationToken ct)
+    {
+        var personal = db.ConversationRefs.Where(r => r.Platform == ChatPlatform.Teams && r.ConversationType == "personal");
+        return await personal.Where(r => r.UserId == userId).OrderByDescending(r => r.UpdatedAt).FirstOrDefaultAsync(ct)
+            ?? await personal
+                .Where(r => r.UserId == null && db.ChatIdentities.Any(i => i.Platform == ChatPlatform.Teams && i.UserId == userId
+                    && i.Workspace == r.Workspace && i.PlatformUserId == r.PlatformUserId))
+                .OrderByDescending(r => r.UpdatedAt).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Opens the 1:1 chat with a linked user who has not talked to the bot in a personal chat yet. Teams answers with the
+    /// existing chat when there is one; when that one is stored already (another instance created it meanwhile, or it was
+    /// stored under another id), the stored row is taken rather than a second one inserted.
+    /// </summary>
     private async Task<ConversationRef?> CreatePersonalConversationAsync(int userId, CancellationToken ct)
     {
         var identity = await db.ChatIdentities.Where(i => i.Platform == ChatPlatform.Teams && i.UserId == userId)
@@ -91,9 +106,22 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
             UserId = userId, PlatformUserId = identity.PlatformUserId, UpdatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.ConversationRefs.Add(conversation);
-        await db.SaveChangesAsync(ct);
-        db.Entry(conversation).State = EntityState.Detached;
-        return conversation;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return conversation;
+        }
+        catch (DbUpdateException)
+        {
+            // The unique (platform, workspace, conversation) index: the chat is stored already. Send there.
+            return await db.ConversationRefs.FirstOrDefaultAsync(r => r.Platform == ChatPlatform.Teams
+                && r.Workspace == identity.Workspace && r.ConversationId == created.Id, ct) ?? throw new InvalidOperationException(
+                $"conversation {created.Id} could be neither stored nor read");
+        }
+        finally
+        {
+            db.Entry(conversation).State = EntityState.Detached;
+        }
     }
 
     private async Task<SendResult> GuardAsync(int? userId, Func<Task<SendResult>> send)

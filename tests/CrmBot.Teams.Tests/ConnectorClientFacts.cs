@@ -249,6 +249,47 @@ public sealed class ConnectorClientFacts : IAsyncLifetime
         Assert.Equal(userId, (await db.ConversationRefs.SingleAsync(r => r.ConversationId == "a:new-1to1")).UserId);
     }
 
+    // An install (personal scope) stores the chat before the user is linked: no CRM user on the row, only their Teams id.
+    [Fact]
+    public async Task SendToUser_SendsToThe1To1ChatStoredAtInstall_WithoutCreatingOne()
+    {
+        var userId = await SeedLinkedUserAsync();
+        await StorePersonalChatAsync("a:installed", platformUserId: "29:ada");
+        _connector.Respond = _ => FakeResponse.Json("""{"id":"m1"}""");
+
+        var result = await SendToUserAsync(userId);
+
+        Assert.Equal(SendStatus.Sent, result.Status);
+        Assert.Equal(["POST /amer/v3/conversations/a%3Ainstalled/activities"], _connector.Requests.Select(r => r.Method + " " + r.RawTarget));
+    }
+
+    // Teams answers "create" with the existing 1:1 chat; when that one is stored already, it is used, not inserted twice.
+    [Fact]
+    public async Task SendToUser_SendsToTheChatTeamsReturns_WhenItIsStoredAlready()
+    {
+        var userId = await SeedLinkedUserAsync();
+        await StorePersonalChatAsync("a:existing", platformUserId: null);
+        _connector.Respond = r => r.Path == "/amer/v3/conversations" ? FakeResponse.Json("""{"id":"a:existing"}""") : FakeResponse.Json("""{"id":"m1"}""");
+
+        var result = await SendToUserAsync(userId);
+
+        Assert.Equal(SendStatus.Sent, result.Status);
+        Assert.Equal("POST /amer/v3/conversations/a%3Aexisting/activities", _connector.Requests[^1].Method + " " + _connector.Requests[^1].RawTarget);
+        await using var db = _db.NewContext();
+        Assert.Single(await db.ConversationRefs.Where(r => r.ConversationId == "a:existing").ToListAsync());
+    }
+
+    private async Task StorePersonalChatAsync(string conversationId, string? platformUserId)
+    {
+        await using var db = _db.NewTrackingContext();
+        db.ConversationRefs.Add(new ConversationRef
+        {
+            Platform = ChatPlatform.Teams, Workspace = Tenant, ConversationId = conversationId, ConversationType = "personal",
+            ServiceUrl = ServiceUrl, ChannelId = "msteams", BotId = "28:" + AppId, PlatformUserId = platformUserId,
+        });
+        await db.SaveChangesAsync();
+    }
+
     [Fact]
     public async Task SendToUser_MarksUserUnreachable_WhenTeamsBlocksWrites()
     {
