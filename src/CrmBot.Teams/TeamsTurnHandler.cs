@@ -216,13 +216,16 @@ public sealed class TeamsTurnHandler(
         }
     }
 
+    /// <summary>How long a typing indicator may take before the turn goes on without it.</summary>
+    private static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(5);
+
     private async Task SendTypingAsync(Activity activity, CancellationToken ct)
     {
         try
         {
-            await connector.SendToConversationAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.Typing(activity), ct);
+            await connector.SendTypingAsync(activity.ServiceUrl!, activity.Conversation!.Id!, ActivityFactory.Typing(activity), TypingTimeout, ct);
         }
-        catch (Exception e) when (e is ConnectorException or HttpRequestException)
+        catch (Exception e) when (e is ConnectorException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             log.LogDebug(e, "Typing indicator not delivered"); // harmless: the answer is what matters
         }

@@ -97,6 +97,21 @@ public sealed class EndpointFacts : IAsyncLifetime
         Assert.Equal("message", types[^1]);
     }
 
+    // A typing indicator is one attempt: a throttled one is dropped, never waited for, and the answer still comes.
+    [Fact]
+    public async Task Message_AnswersAtOnce_WhenTheTypingIndicatorIsThrottled()
+    {
+        _connector.Respond = r => (string?)r.Json?["type"] == "typing"
+            ? new FakeResponse(429, """{"error":{"code":"TooManyRequests"}}""", new Dictionary<string, string> { ["Retry-After"] = "20" })
+            : FakeResponse.Json("""{"id":"m"}""");
+
+        await PostAsync(WebChatMessage("pipeline"));
+        await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message");
+
+        var types = _connector.Requests.Select(r => (string?)r.Json!["type"]).ToList();
+        Assert.Equal(["typing", "message"], types);
+    }
+
     [Fact]
     public async Task ChannelMessage_StripsTheMention_AndAnswersInTheThread()
     {

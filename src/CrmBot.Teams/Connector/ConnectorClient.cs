@@ -36,6 +36,17 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
     public Task<string?> SendToConversationAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken ct) =>
         SendForIdAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Esc(conversationId)}/activities", activity, ct);
 
+    /// <summary>
+    /// A typing indicator: one attempt within <paramref name="timeout"/>, never retried or kept waiting by a Retry-After (a
+    /// late one is worth nothing, and the answer must not wait for it).
+    /// </summary>
+    public async Task SendTypingAsync(string serviceUrl, string conversationId, Activity typing, TimeSpan timeout, CancellationToken ct)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(timeout);
+        await SendAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Esc(conversationId)}/activities", typing, bounded.Token, maxRetries: 0);
+    }
+
     public Task<string?> UpdateActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
         SendForIdAsync(HttpMethod.Put, serviceUrl, $"v3/conversations/{Esc(conversationId)}/activities/{Esc(activityId)}", activity, ct);
 
@@ -67,7 +78,8 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
         return Activity.StringAt(Activity.At(body, "id"));
     }
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string serviceUrl, string path, object? payload, CancellationToken ct)
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string serviceUrl, string path, object? payload, CancellationToken ct,
+        int? maxRetries = null)
     {
         var o = options.Value;
         var url = JoinServiceUrl(serviceUrl, path);
@@ -91,12 +103,12 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
 
             var errorCode = ErrorCode(text);
             var retryAfter = RetryAfter(response);
-            if (IsRetryable(status) && attempt < o.MaxRetries)
+            if (IsRetryable(status) && attempt < (maxRetries ?? o.MaxRetries))
             {
                 var delay = retryAfter ?? Backoff(o.RetryBaseDelay, attempt);
                 if (delay <= o.MaxRetryAfter)
                 {
-                    log.LogInformation("{Method} {Url} → {Status}; retry {Attempt} of {Max} in {Delay}", method, url, status, attempt + 1, o.MaxRetries, delay);
+                    log.LogInformation("{Method} {Url} → {Status}; retry {Attempt} of {Max} in {Delay}", method, url, status, attempt + 1, maxRetries ?? o.MaxRetries, delay);
                     await Task.Delay(delay, time, ct);
                     continue;
                 }
