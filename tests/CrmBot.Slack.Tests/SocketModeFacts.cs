@@ -81,6 +81,43 @@ public sealed class SocketModeFacts : SlackHostTest
         Assert.False(client.IsConnected);
     }
 
+    // Socket Mode delivers at least once (protocols.md 9): a click delivered again is acknowledged again, acted on once.
+    [Fact]
+    public async Task SocketMode_ActsOnceOnAClickDeliveredTwice()
+    {
+        var socket = await Slack.NextSocketAsync();
+        await socket.SendAsync(Hello);
+        JsonObject Click(int attempt) => new()
+        {
+            ["envelope_id"] = "env-click", ["type"] = "interactive", ["accepts_response_payload"] = false, ["retry_attempt"] = attempt,
+            ["payload"] = new JsonObject
+            {
+                ["type"] = "block_actions", ["user"] = new JsonObject { ["id"] = "U1", ["team_id"] = Team }, ["team"] = new JsonObject { ["id"] = Team },
+                ["channel"] = new JsonObject { ["id"] = "D1" }, ["response_url"] = Slack.ResponseUrl("click"),
+                ["actions"] = new JsonArray(new JsonObject
+                {
+                    ["action_id"] = Inbound.SlackActionCodec.ActionId(CardVerbs.Snooze, 0), ["type"] = "button",
+                    ["value"] = Inbound.SlackActionCodec.Value(new Dictionary<string, string> { ["opportunityId"] = "7", ["days"] = "7" }),
+                }),
+            },
+        };
+
+        await socket.SendAsync(Click(0));
+        Assert.Equal("env-click", (await socket.ReceiveAsync())!["envelope_id"]!.GetValue<string>());
+        await socket.SendAsync(Click(1));
+        Assert.Equal("env-click", (await socket.ReceiveAsync())!["envelope_id"]!.GetValue<string>());
+        // A later message, handled after both by the one worker: by then a second snooze would have been seen.
+        await socket.SendAsync(new JsonObject
+        {
+            ["envelope_id"] = "env-after", ["type"] = "events_api", ["accepts_response_payload"] = false,
+            ["payload"] = JsonNode.Parse(Event("EvAfter", DirectMessage("help"))),
+        });
+        await socket.ReceiveAsync();
+        await WaitForTurnAsync("help");
+
+        Assert.Single(Engine.Turns, t => t.Action?.Verb == CardVerbs.Snooze);
+    }
+
     [Fact]
     public async Task SocketMode_AnswersAModalSubmissionWithErrorsInTheAck()
     {

@@ -14,10 +14,15 @@ namespace CrmBot.Slack.Inbound;
 public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDeduplicator dedupe, ILogger<SlackInbound> log)
 {
     /// <summary>A slash command: queued, acked with an ephemeral "working on it" (the answer follows via response_url).</summary>
-    public JsonObject HandleCommand(JsonObject command)
+    /// <param name="deliveryId">Socket Mode's envelope id: delivery there is at least once, and a command seen before is
+    /// acknowledged again but not run twice.</param>
+    public JsonObject HandleCommand(JsonObject command, string? deliveryId = null)
     {
         var text = Str(command, "text")?.Trim() ?? "";
         var language = SlackTexts.LanguageOf(text);
+        var claimKey = ClaimKeyOf(deliveryId);
+        if (claimKey is not null && !dedupe.TryClaimHere(claimKey))
+            return Ephemeral(SlackTexts.Working(language, text.Length == 0 ? "help" : text));
         var channel = Str(command, "channel_id");
         var turn = new SlackTurn
         {
@@ -31,6 +36,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             Text = text.Length == 0 ? "help" : text,
             ResponseUrl = Str(command, "response_url"),
             TriggerId = Str(command, "trigger_id"),
+            ClaimKey = claimKey,
         };
         if (turn.UserId.Length == 0) return Ephemeral(SlackTexts.Failed(language).Text!);
         return queue.TryEnqueue(turn)
@@ -69,13 +75,24 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
     }
 
     /// <summary>An interactivity payload (block_actions, view_submission). Returns the ack body, if any.</summary>
-    public JsonObject? HandleInteraction(JsonObject payload)
+    /// <param name="deliveryId">Socket Mode's envelope id: a click or a form delivered again is acknowledged, not acted on
+    /// twice (it would log the same call twice).</param>
+    public JsonObject? HandleInteraction(JsonObject payload, string? deliveryId = null)
     {
+        var claimKey = ClaimKeyOf(deliveryId);
+        bool Redelivered()
+        {
+            if (claimKey is null || dedupe.TryClaimHere(claimKey)) return false;
+            log.LogInformation("Slack envelope {EnvelopeId} already handled; ignoring the redelivery", deliveryId);
+            return true;
+        }
+        var clicks = 0;
         var teamId = Str(payload["team"], "id") ?? Str(payload["user"], "team_id") ?? "";
         var userId = Str(payload["user"], "id") ?? "";
         switch (Str(payload, "type"))
         {
             case "block_actions":
+                if (Redelivered()) return null;
                 foreach (var action in (payload["actions"] as JsonArray ?? []).OfType<JsonObject>())
                 {
                     var cardAction = SlackActionCodec.Decode(Str(action, "action_id"), ActionValue(action));
@@ -83,6 +100,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
                     EnqueueOrLog(new SlackTurn
                     {
+                        ClaimKey = claimKey is null ? null : clicks++ == 0 ? claimKey : $"{claimKey}:{clicks}",
                         Source = SlackTurnSource.BlockAction,
                         TeamId = teamId,
                         UserId = userId,
@@ -109,10 +127,12 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         ["errors"] = new JsonObject([.. submitted.MissingRequired.Select(id =>
                             new KeyValuePair<string, JsonNode?>(id, SlackTexts.Required(origin.Language)))]),
                     };
+                if (Redelivered()) return null;   // its first delivery was valid: it closed the modal
                 var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal);
                 foreach (var (id, value) in submitted.Values) data[id] = value;
                 EnqueueOrLog(new SlackTurn
                 {
+                    ClaimKey = claimKey,
                     Source = SlackTurnSource.ViewSubmission,
                     TeamId = teamId,
                     UserId = userId,
@@ -166,6 +186,9 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
 
     private static string? ActionValue(JsonObject action) =>
         Str(action, "value") ?? Str(action["selected_option"], "value");
+
+    private static string? ClaimKeyOf(string? deliveryId) =>
+        deliveryId is null ? null : SlackEventDeduplicator.KeyPrefix + "envelope:" + deliveryId;
 
     private void EnqueueOrLog(SlackTurn turn)
     {

@@ -129,8 +129,8 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
         JsonObject? answer = envelope["type"]?.GetValue<string>() switch
         {
             "events_api" => inbound.HandleEvent(payload),
-            "slash_commands" => inbound.HandleCommand(payload),
-            "interactive" => inbound.HandleInteraction(payload),
+            "slash_commands" => inbound.HandleCommand(payload, envelopeId),
+            "interactive" => inbound.HandleInteraction(payload, envelopeId),
             var other => LogUnknown(other),
         };
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
