@@ -22,6 +22,9 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
+    /// <summary>Kept free at the end of a lease to record the outcome of a send stopped there.</summary>
+    private TimeSpan LeaseMargin => TimeSpan.FromSeconds(Math.Min(10, options.LeaseSeconds / 4.0));
+
     public IReadOnlyCollection<ChatPlatform> Platforms => senders.Select(s => s.Platform).ToHashSet();
 
     /// <summary>For each user linked on a channel we can send on: the one they were most recently linked on.</summary>
@@ -82,9 +85,20 @@ public sealed class DeliveryOutbox(CrmDbContext db, IEnumerable<IProactiveSender
             result = new SendResult(SendStatus.PermanentFailure, Error: reply is null ? "no readable payload" : $"no sender for {d.Platform}");
         else
         {
+            // The send ends while this instance holds the lease: after it, another instance may claim the row and send it
+            // again. A channel waiting out Retry-Afters can take longer than the lease; stopped here, the row goes back to
+            // pending with its backoff instead.
+            var leaseLeft = (d.LockedUntil ?? Now.AddSeconds(options.LeaseSeconds)) - Now - LeaseMargin;
+            using var withinLease = new CancellationTokenSource(leaseLeft > TimeSpan.Zero ? leaseLeft : TimeSpan.Zero, time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, withinLease.Token);
             try
             {
-                result = await SendWithAsync(sender, d, reply, ct);
+                result = await SendWithAsync(sender, d, reply, bounded.Token);
+            }
+            catch (OperationCanceledException) when (withinLease.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                log.LogWarning("Sending delivery {Key} outlasted its lease; it goes back to pending", d.Key);
+                result = new SendResult(SendStatus.TransientFailure, Error: "the send outlasted the delivery's lease");
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -50,6 +50,53 @@ public sealed class ExactlyOnceFacts : IDisposable
         return await _world.Dispatcher(db, _options, sender).RunAsync(CancellationToken.None);
     }
 
+    /// <summary>A channel that waits (as one waiting out Retry-Afters would) until it is stopped.</summary>
+    private sealed class WaitingSender(TimeProvider clock) : IProactiveSender
+    {
+        public ChatPlatform Platform => ChatPlatform.Teams;
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<SendResult> SendToUserAsync(int userId, Reply reply, CancellationToken ct)
+        {
+            Started.TrySetResult();
+            await Task.Delay(TimeSpan.FromHours(1), clock, ct);
+            return SendResult.Ok();
+        }
+
+        public Task<SendResult> SendToConversationAsync(ConversationRef conversation, Reply reply, CancellationToken ct) =>
+            SendToUserAsync(0, reply, ct);
+    }
+
+    // A send that outlasts the lease would let another instance claim the row and send it again: it is stopped first.
+    [Fact]
+    public async Task SendAsync_StopsASendBeforeItsLeaseEnds_AndLeavesTheDeliveryToRetry()
+    {
+        var rep = RepsWithStaleDeals(1)[0];
+        var slow = new WaitingSender(_clock);
+        using var db = NewContext();
+        var outbox = _world.Outbox(db, _options, slow);
+        var recorded = await outbox.TryRecordAsync(new Delivery
+        {
+            Key = "nudge:lease", Kind = DeliveryKind.Nudge, Platform = ChatPlatform.Teams, RecipientUserId = rep.Id,
+            LocalDate = DateOnly.FromDateTime(MondayNine.UtcDateTime), Status = DeliveryStatus.Pending,
+        }, new Reply { Kind = ReplyKind.Nudge, Language = "en", Title = "t" }, CancellationToken.None);
+        var leaseEnd = recorded!.LockedUntil!.Value;
+
+        var sending = outbox.SendAsync(recorded.Id, CancellationToken.None);
+        await slow.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _clock.Advance(TimeSpan.FromSeconds(_options.LeaseSeconds - 11));
+        await Task.Delay(100);
+        Assert.False(sending.IsCompleted);   // still within the lease, less its margin
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(SendStatus.TransientFailure, await sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        using var check = NewContext();
+        var row = await check.Deliveries.SingleAsync();
+        Assert.Equal(DeliveryStatus.Pending, row.Status);
+        Assert.True(_clock.GetUtcNow().UtcDateTime < leaseEnd);   // stopped while still holding the lease
+        Assert.True(row.LockedUntil > leaseEnd);                  // and not claimable again before its backoff
+    }
+
     [Fact]
     public async Task RunAsync_OnTwoInstancesAtOnce_SendsEveryRepExactlyOneDm()
     {
