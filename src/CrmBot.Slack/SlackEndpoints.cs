@@ -48,8 +48,7 @@ public static class SlackEndpoints
         var body = await ReadVerifiedAsync(http);
         if (body is null) return Results.Unauthorized();
         if (ParseJson(body) is not { } envelope) return BadRequest(http);
-        var answer = inbound.HandleEvent(envelope);
-        return answer is null ? Results.Ok() : Results.Json(answer);
+        return AckResult(inbound.HandleEvent(envelope));
     }
 
     private static async Task<IResult> Interactions(HttpContext http, SlackInbound inbound)
@@ -58,9 +57,13 @@ public static class SlackEndpoints
         if (body is null) return Results.Unauthorized();
         if (ParseJson(Encoding.UTF8.GetBytes(ParseForm(body)["payload"]?.GetValue<string>() ?? "")) is not { } payload)
             return BadRequest(http);
-        var answer = inbound.HandleInteraction(payload);
-        return answer is null ? Results.Ok() : Results.Json(answer);
+        return AckResult(inbound.HandleInteraction(payload));
     }
+
+    // Busy: 503, which Slack retries for an event and shows as a failed click; never a 200 for a dropped delivery.
+    private static IResult AckResult(SlackAck ack) =>
+        ack.IsBusy ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+        : ack.Body is null ? Results.Ok() : Results.Json(ack.Body);
 
     /// <summary>The raw body when the signature is good, else null (and nothing else is read).</summary>
     private static async Task<byte[]?> ReadVerifiedAsync(HttpContext http)

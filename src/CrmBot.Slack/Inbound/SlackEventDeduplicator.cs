@@ -36,6 +36,9 @@ public sealed class SlackEventDeduplicator(IServiceScopeFactory scopes, TimeProv
         return true;
     }
 
+    /// <summary>Forgets a claim made here whose delivery was not taken after all (the queue was full): its retry is handled.</summary>
+    public void ReleaseHere(string key) => _seen.TryRemove(key, out _);
+
     /// <summary>True for the first claim of <paramref name="key"/> by any instance sharing the database; false for a repeat.</summary>
     public async Task<bool> TryClaimEverywhereAsync(string key, CancellationToken ct)
     {

@@ -44,22 +44,22 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             : Ephemeral(SlackTexts.Busy(language));
     }
 
-    /// <summary>An Events API envelope. Returns the body to answer with (the url_verification challenge) or null.</summary>
-    public JsonObject? HandleEvent(JsonObject envelope)
+    /// <summary>An Events API envelope: the ack (the url_verification challenge as its body), or Busy.</summary>
+    public SlackAck HandleEvent(JsonObject envelope)
     {
         switch (Str(envelope, "type"))
         {
             case "url_verification":
-                return new JsonObject { ["challenge"] = Str(envelope, "challenge") ?? "" };
+                return new SlackAck(new JsonObject { ["challenge"] = Str(envelope, "challenge") ?? "" });
             case "event_callback":
                 break;
             default:
-                return null;
+                return SlackAck.Empty;
         }
-        if (envelope["event"] is not JsonObject e) return null;
+        if (envelope["event"] is not JsonObject e) return SlackAck.Empty;
         var botUserId = BotUserId(envelope);
         var turn = ToTurn(envelope, e, botUserId);
-        if (turn is null) return null;
+        if (turn is null) return SlackAck.Empty;
 
         // Slack retries anything not acked in 3 s and delivers at least once: answer each event_id once.
         // Here only this instance's memory is asked; the worker asks every instance (the database) before answering.
@@ -68,16 +68,15 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
         if (claimKey is not null && !dedupe.TryClaimHere(claimKey))
         {
             log.LogInformation("Slack event {EventId} already handled; ignoring the retry", eventId);
-            return null;
+            return SlackAck.Empty;
         }
-        EnqueueOrLog(turn with { ClaimKey = claimKey });
-        return null;
+        return Enqueue([turn with { ClaimKey = claimKey }], claimKey);
     }
 
-    /// <summary>An interactivity payload (block_actions, view_submission). Returns the ack body, if any.</summary>
+    /// <summary>An interactivity payload (block_actions, view_submission): the ack (its body, if any), or Busy.</summary>
     /// <param name="deliveryId">Socket Mode's envelope id: a click or a form delivered again is acknowledged, not acted on
     /// twice (it would log the same call twice).</param>
-    public JsonObject? HandleInteraction(JsonObject payload, string? deliveryId = null)
+    public SlackAck HandleInteraction(JsonObject payload, string? deliveryId = null)
     {
         var claimKey = ClaimKeyOf(deliveryId);
         bool Redelivered()
@@ -92,13 +91,14 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
         switch (Str(payload, "type"))
         {
             case "block_actions":
-                if (Redelivered()) return null;
+                if (Redelivered()) return SlackAck.Empty;
+                var clicked = new List<SlackTurn>();
                 foreach (var action in (payload["actions"] as JsonArray ?? []).OfType<JsonObject>())
                 {
                     var cardAction = SlackActionCodec.Decode(Str(action, "action_id"), ActionValue(action));
                     if (cardAction is null) continue; // a link button: Slack still wants the ack, nothing to do
                     var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
-                    EnqueueOrLog(new SlackTurn
+                    clicked.Add(new SlackTurn
                     {
                         ClaimKey = claimKey is null ? null : clicks++ == 0 ? claimKey : $"{claimKey}:{clicks}",
                         Source = SlackTurnSource.BlockAction,
@@ -116,21 +116,21 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                         TriggerId = Str(payload, "trigger_id"),
                     });
                 }
-                return null;
+                return Enqueue(clicked, claimKey);
             case "view_submission":
-                if (payload["view"] is not JsonObject view || ActionFormModal.Read(view) is not { } submitted) return null;
+                if (payload["view"] is not JsonObject view || ActionFormModal.Read(view) is not { } submitted) return SlackAck.Empty;
                 var origin = submitted.Origin;
                 if (submitted.MissingRequired.Count > 0)
-                    return new JsonObject
+                    return new SlackAck(new JsonObject
                     {
                         ["response_action"] = "errors",
                         ["errors"] = new JsonObject([.. submitted.MissingRequired.Select(id =>
                             new KeyValuePair<string, JsonNode?>(id, SlackTexts.Required(origin.Language)))]),
-                    };
-                if (Redelivered()) return null;   // its first delivery was valid: it closed the modal
+                    });
+                if (Redelivered()) return SlackAck.Empty;   // its first delivery was valid: it closed the modal
                 var data = new Dictionary<string, string>(origin.Data, StringComparer.Ordinal);
                 foreach (var (id, value) in submitted.Values) data[id] = value;
-                EnqueueOrLog(new SlackTurn
+                return Enqueue([new SlackTurn
                 {
                     ClaimKey = claimKey,
                     Source = SlackTurnSource.ViewSubmission,
@@ -140,10 +140,9 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     IsDirect = origin.IsDirect,
                     MessageTs = origin.MessageTs,
                     Action = new CardAction(origin.Verb, data),
-                });
-                return null; // an empty 200 closes the modal
+                }], claimKey);   // an empty 200 closes the modal
             default:
-                return null;
+                return SlackAck.Empty;
         }
     }
 
@@ -190,10 +189,20 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
     private static string? ClaimKeyOf(string? deliveryId) =>
         deliveryId is null ? null : SlackEventDeduplicator.KeyPrefix + "envelope:" + deliveryId;
 
-    private void EnqueueOrLog(SlackTurn turn)
+    /// <summary>
+    /// Queues the turns; when the queue is full, Busy, and the delivery's claim is let go: Slack then retries an event, and
+    /// shows a click or a form as failed (the user may try again) instead of it vanishing behind a 200.
+    /// </summary>
+    private SlackAck Enqueue(IReadOnlyList<SlackTurn> turns, string? claimKey)
     {
-        if (!queue.TryEnqueue(turn))
-            log.LogWarning("Slack queue is full; dropping a {Source} from {User}", turn.Source, turn.UserId);
+        foreach (var turn in turns)
+        {
+            if (queue.TryEnqueue(turn)) continue;
+            log.LogWarning("Slack queue is full; refusing a {Source} from {User} for Slack to retry", turn.Source, turn.UserId);
+            if (claimKey is not null) dedupe.ReleaseHere(claimKey);
+            return SlackAck.Busy;
+        }
+        return SlackAck.Empty;
     }
 
     private static JsonObject Ephemeral(string text) => new() { ["response_type"] = "ephemeral", ["text"] = text };
@@ -206,4 +215,14 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+}
+
+/// <summary>
+/// What Slack gets back for a delivery: the ack's body, if any; or Busy (the queue is full): HTTP 503 and, over Socket
+/// Mode, no ack, so that Slack delivers it again rather than the bot dropping it.
+/// </summary>
+public readonly record struct SlackAck(JsonObject? Body, bool IsBusy = false)
+{
+    public static readonly SlackAck Empty = new(null);
+    public static readonly SlackAck Busy = new(null, IsBusy: true);
 }

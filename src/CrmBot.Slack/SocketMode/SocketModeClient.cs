@@ -126,23 +126,25 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
         var envelopeId = envelope["envelope_id"]?.GetValue<string>();
         if (envelopeId is null) return;
         var payload = envelope["payload"] as JsonObject ?? [];
-        JsonObject? answer = envelope["type"]?.GetValue<string>() switch
+        var answer = envelope["type"]?.GetValue<string>() switch
         {
             "events_api" => inbound.HandleEvent(payload),
-            "slash_commands" => inbound.HandleCommand(payload, envelopeId),
+            "slash_commands" => new SlackAck(inbound.HandleCommand(payload, envelopeId)),
             "interactive" => inbound.HandleInteraction(payload, envelopeId),
             var other => LogUnknown(other),
         };
+        if (answer.IsBusy)
+            return;   // not acknowledged: Slack delivers it again
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
-        if (answer is not null && envelope["accepts_response_payload"]?.GetValueKind() == JsonValueKind.True)
-            ack["payload"] = answer;
+        if (answer.Body is not null && envelope["accepts_response_payload"]?.GetValueKind() == JsonValueKind.True)
+            ack["payload"] = answer.Body;
         await socket.SendAsync(Encoding.UTF8.GetBytes(ack.ToJsonString()), WebSocketMessageType.Text, true, ct);
     }
 
-    private JsonObject? LogUnknown(string? type)
+    private SlackAck LogUnknown(string? type)
     {
         log.LogInformation("Socket Mode envelope of type {Type} acknowledged and ignored", type);
-        return null;
+        return SlackAck.Empty;
     }
 
     private static async Task<JsonObject?> ReceiveAsync(WebSocket socket, CancellationToken ct)
