@@ -1,5 +1,6 @@
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
+using CrmBot.Core.Localization;
 using CrmBot.Core.Time;
 using Microsoft.EntityFrameworkCore;
 
@@ -111,19 +112,11 @@ public static class Leaderboard
         var page = standings.Skip(input.Offset).Take(ReportRequest.PageSize).ToList();
         var won = stats.Sum(s => s.Won);
         var lost = stats.Sum(s => s.Lost);
-        var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();
-
-        var rows = page.Select(s => new Row(
-        [
-            new Cell(input.F.Count(s.Rank), ValueKind.Rank, s.Rank),
-            new Cell(s.Name, Record: input.Ref(RecordKind.User, s.UserId, s.Name)),
-            input.Count(s.Won),
-            s.OtherCurrencies.Count == 0
-                ? input.Money(s.WonCents, currency)
-                : input.MoneyByCurrency(s.OtherCurrencies.Prepend((currency, s.WonCents))),
-            input.Percent(s.Won + s.Lost == 0 ? null : (double)s.Won / (s.Won + s.Lost)),
-            RankChange(s.RankChange, input),
-        ]) { Record = input.Ref(RecordKind.User, s.UserId, s.Name) }).ToList();
+        var rows = page.Select(s =>
+        {
+            var rep = input.Ref(RecordKind.User, s.UserId, s.Name);
+            return new Row(Cells(s, currency, rep, input.F)) { Record = rep };
+        }).ToList();
 
         return input.Result(input.T("Leaderboard", "業績排行榜")) with
         {
@@ -138,18 +131,11 @@ public static class Leaderboard
             [
                 new ResultTable
                 {
-                    Columns =
-                    [
-                        new(input.T("Rank", "名次"), ValueKind.Rank), new(input.T("Rep", "業務")), new(input.T("Won", "成交數"), ValueKind.Count),
-                        new(input.T("Won amount", "成交金額"), ValueKind.Money), new(input.T("Win rate", "贏率"), ValueKind.Percent),
-                        new(input.T("Change", "名次變化"), ValueKind.Change),
-                    ],
+                    Columns = Columns(input.F),
                     Rows = rows, Offset = input.Offset, TotalRows = standings.Count, NextPage = input.NextPage(standings.Count),
                 },
             ],
-            Notes = currencies.Count > 1
-                ? [input.MixedCurrencyNote(currencies), input.T($"Ranked by amounts in {currency}.", $"依 {currency} 金額排名。")]
-                : [],
+            Notes = CurrencyNotes(stats, currency, input.F),
             Actions =
             [
                 new SuggestedAction(input.T("Leaderboard last quarter", "上季排行榜"), input.T("leaderboard last quarter", "上季排行榜")),
@@ -158,10 +144,41 @@ public static class Leaderboard
         };
     }
 
-    /// <summary>"▲2" moved up two places, "▼1" down one, "—" unchanged, n/a without a previous period.</summary>
-    private static Cell RankChange(int? change, ReportInput input) => change switch
+    // The table's columns, cells and notes: this report's and the scheduled post's (ScheduledPostJob), one way.
+    public static IReadOnlyList<Column> Columns(Formats f) =>
+    [
+        new(f.IsChinese ? "名次" : "Rank", ValueKind.Rank), new(f.IsChinese ? "業務" : "Rep"), new(f.IsChinese ? "成交數" : "Won", ValueKind.Count),
+        new(f.IsChinese ? "成交金額" : "Won amount", ValueKind.Money), new(f.IsChinese ? "贏率" : "Win rate", ValueKind.Percent),
+        new(f.IsChinese ? "名次變化" : "Change", ValueKind.Change),
+    ];
+
+    public static IReadOnlyList<Cell> Cells(Standing s, string currency, RecordRef rep, Formats f)
     {
-        null => new Cell(input.F.NotApplicable, ValueKind.Change),
+        double? winRate = s.Won + s.Lost == 0 ? null : (double)s.Won / (s.Won + s.Lost);
+        return
+        [
+            new Cell(f.Count(s.Rank), ValueKind.Rank, s.Rank),
+            new Cell(s.Name, Record: rep),
+            new Cell(f.Count(s.Won), ValueKind.Count, s.Won),
+            ReportInput.MoneyByCurrency(f, currency, s.OtherCurrencies.Prepend((currency, s.WonCents))),
+            new Cell(f.Percent(winRate), ValueKind.Percent, winRate is { } r ? (decimal)r : null),
+            RankChange(s.RankChange, f),
+        ];
+    }
+
+    /// <summary>With several currencies: that they are never added, and which one ranks.</summary>
+    public static IReadOnlyList<string> CurrencyNotes(IReadOnlyList<OwnerStats> stats, string currency, Formats f)
+    {
+        var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();
+        return currencies.Count > 1
+            ? [ReportInput.MixedCurrencyNote(f, currencies), f.IsChinese ? $"依 {currency} 金額排名。" : $"Ranked by amounts in {currency}."]
+            : [];
+    }
+
+    /// <summary>"▲2" moved up two places, "▼1" down one, "—" unchanged, n/a without a previous period.</summary>
+    private static Cell RankChange(int? change, Formats f) => change switch
+    {
+        null => new Cell(f.NotApplicable, ValueKind.Change),
         0 => new Cell("—", ValueKind.Change, 0),
         > 0 => new Cell($"▲{change}", ValueKind.Change, change),
         _ => new Cell($"▼{-change}", ValueKind.Change, change),

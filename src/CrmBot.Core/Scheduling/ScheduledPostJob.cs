@@ -89,7 +89,7 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
         var team = new Asker(0, scope.Label, "", UserRole.Manager, sub.TeamId, [sub.TeamId], sub.TimeZone, f.Language, null);
         var input = ReportRunner.Prepare(new ReportRequest(ReportKind.Pipeline), team, scope, f, time.GetUtcNow(), crm.Value);
         var result = await Pipeline.RunAsync(db, input, ct);
-        var report = result with { Tables = [.. result.Tables.Take(1)], Chart = null, Actions = [] };
+        var report = result with { Tables = [.. result.Tables.Take(1).Select(t => t.WithEvenMoney(f))], Chart = null, Actions = [] };
         return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = report.Title, Report = report };
     }
 
@@ -107,7 +107,6 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
         var (standings, currency, stats) = await Leaderboard.RankAsync(db, scope,
             new ResolvedPeriod(startUtc, endUtc, start, end, period), new PeriodResolver(zone, time.GetUtcNow(), crm.Value.FiscalYearStartMonth, f),
             crm.Value.DefaultCurrency, ct);
-        var currencies = stats.Where(s => s.WonCents != 0).Select(s => s.Currency).Distinct().Order().ToList();
 
         var title = zh ? "團隊排行榜" : "Team leaderboard";
         var report = new ReportResult
@@ -125,41 +124,13 @@ public sealed class ScheduledPostJob(CrmDbContext db, DeliveryOutbox outbox, Tim
             [
                 new ResultTable
                 {
-                    Columns =
-                    [
-                        new Column(zh ? "名次" : "Rank", ValueKind.Rank), new Column(zh ? "業務" : "Rep"),
-                        new Column(zh ? "贏單數" : "Won", ValueKind.Count), new Column(zh ? "贏單金額" : "Won amount", ValueKind.Money),
-                        new Column(zh ? "贏率" : "Win rate", ValueKind.Percent), new Column(zh ? "名次變化" : "Change", ValueKind.Change),
-                    ],
-                    Rows = standings.Select(s => new Row(
-                    [
-                        new Cell(f.Count(s.Rank), ValueKind.Rank, s.Rank),
-                        new Cell(s.Name, Record: new RecordRef(RecordKind.User, s.UserId, s.Name)),
-                        new Cell(f.Count(s.Won), ValueKind.Count, s.Won),
-                        ReportInput.MoneyByCurrency(f, currency, s.OtherCurrencies.Prepend((currency, s.WonCents))),
-                        WinRate(s, f),
-                        new Cell(Movement(s.RankChange ?? 0), ValueKind.Change, s.RankChange ?? 0),
-                    ])).ToList(),
+                    Columns = Leaderboard.Columns(f),
+                    Rows = standings.Select(s => new Row(Leaderboard.Cells(s, currency, new RecordRef(RecordKind.User, s.UserId, s.Name), f))).ToList(),
                     TotalRows = standings.Count,
                 }.WithEvenMoney(f),
             ],
-            Notes = currencies.Count > 1
-                ? [ReportInput.MixedCurrencyNote(f, currencies), zh ? $"依 {currency} 金額排名。" : $"Ranked by amounts in {currency}."]
-                : [],
+            Notes = Leaderboard.CurrencyNotes(stats, currency, f),
         };
         return new Reply { Kind = ReplyKind.Report, Language = f.Language, Title = title, Report = report };
     }
-
-    private static Cell WinRate(Leaderboard.Standing s, Formats f)
-    {
-        double? rate = s.Won + s.Lost == 0 ? null : (double)s.Won / (s.Won + s.Lost);
-        return new Cell(f.Percent(rate), ValueKind.Percent, rate is { } r ? (decimal)r : null);
-    }
-
-    private static string Movement(int places) => places switch
-    {
-        > 0 => $"▲{places}",
-        < 0 => $"▼{-places}",
-        _ => "–",
-    };
 }
