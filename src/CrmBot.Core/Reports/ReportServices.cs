@@ -15,8 +15,7 @@ public static class ReportServices
     {
         services.AddOptions<CrmOptions>().Bind(configuration.GetSection(CrmOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<NudgeOptions>().Bind(configuration.GetSection(NudgeOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddNudgeOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IReportRunner, ReportRunner>();
         return services;

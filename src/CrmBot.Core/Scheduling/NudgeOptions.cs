@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmBot.Core.Scheduling;
 
@@ -22,7 +24,7 @@ public sealed class NudgeOptions : IValidatableObject
 
     [Range(1, 365)] public int ReNudgeIntervalDays { get; set; } = 3;
     /// <summary>Also the reports' defaults (<see cref="Reports.ReportThresholds"/>).</summary>
-    [Range(1, 365)] public int StaleDays { get; set; } = Reports.ReportThresholds.DefaultStaleDays;
+    [Range(1, 3650)] public int StaleDays { get; set; } = Reports.ReportThresholds.DefaultStaleDays;
     [Range(1, 3650)] public int NeglectedDays { get; set; } = Reports.ReportThresholds.DefaultNeglectedDays;
     [Range(0, 365)] public int CloseWithinDays { get; set; } = 7;
     [Range(1, 50)] public int MaxItems { get; set; } = 10;
@@ -55,4 +57,22 @@ public sealed class NudgeOptions : IValidatableObject
 
     /// <summary>Bit per <see cref="DayOfWeek"/> (Sunday = bit 0), the encoding of User.WorkingDaysMask.</summary>
     public static int MaskOf(IEnumerable<DayOfWeek> days) => days.Aggregate(0, (mask, d) => mask | 1 << (int)d);
+}
+
+public static class NudgeOptionsSetup
+{
+    /// <summary>
+    /// Binds section "Nudges", validated at start-up, once: the reports (their stale and neglected defaults) and the jobs
+    /// both need it, and binding twice would add DefaultWorkingDays' days a second time.
+    /// </summary>
+    public static IServiceCollection AddNudgeOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Bound)))
+            return services;
+        services.AddSingleton<Bound>();
+        services.AddOptions<NudgeOptions>().Bind(configuration.GetSection(NudgeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
+    private sealed class Bound;
 }

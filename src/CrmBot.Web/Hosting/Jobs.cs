@@ -63,7 +63,7 @@ public static class Jobs
     public static IServiceCollection AddCrmJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // NudgeOptions is bound with the reports (AddCrmReports), which share its thresholds.
+        services.AddNudgeOptions(configuration);   // shared with the reports (their stale and neglected defaults)
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NudgeOptions>>().Value);
 
         // The scheduling core: jobs take ids, resolve a fresh scope (DbContext) per run, and are safe to run twice.

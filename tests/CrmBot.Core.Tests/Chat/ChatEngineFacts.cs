@@ -429,15 +429,41 @@ public sealed class ChatEngineFacts : IDisposable
         var shown = form.Inputs.ToDictionary(i => i.Id, i => i.Value);
         Assert.Equal(("08:15", "21"), (shown[SettingNames.NudgeTime], shown[SettingNames.StaleThresholdDays]));
 
-        // Save as the form sends it: every field, only the language changed.
-        var reply = await world.PressAsync(world.RepRex(), CardVerbs.SaveSettings,
-            shown.Where(x => x.Value is not null).ToDictionary(x => x.Key, x => x.Key == SettingNames.Language ? "zh-TW" : x.Value!));
+        // Save as a card sends it: the button's data and every field, only the language changed.
+        var sent = new Dictionary<string, string>(Assert.Single(form.Buttons).Data);
+        foreach (var (id, value) in shown.Where(x => x.Value is not null))
+            sent[id] = id == SettingNames.Language ? "zh-TW" : value!;
+        var reply = await world.PressAsync(world.RepRex(), CardVerbs.SaveSettings, sent);
 
         Assert.Equal(ReplyKind.Confirmation, reply.Kind);
         using var db = world.Database.NewContext();
         var rex = await db.Users.SingleAsync(u => u.Id == world.Rex);
         Assert.Equal("zh-TW", rex.Language);
         Assert.Equal((null, null, null), (rex.NudgeTime, rex.WorkingDaysMask, rex.StaleThresholdDays));
+    }
+
+    // A form shown before the admin moved the default (07:00 then, 08:15 now), saved unchanged: still the admin's.
+    [Fact]
+    public async Task SettingsForm_ShownBeforeTheAdminsChange_SavedUnchanged_LeavesTheDefaultTheAdmins()
+    {
+        using var world = new ChatTestWorld(new Dictionary<string, string?> { ["Nudges:DefaultNudgeTime"] = "08:15" });
+        var form = await world.SayAsync(world.RepRex(), "settings");
+        var oldCard = new Dictionary<string, string>(Assert.Single(form.Buttons).Data) { ["default." + SettingNames.NudgeTime] = "07:00" };
+        oldCard[SettingNames.NudgeTime] = "07:00";
+
+        TimeOnly? NudgeTime()
+        {
+            using var db = world.Database.NewContext();
+            return db.Users.Single(u => u.Id == world.Rex).NudgeTime;
+        }
+
+        var saved = await world.PressAsync(world.RepRex(), CardVerbs.SaveSettings, new(oldCard) { [SettingNames.Language] = "en" });
+        var afterSave = NudgeTime();
+        var changed = await world.PressAsync(world.RepRex(), CardVerbs.SaveSettings, new(oldCard) { [SettingNames.NudgeTime] = "06:30" });
+
+        Assert.Equal((ReplyKind.Confirmation, ReplyKind.Confirmation), (saved.Kind, changed.Kind));
+        Assert.Null(afterSave);                          // 07:00 came back as shown: not pinned (today's default is 08:15)
+        Assert.Equal(new TimeOnly(6, 30), NudgeTime());  // a change is the user's own
     }
 
     [Fact]

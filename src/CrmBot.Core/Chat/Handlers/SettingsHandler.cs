@@ -13,8 +13,8 @@ namespace CrmBot.Core.Chat.Handlers;
 /// The asker's own nudge settings: `settings` shows the form, `settings nudge time 8:30` changes one
 /// value, the form's Save button (<see cref="CardVerbs.SaveSettings"/>) changes several. Invalid values
 /// are explained and nothing is saved. Where the user has no value of their own, the form shows the admin's default
-/// (section "Nudges"), and saving the form leaves such a value unset when it was not changed: the user keeps
-/// following the default, also when the admin changes it later.
+/// (section "Nudges") and its Save button carries what it showed; a field sent back unchanged stays unset, so the user
+/// keeps following the default, also when the admin changes it later (even through a form shown before the change).
 /// </summary>
 public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptions> nudges) : ICommandHandler, ICardActionHandler
 {
@@ -32,24 +32,32 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
         return await SaveAsync(new Dictionary<string, string> { [settings.Key] = settings.Value ?? "" }, turn, ct);
     }
 
-    public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct) =>
-        SaveAsync(action.Data.Where(d => SettingNames.All.Contains(d.Key)).ToDictionary(), turn, ct, fromForm: true);
+    public Task<Reply> HandleAsync(CardAction action, ChatTurn turn, CancellationToken ct)
+    {
+        // The form sends every field: a default it showed and that comes back as shown is not the user's own value.
+        var shownDefaults = action.Data.Where(d => d.Key.StartsWith(ShownDefault, StringComparison.Ordinal))
+            .ToDictionary(d => d.Key[ShownDefault.Length..], d => d.Value);
+        var changed = action.Data.Where(d => SettingNames.All.Contains(d.Key)
+            && !(shownDefaults.TryGetValue(d.Key, out var shown) && d.Value.Trim() == shown)).ToDictionary();
+        return SaveAsync(changed, turn, ct);
+    }
 
-    private TimeOnly DefaultNudgeTime => nudges.Value.DefaultNudgeTime;
-
-    private int DefaultWorkingDays => NudgeOptions.MaskOf(nudges.Value.DefaultWorkingDays);
-
-    private int DefaultStaleDays => nudges.Value.StaleDays;
-
-    /// <summary>What to store: the form sends every field, and a default it showed, unchanged, is not the user's own.</summary>
-    private static T? Own<T>(T? stored, T submitted, T @default, bool fromForm) where T : struct =>
-        fromForm && stored is null && EqualityComparer<T>.Default.Equals(submitted, @default) ? null : submitted;
+    /// <summary>Button data key prefix: the default the form showed for a field the user has no value of.</summary>
+    private const string ShownDefault = "default.";
 
     private async Task<Reply> FormAsync(ChatTurn turn, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == turn.Asker.UserId, ct);
         if (user is null)
             return turn.Error("Your CRM user was not found.", "找不到您的 CRM 使用者。");
+        var defaults = nudges.Value;
+        var nudgeTime = (user.NudgeTime ?? defaults.DefaultNudgeTime).ToString("HH:mm", CultureInfo.InvariantCulture);
+        var workingDays = FormatDays(user.WorkingDaysMask ?? NudgeOptions.MaskOf(defaults.DefaultWorkingDays));
+        var staleDays = (user.StaleThresholdDays ?? defaults.StaleDays).ToString(CultureInfo.InvariantCulture);
+        var shownDefaults = new Dictionary<string, string>();
+        if (user.NudgeTime is null) shownDefaults[ShownDefault + SettingNames.NudgeTime] = nudgeTime;
+        if (user.WorkingDaysMask is null) shownDefaults[ShownDefault + SettingNames.WorkingDays] = workingDays;
+        if (user.StaleThresholdDays is null) shownDefaults[ShownDefault + SettingNames.StaleThresholdDays] = staleDays;
         return new Reply
         {
             Kind = ReplyKind.Settings,
@@ -60,21 +68,21 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
             Inputs =
             [
                 new ReplyInput(SettingNames.NudgeTime, turn.T("Nudge time", "提醒時間"), InputKind.Time)
-                    { Value = (user.NudgeTime ?? DefaultNudgeTime).ToString("HH:mm", CultureInfo.InvariantCulture) },
+                    { Value = nudgeTime },
                 new ReplyInput(SettingNames.WorkingDays, turn.T("Working days", "工作日"), InputKind.Text)
-                    { Value = FormatDays(user.WorkingDaysMask ?? DefaultWorkingDays), Placeholder = "mon,tue,wed,thu,fri" },
+                    { Value = workingDays, Placeholder = "mon,tue,wed,thu,fri" },
                 new ReplyInput(SettingNames.Language, turn.T("Language", "語言"), InputKind.Choice)
                     { Value = Formats.Normalize(user.Language), Choices = [(Formats.English, "English"), (Formats.TraditionalChinese, "繁體中文")] },
                 new ReplyInput(SettingNames.StaleThresholdDays, turn.T("Stale after (days)", "停滯天數"), InputKind.Text)
-                    { Value = (user.StaleThresholdDays ?? DefaultStaleDays).ToString(CultureInfo.InvariantCulture) },
+                    { Value = staleDays },
                 new ReplyInput(SettingNames.NudgesEnabled, turn.T("Send me nudges", "傳送提醒給我"), InputKind.Toggle)
                     { Value = user.NudgesEnabled ? "true" : "false" },
             ],
-            Buttons = [new ReplyButton(turn.T("Save", "儲存"), CardVerbs.SaveSettings, new Dictionary<string, string>()) { Primary = true }],
+            Buttons = [new ReplyButton(turn.T("Save", "儲存"), CardVerbs.SaveSettings, shownDefaults) { Primary = true }],
         };
     }
 
-    private async Task<Reply> SaveAsync(IReadOnlyDictionary<string, string> values, ChatTurn turn, CancellationToken ct, bool fromForm = false)
+    private async Task<Reply> SaveAsync(IReadOnlyDictionary<string, string> values, ChatTurn turn, CancellationToken ct)
     {
         var user = await db.Users.AsTracking().FirstOrDefaultAsync(u => u.Id == turn.Asker.UserId, ct);
         if (user is null)
@@ -88,11 +96,10 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
             var value = raw.Trim();
             var ok = key switch
             {
-                SettingNames.NudgeTime => Set(ParseTime(value), v => user.NudgeTime = Own(user.NudgeTime, v, DefaultNudgeTime, fromForm)),
-                SettingNames.WorkingDays => Set(ParseDays(value), v => user.WorkingDaysMask = Own(user.WorkingDaysMask, v, DefaultWorkingDays, fromForm)),
+                SettingNames.NudgeTime => Set(ParseTime(value), v => user.NudgeTime = v),
+                SettingNames.WorkingDays => Set(ParseDays(value), v => user.WorkingDaysMask = v),
                 SettingNames.Language => Set(ParseLanguage(value), v => user.Language = v),
-                SettingNames.StaleThresholdDays => Set<int>(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 365 ? n : null,
-                    v => user.StaleThresholdDays = Own(user.StaleThresholdDays, v, DefaultStaleDays, fromForm)),
+                SettingNames.StaleThresholdDays => Set<int>(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 365 ? n : null, v => user.StaleThresholdDays = v),
                 SettingNames.NudgesEnabled => Set(ParseToggle(value), v => user.NudgesEnabled = v),
                 _ => false,
             };
