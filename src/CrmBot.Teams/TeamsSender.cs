@@ -29,7 +29,7 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
             var id = await connector.SendToConversationAsync(conversation.ServiceUrl!, conversation.ConversationId,
                 ActivityFactory.Proactive(conversation, conversation.ConversationId, renderer.Render(reply)), ct);
             return SendResult.Ok(id);
-        });
+        }, ct);
 
     public async Task<SendResult> SendToConversationAsync(ConversationRef conversation, Reply reply, CancellationToken ct) =>
         await GuardAsync(conversation.UserId, async () =>
@@ -55,7 +55,7 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
                 Activity = ActivityFactory.Proactive(conversation, channelId, card),
             }, ct);
             return SendResult.Ok(created.ActivityId ?? created.Id);
-        });
+        }, ct);
 
     /// <summary>
     /// The user's stored 1:1 chat: by CRM user, or by their Teams id when it was stored at install, before they were linked
@@ -113,7 +113,12 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
         }
         catch (DbUpdateException)
         {
-            // The unique (platform, workspace, conversation) index: the chat is stored already. Send there.
+            // The unique (platform, workspace, conversation) index: the chat is stored already. Send there, and mark it as
+            // this user's where it was stored without them, so that the next send finds it without creating it again.
+            db.Entry(conversation).State = EntityState.Detached;
+            await db.ConversationRefs
+                .Where(r => r.Platform == ChatPlatform.Teams && r.Workspace == identity.Workspace && r.ConversationId == created.Id && r.UserId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.UserId, userId).SetProperty(r => r.PlatformUserId, identity.PlatformUserId), ct);
             return await db.ConversationRefs.FirstOrDefaultAsync(r => r.Platform == ChatPlatform.Teams
                 && r.Workspace == identity.Workspace && r.ConversationId == created.Id, ct) ?? throw new InvalidOperationException(
                 $"conversation {created.Id} could be neither stored nor read");
@@ -124,7 +129,7 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
         }
     }
 
-    private async Task<SendResult> GuardAsync(int? userId, Func<Task<SendResult>> send)
+    private async Task<SendResult> GuardAsync(int? userId, Func<Task<SendResult>> send, CancellationToken ct)
     {
         try
         {
@@ -153,9 +158,10 @@ public sealed class TeamsSender(CrmDbContext db, ConnectorClient connector, Adap
         {
             return new SendResult(SendStatus.PermanentFailure, Error: e.Message);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            // Network failure or the HTTP timeout: the message may or may not have arrived; the job decides.
+            // Network failure or the HTTP timeout: the message may or may not have arrived; the job decides. A cancelled
+            // send (the caller's token: shutdown, or the outbox's lease) is the caller's to record, not a failed attempt.
             return new SendResult(SendStatus.TransientFailure, Error: e.Message);
         }
     }

@@ -276,7 +276,8 @@ public sealed class ConnectorClientFacts : IAsyncLifetime
         Assert.Equal(SendStatus.Sent, result.Status);
         Assert.Equal("POST /amer/v3/conversations/a%3Aexisting/activities", _connector.Requests[^1].Method + " " + _connector.Requests[^1].RawTarget);
         await using var db = _db.NewContext();
-        Assert.Single(await db.ConversationRefs.Where(r => r.ConversationId == "a:existing").ToListAsync());
+        var stored = Assert.Single(await db.ConversationRefs.Where(r => r.ConversationId == "a:existing").ToListAsync());
+        Assert.Equal((userId, "29:ada"), (stored.UserId, stored.PlatformUserId));   // found directly next time
     }
 
     private async Task StorePersonalChatAsync(string conversationId, string? platformUserId)

@@ -42,8 +42,8 @@ public sealed class ConnectorClient(IHttpClientFactory http, BotTokenProvider to
     /// </summary>
     public async Task SendTypingAsync(string serviceUrl, string conversationId, Activity typing, TimeSpan timeout, CancellationToken ct)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        bounded.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         await SendAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Esc(conversationId)}/activities", typing, bounded.Token, maxRetries: 0);
     }
 
