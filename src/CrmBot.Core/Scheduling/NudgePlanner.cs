@@ -93,11 +93,14 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
             && (o.Stage < OpportunityStage.ClosedWon || (o.Stage == OpportunityStage.ClosedWon && o.ClosedAt >= wonSince))));
         var owned = active.Where(a => a.OwnerId != null && ids.Contains(a.OwnerId.Value))
             .Select(a => new AccountOfRep { Account = a, RepId = a.OwnerId!.Value });
-        var unowned = (from a in active
-                       where a.OwnerId == null
-                       from o in db.Opportunities
-                       where o.AccountId == a.Id && ids.Contains(o.OwnerId)
-                       select new AccountOfRep { Account = a, RepId = o.OwnerId }).Distinct();
+        // One (account, rep) pair however many deals the rep has on it; the account's columns are read for the pairs only.
+        var unowned = from pair in (from a in active
+                                    where a.OwnerId == null
+                                    from o in db.Opportunities
+                                    where o.AccountId == a.Id && ids.Contains(o.OwnerId)
+                                    select new { AccountId = a.Id, RepId = o.OwnerId }).Distinct()
+                      join a in db.Accounts on pair.AccountId equals a.Id
+                      select new AccountOfRep { Account = a, RepId = pair.RepId };
 
         var accounts = new List<(int Id, string Name, int RepId, DateTime CreatedAt, DateTime? LastOnAccount, DateTime? LastOnDeals)>();
         foreach (var part in new[] { owned, unowned })

@@ -85,7 +85,6 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             log.LogInformation("Slack envelope {EnvelopeId} already handled; ignoring the redelivery", deliveryId);
             return true;
         }
-        var clicks = 0;
         var teamId = Str(payload["team"], "id") ?? Str(payload["user"], "team_id") ?? "";
         var userId = Str(payload["user"], "id") ?? "";
         switch (Str(payload, "type"))
@@ -100,7 +99,7 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
                     var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
                     clicked.Add(new SlackTurn
                     {
-                        ClaimKey = claimKey is null ? null : clicks++ == 0 ? claimKey : $"{claimKey}:{clicks}",
+                        ClaimKey = claimKey is null ? null : clicked.Count == 0 ? claimKey : $"{claimKey}:{clicked.Count}",
                         Source = SlackTurnSource.BlockAction,
                         TeamId = teamId,
                         UserId = userId,

@@ -134,7 +134,7 @@ public sealed class SocketModeClient(SlackApiClient api, SlackInbound inbound, I
             var other => LogUnknown(other),
         };
         if (answer.IsBusy)
-            return;   // not acknowledged: Slack delivers it again
+            return;   // not acknowledged: Slack delivers an event again, and shows a click or a form as failed
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
         if (answer.Body is not null && envelope["accepts_response_payload"]?.GetValueKind() == JsonValueKind.True)
             ack["payload"] = answer.Body;

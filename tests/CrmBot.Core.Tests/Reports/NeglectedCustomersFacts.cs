@@ -115,6 +115,7 @@ public sealed class NeglectedCustomersFacts : IDisposable
         Assert.Equal(["Ann's customer"], Names(result));
         // Hers to act on, as the nudge about it is: log and snooze (RecordScope lets her); not her manager's.
         Assert.Equal([RowActionKind.LogCall, RowActionKind.LogEmail, RowActionKind.Snooze], result.Tables[0].Rows[0].Actions.Select(a => a.Kind));
+        Assert.Equal(2, managers.Tables[0].Rows.Count);
         Assert.All(managers.Tables[0].Rows, row => Assert.Empty(row.Actions));
     }
 }
