@@ -101,6 +101,30 @@ public sealed class ManifestFacts
         }
     }
 
+    // A command a zh-TW user picks from the menu is sent as its title: it must be Chinese and ask what the English one asks.
+    [Fact]
+    public void ZhTwCommandTitles_AreChinese_AndParseAsTheEnglishOnes()
+    {
+        var package = BuildPackage();
+        var manifest = Json(package["manifest.json"]);
+        var zh = Json(package["zh-tw.json"]).AsObject();
+        var lists = manifest["bots"]![0]!["commandLists"]!.AsArray();
+        for (var l = 0; l < lists.Count; l++)
+        {
+            var commands = lists[l]!["commands"]!.AsArray();
+            for (var c = 0; c < commands.Count; c++)
+            {
+                var english = (string)commands[c]!["title"]!;
+                var chinese = (string)zh[$"bots[0].commandLists[{l}].commands[{c}].title"]!;
+                Assert.True(chinese.Any(ch => ch is >= '\u4e00' and <= '\u9fff'), $"'{chinese}' (for '{english}') is not Chinese");
+                var (en, tw) = (CrmBot.Core.Commands.CommandParser.Parse(english), CrmBot.Core.Commands.CommandParser.Parse(chinese));
+                Assert.Equal(en.GetType(), tw.GetType());
+                if (en is CrmBot.Core.Commands.ReportCommand { Request: var asked })
+                    Assert.Equal(asked.Kind, ((CrmBot.Core.Commands.ReportCommand)tw).Request.Kind);
+            }
+        }
+    }
+
     [Fact]
     public void ZhTwLocalization_IsDeclared_AndOnlyTranslatesWhatTheManifestHas()
     {
