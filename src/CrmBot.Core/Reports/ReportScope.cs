@@ -163,11 +163,15 @@ public sealed record ReportScope(string Label, IReadOnlyList<int>? OwnerIds, IRe
             .Select(t => new { t.Name, t.ManagerId }).ToListAsync(ct);
         var members = await db.Users.Where(u => u.TeamId != null && ids.Contains(u.TeamId.Value)).Select(u => u.Id).ToListAsync(ct);
         var owners = members.Concat(teams.Where(t => t.ManagerId != null).Select(t => t.ManagerId!.Value)).Distinct().Order().ToList();
-        var names = string.Join(", ", teams.Select(t => t.Name));
-        // "Team East" is already a team's name; "North" reads as "Team North".
-        var named = teams.Count > 0 && teams.All(t => t.Name.StartsWith("Team ", StringComparison.OrdinalIgnoreCase) || t.Name.EndsWith("團隊", StringComparison.Ordinal));
-        var label = named ? names : f.IsChinese ? $"{names} 團隊" : (teams.Count > 1 ? $"Teams {names}" : $"Team {names}");
-        return new ReportScope(label, owners, ids);
+        return new ReportScope(TeamsLabel(teams.Select(t => t.Name).ToList(), f), owners, ids);
+    }
+
+    /// <summary>"Team North" for a team named "North"; a name that already says it ("Team East", "東區團隊") as it is.</summary>
+    public static string TeamsLabel(IReadOnlyList<string> names, Formats f)
+    {
+        var joined = string.Join(", ", names);
+        var named = names.Count > 0 && names.All(n => n.StartsWith("Team ", StringComparison.OrdinalIgnoreCase) || n.EndsWith("團隊", StringComparison.Ordinal));
+        return named ? joined : f.IsChinese ? $"{joined} 團隊" : (names.Count > 1 ? $"Teams {joined}" : $"Team {joined}");
     }
 }
 

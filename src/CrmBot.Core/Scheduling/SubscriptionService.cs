@@ -3,6 +3,7 @@ using CrmBot.Core.Chat;
 using CrmBot.Core.Commands;
 using CrmBot.Core.Data;
 using CrmBot.Core.Localization;
+using CrmBot.Core.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmBot.Core.Scheduling;
@@ -56,8 +57,8 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         {
             Kind = ReplyKind.Confirmation, Language = f.Language, Title = f.IsChinese ? "已訂閱" : "Subscribed",
             Text = f.IsChinese
-                ? $"{Schedule(sub, f)}會在這裡張貼 {team.Name} 團隊{ReportName(sub.Report, f)}。"
-                : $"Team {team.Name}'s {ReportName(sub.Report, f)} will be posted here {Schedule(sub, f)}.",
+                ? $"{Schedule(sub, f)}會在這裡張貼 {ReportScope.TeamsLabel([team.Name], f)}{ReportName(sub.Report, f)}。"
+                : $"{ReportScope.TeamsLabel([team.Name], f)}'s {ReportName(sub.Report, f)} will be posted here {Schedule(sub, f)}.",
         };
     }
 
@@ -90,8 +91,8 @@ public sealed class SubscriptionService(CrmDbContext db, TimeProvider time)
         var subs = await query.OrderBy(s => s.Id).ToListAsync(ct);
         var teamNames = await db.Teams.Where(t => subs.Select(s => s.TeamId).Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var lines = subs.Select(s => f.IsChinese
-            ? $"• {teamNames.GetValueOrDefault(s.TeamId)} 團隊{ReportName(s.Report, f)}：{Schedule(s, f)}"
-            : $"• Team {teamNames.GetValueOrDefault(s.TeamId)} {ReportName(s.Report, f)}: {Schedule(s, f)}");
+            ? $"• {ReportScope.TeamsLabel([teamNames.GetValueOrDefault(s.TeamId) ?? ""], f)}{ReportName(s.Report, f)}：{Schedule(s, f)}"
+            : $"• {ReportScope.TeamsLabel([teamNames.GetValueOrDefault(s.TeamId) ?? ""], f)} {ReportName(s.Report, f)}: {Schedule(s, f)}");
         return new Reply
         {
             Kind = ReplyKind.Confirmation, Language = f.Language, Title = f.IsChinese ? "排程張貼" : "Scheduled posts",

@@ -81,6 +81,20 @@ public sealed class SubscriptionFacts : IDisposable
         Assert.Equal((SubscriptionFrequency.Daily, (DayOfWeek?)null, new TimeOnly(8, 30)), (sub.Frequency, sub.DayOfWeek, sub.TimeOfDay));
     }
 
+    // A team named "Team East" is not "Team Team East" (the reports' rule: ReportScope.TeamsLabel).
+    [Fact]
+    public async Task Subscribe_NamesATeamWhoseNameSaysTeamOnce()
+    {
+        var east = _world.Team("Team East", _manager.Id);
+        var manager = SchedulingWorld.AskerOf(_manager, [east.Id]);
+
+        var reply = await SendAsync(WeeklyMondayNine, manager, Channel);
+        var list = await new SubscriptionService(_db.NewContext(), _world.Clock).HandleAsync(new ListSubscriptionsCommand(), manager, Channel, CancellationToken.None);
+
+        Assert.StartsWith("Team East's leaderboard will be posted here", reply.Text);
+        Assert.StartsWith("• Team East leaderboard:", list.Text);
+    }
+
     // design.md 7: a team's leaderboard, and optionally its pipeline.
     [Fact]
     public async Task Subscribe_TakesThePipelineToo_AndListsItByName()
