@@ -289,6 +289,35 @@ public sealed class EndpointFacts : SlackHostTest
         Assert.Empty(Engine.Turns);
     }
 
+    // A click has no text to tell its language by: the reply it was on says zh-TW, so its not-linked answer is in Chinese.
+    [Fact]
+    public async Task UnlinkedUser_ClickingAChineseButton_IsAnsweredInChinese()
+    {
+        Slack.Emails["U9"] = "stranger@example.com";
+        var click = ButtonClick("page:0", """{"request":"r42","replyLanguage":"zh-TW"}""");
+        click["user"]!["id"] = "U9";
+
+        using var response = await PostInteractionAsync(click);
+
+        var answer = await Slack.WaitForAsync("response_url");
+        var expected = Renderer.Render(SlackTexts.NotLinked("zh-TW", "stranger@example.com"));
+        Assert.True(JsonNode.DeepEquals(expected.Blocks, answer.Json!["blocks"]), answer.Text);
+        Assert.Empty(Engine.Turns);
+    }
+
+    // Slack's error code is for the log: the user reads what to do.
+    [Theory]
+    [InlineData("expired_trigger_id", "zh-TW", "請再按一次按鈕")]
+    [InlineData("channel_not_found", "en", "/invite")]
+    [InlineData("invalid_blocks", "en", "Please try again")]
+    public void SlackRefusals_AreSentences_WithoutTheErrorCode(string error, string language, string expected)
+    {
+        var text = SlackTexts.SlackRefused(language, error);
+
+        Assert.Contains(expected, text);
+        Assert.DoesNotContain(error, text);
+    }
+
     [Fact]
     public async Task ShowMoreButton_ReplacesTheMessageThroughResponseUrl()
     {
@@ -379,8 +408,9 @@ public sealed class EndpointFacts : SlackHostTest
         using var response = await Host.PostJsonAsync("/slack/events", Event("EvRefused", Mention($"<@{BotUser}> pipeline")));
 
         var notice = await Slack.WaitForAsync("chat.postMessage", c => c.Json!["channel"]!.GetValue<string>() == "DU1");
-        Assert.Contains("not_in_channel", notice.Json!["text"]!.GetValue<string>());
-        Assert.True(Host.Logs.Contains(LogLevel.Error, "not_in_channel"));
+        Assert.Contains("/invite", notice.Json!["text"]!.GetValue<string>());          // what to do, in words
+        Assert.DoesNotContain("not_in_channel", notice.Json!["text"]!.GetValue<string>());
+        Assert.True(Host.Logs.Contains(LogLevel.Error, "not_in_channel"));               // the code, for the admin
     }
 
     private Task<HttpResponseMessage> PostInteractionAsync(JsonObject payload) =>

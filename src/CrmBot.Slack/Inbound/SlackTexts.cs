@@ -45,8 +45,20 @@ internal static partial class SlackTexts
         Text = language == TraditionalChinese ? "抱歉，無法完成這個要求。請稍後再試。" : "Sorry, I couldn't answer that just now. Please try again in a moment.",
     };
 
-    public static string SlackRefused(string language, string error) => language == TraditionalChinese
-        ? $"Slack 拒絕了我的回覆（錯誤：{error}）。" : $"Slack refused my answer (error: {error}).";
+    /// <summary>Slack's refusal in words; its error code goes to the log, not to the user.</summary>
+    public static string SlackRefused(string language, string error, string? method = null) => (error, language == TraditionalChinese) switch
+    {
+        // A form opened from a queued click after Slack's 3 s window (trigger ids expire).
+        ("expired_trigger_id" or "invalid_trigger_id", true) => "表單開啟得太慢，Slack 不再接受。請再按一次按鈕。",
+        ("expired_trigger_id" or "invalid_trigger_id", false) => "The form took too long to open and Slack no longer accepts it. Please press the button again.",
+        ("not_in_channel" or "channel_not_found", true) => "我無法在那個頻道發言。請用 /invite 邀請我加入，或在私訊中問我。",
+        ("not_in_channel" or "channel_not_found", false) => "I can't post in that channel. Invite me with /invite, or ask me in a direct message.",
+        (_, true) => method == "views.open" ? "Slack 沒有接受這個表單。請再試一次。" : "Slack 沒有接受我的回覆。請再試一次；如果仍然如此，請告訴您的管理員。",
+        (_, false) => method == "views.open" ? "Slack didn't accept the form. Please try again." : "Slack didn't accept my answer. Please try again; if it keeps happening, tell your admin.",
+    };
+
+    public static string ChartRefused(string language) => language == TraditionalChinese
+        ? "圖表無法附上（Slack 沒有接受圖片），上面的數字是完整的。" : "The chart could not be attached (Slack didn't accept the image); the figures above are complete.";
 
     public static string Cancel(string language) => language == TraditionalChinese ? "取消" : "Cancel";
 

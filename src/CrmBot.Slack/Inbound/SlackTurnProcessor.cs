@@ -25,7 +25,10 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             log.LogInformation("Slack event {Key} was answered by another instance; skipping it", turn.ClaimKey);
             return;
         }
-        var language = SlackTexts.LanguageOf(turn.Text);
+        // A click or a form has no text to tell the language by: its button carries the language it was shown in.
+        var language = turn.Action is { } clicked
+            ? ReplyButtons.LanguageOf(clicked, SlackTexts.LanguageOf(turn.Text))
+            : SlackTexts.LanguageOf(turn.Text);
         Reply? reply;
         try
         {
@@ -34,7 +37,7 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         catch (SlackApiException e) when (!e.IsTransient)
         {
             log.LogError("Slack {Method} refused while answering {User}: {Error}", e.Method, turn.UserId, e.Error);
-            reply = SlackTexts.Failed(language) with { Text = SlackTexts.SlackRefused(language, e.Error) };
+            reply = SlackTexts.Failed(language) with { Text = SlackTexts.SlackRefused(language, e.Error, e.Method) };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -122,12 +125,23 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
         try
         {
             await SendAsync(turn, reply, message, isPrivate, ct);
-            if (rendered.Chart is { } chart) await UploadChartAsync(turn, chart, isPrivate, ct);
         }
         catch (SlackApiException e) when (!e.IsTransient)
         {
             log.LogError("Slack {Method} refused the answer to {User}: {Error}", e.Method, turn.UserId, e.Error);
-            await TellAboutRefusalAsync(turn, SlackTexts.SlackRefused(reply.Language, e.Error), ct);
+            await TellAboutRefusalAsync(turn, SlackTexts.SlackRefused(reply.Language, e.Error, e.Method), ct);
+            return;
+        }
+        if (rendered.Chart is not { } chart) return;
+        try
+        {
+            await UploadChartAsync(turn, chart, isPrivate, ct);
+        }
+        catch (SlackApiException e) when (!e.IsTransient)
+        {
+            // The answer is posted; only its picture is missing.
+            log.LogError("Slack {Method} refused the chart for {User}: {Error}", e.Method, turn.UserId, e.Error);
+            await TellAboutRefusalAsync(turn, SlackTexts.ChartRefused(reply.Language), ct);
         }
     }
 
