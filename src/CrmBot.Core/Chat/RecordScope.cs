@@ -15,6 +15,12 @@ public sealed class RecordScope(CrmDbContext db)
     /// <summary>How many matches a name search returns at most (buttons to choose from).</summary>
     private const int MaxMatches = 10;
 
+    /// <summary>
+    /// Free text a choice button may carry: Slack takes at most 2,000 characters in a button's value, and Teams a card of
+    /// about 100 KB with each button's data in it twice, for up to <see cref="MaxMatches"/> buttons.
+    /// </summary>
+    public const int MaxCarriedInButtons = 1_000;
+
     public IQueryable<Opportunity> Opportunities(Asker asker) => asker.Role switch
     {
         UserRole.Admin => db.Opportunities,
@@ -69,10 +75,11 @@ public sealed class RecordScope(CrmDbContext db)
     /// <summary>
     /// The one record a typed name means among the asker's, or the reply to give instead: "not found", or
     /// "which one?" with a button per match that repeats the action (<paramref name="verb"/>,
-    /// <paramref name="buttonData"/>) on that record.
+    /// <paramref name="buttonData"/>) on that record. <paramref name="carried"/> is the free text the buttons carry (a
+    /// note, a reason): too long to ride in every button, the matches are named and the text is given back instead.
     /// </summary>
     public async Task<(RecordRef? Record, Reply? Instead)> FindOneAsync(ChatTurn turn, string name, string verb,
-        Func<RecordRef, Dictionary<string, string>> buttonData, CancellationToken ct)
+        Func<RecordRef, Dictionary<string, string>> buttonData, CancellationToken ct, string? carried = null)
     {
         var matches = await FindAsync(turn.Asker, name, ct);
         if (matches.Count == 1) return (matches[0], null);
@@ -80,6 +87,20 @@ public sealed class RecordScope(CrmDbContext db)
             return (null, turn.Error(
                 $"I couldn't find an account or open deal called “{name}” among yours.",
                 $"在您的客戶或進行中商機裡找不到「{name}」。"));
+        if (carried is { Length: > MaxCarriedInButtons })
+        {
+            var names = string.Join(", ", matches.Select(m => m.Name));
+            return (null, new Reply
+            {
+                Kind = ReplyKind.Choice,
+                Language = turn.Language,
+                Title = turn.T("Which one?", "是哪一個？"),
+                Text = turn.T(
+                    $"“{name}” matches {matches.Count} records: {names}. Your text is too long to send through buttons: write the command again with the full name. What you wrote:\n\n{carried}",
+                    $"「{name}」符合 {matches.Count} 筆資料：{names}。您的內容太長，無法放在按鈕中：請用完整名稱再輸入一次指令。您寫的內容：\n\n{carried}"),
+                Visibility = turn.PrivateInChannel,
+            });
+        }
         return (null, new Reply
         {
             Kind = ReplyKind.Choice,

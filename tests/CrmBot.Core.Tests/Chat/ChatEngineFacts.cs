@@ -256,6 +256,27 @@ public sealed class ChatEngineFacts : IDisposable
         Assert.Contains(reply.Buttons, b => b.Data["command"] == "pipeline");
     }
 
+    // Several matches: a short note rides in each choice button; one too long for buttons (Slack: 2,000 characters a
+    // value) is given back with the names instead, and nothing is written.
+    [Fact]
+    public async Task HandleText_NamesTheMatchesAndGivesALongNoteBack_WhenItCannotRideInButtons()
+    {
+        var shortNote = await _world.SayAsync(_world.RepRex(), "log call with acm: talked pricing");
+        var longText = string.Join(" ", Enumerable.Repeat("talked pricing with the champion;", 40));
+        var longNote = await _world.SayAsync(_world.RepRex(), "log call with acm: " + longText);
+
+        Assert.Equal(ReplyKind.Choice, shortNote.Kind);
+        Assert.Equal(3, shortNote.Buttons.Count);
+        Assert.All(shortNote.Buttons, b => Assert.Equal("talked pricing", b.Data["notes"]));
+        Assert.True(longText.Length > RecordScope.MaxCarriedInButtons);
+        Assert.Equal(ReplyKind.Choice, longNote.Kind);
+        Assert.Empty(longNote.Buttons);
+        Assert.Contains("Acme renewal", longNote.Text);
+        Assert.Contains(longText, longNote.Text);
+        using var db = _world.Database.NewContext();
+        Assert.Empty(await db.Activities.ToListAsync());
+    }
+
     [Fact]
     public async Task HandleText_WritesACompletedActivity_WhenACallIsLoggedOnAnOwnDeal()
     {
