@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
+using CrmBot.Core.Localization;
 using CrmBot.Core.Data;
 using CrmBot.Teams.Cards;
 using CrmBot.Teams.Connector;
@@ -56,7 +57,7 @@ public sealed class TeamsTurnHandler(
         {
             var (asker, email, guest) = await BeginTurnAsync(activity, ct);
             if (asker is null)
-                return new InvokeAnswer(renderer.RenderWithJson(Texts.NotLinked(LanguageOf(activity, null), email, guest)), null);
+                return new InvokeAnswer(renderer.RenderWithJson(Texts.NotLinked(LanguageOf(activity, null, action), email, guest)), null);
             var reply = await RunEngineAsync(activity, asker, null, action, ct);
             if (reply.Kind == ReplyKind.Error)
                 return new InvokeAnswer(null, reply.Text); // the card (and what was typed in it) stays
@@ -68,7 +69,7 @@ public sealed class TeamsTurnHandler(
         {
             // The database or the linker failed before the engine ran: a polite message; the card stays.
             log.LogError(e, "A Teams card action {Verb} failed in conversation {Conversation}", action.Verb, activity.Conversation?.Id);
-            return new InvokeAnswer(null, Texts.Error(LanguageOf(activity, null)).Text);
+            return new InvokeAnswer(null, Texts.Error(LanguageOf(activity, null, action)).Text);
         }
     }
 
@@ -103,7 +104,7 @@ public sealed class TeamsTurnHandler(
         {
             // Whatever broke (database, linker, engine), the user gets a polite answer, not silence.
             log.LogError(e, "A Teams turn failed in conversation {Conversation}", activity.Conversation.Id);
-            reply = Texts.Error(LanguageOf(activity, null));
+            reply = Texts.Error(LanguageOf(activity, null, action));
         }
 
         var card = renderer.Render(reply);
@@ -117,7 +118,7 @@ public sealed class TeamsTurnHandler(
     {
         var (asker, email, guest) = await BeginTurnAsync(activity, ct);
         if (asker is null)
-            return Texts.NotLinked(LanguageOf(activity, null), email, guest);
+            return Texts.NotLinked(LanguageOf(activity, null, action), email, guest);
 
         // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
         await SendTypingAsync(activity, ct);
@@ -274,8 +275,15 @@ public sealed class TeamsTurnHandler(
         return flat;
     }
 
-    private static string LanguageOf(Activity activity, Asker? asker) =>
-        asker?.Language ?? (activity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh-TW" : "en");
+    /// <summary>
+    /// The language of the channel's own replies (not linked, failed): a button's reply language, else the user's setting,
+    /// else Chinese when they wrote in Chinese or their client is, else English.
+    /// </summary>
+    private static string LanguageOf(Activity activity, Asker? asker, CardAction? action = null) =>
+        action?.Data.GetValueOrDefault(ReplyButtons.ReplyLanguage) is { } shown ? Formats.Normalize(shown)
+        : asker?.Language
+          ?? (activity.Text?.Any(c => c is >= '\u4e00' and <= '\u9fff') == true || activity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true
+              ? "zh-TW" : "en");
 
     /// <summary>The few replies the channel itself makes, in both languages.</summary>
     private static class Texts

@@ -160,6 +160,21 @@ public sealed class EndpointFacts : IAsyncLifetime
         Assert.Empty(_host.Engine.Calls);
     }
 
+    // Written in Chinese from an English client: the channel's own reply (not linked) is in Chinese too.
+    [Fact]
+    public async Task UnlinkedUser_WritingInChinese_IsAnsweredInChinese()
+    {
+        _connector.Respond = r => r.Method == "GET"
+            ? FakeResponse.Json("""{"id":"29:eve","email":"eve@example.com"}""")
+            : FakeResponse.Json("""{"id":"x"}""");
+
+        await PostAsync(WebChatMessage("本季失去的機會", from: "29:eve"));
+
+        var reply = await _connector.WaitForAsync(r => (string?)r.Json?["type"] == "message");
+        Assert.Contains("管理員", CardText(reply));
+        Assert.Empty(_host.Engine.Calls);
+    }
+
     [Fact]
     public async Task PrivateAnswerAskedInAChannel_GoesToThe1To1Chat_AndTheChannelIsToldSo()
     {
