@@ -488,6 +488,21 @@ public sealed class ChatEngineFacts : IDisposable
     }
 
     [Fact]
+    public async Task SettingsForm_InChinese_ShowsAndReadsChineseDayNames()
+    {
+        var form = await _world.SayAsync(_world.RepRex("zh-TW"), "設定");
+        var days = form.Inputs.Single(i => i.Id == SettingNames.WorkingDays);
+        Assert.Equal("週一、週二、週三、週四、週五", days.Value);
+
+        var sent = new Dictionary<string, string>(Assert.Single(form.Buttons).Data) { [SettingNames.WorkingDays] = "週一、週三" };
+        var reply = await _world.PressAsync(_world.RepRex("zh-TW"), CardVerbs.SaveSettings, sent);
+
+        Assert.Equal(ReplyKind.Confirmation, reply.Kind);
+        using var db = _world.Database.NewContext();
+        Assert.Equal((1 << 1) | (1 << 3), (await db.Users.SingleAsync(u => u.Id == _world.Rex)).WorkingDaysMask);
+    }
+
+    [Fact]
     public async Task HandleText_ChangesOneSetting_WhenAKeyAndValueAreTyped()
     {
         var reply = await _world.SayAsync(_world.RepRex(), "settings nudge time 8:30");

@@ -52,7 +52,7 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
             return turn.Error("Your CRM user was not found.", "找不到您的 CRM 使用者。");
         var defaults = nudges.Value;
         var nudgeTime = (user.NudgeTime ?? defaults.DefaultNudgeTime).ToString("HH:mm", CultureInfo.InvariantCulture);
-        var workingDays = FormatDays(user.WorkingDaysMask ?? NudgeOptions.MaskOf(defaults.DefaultWorkingDays));
+        var workingDays = FormatDays(user.WorkingDaysMask ?? NudgeOptions.MaskOf(defaults.DefaultWorkingDays), turn.Formats.IsChinese);
         var staleDays = (user.StaleThresholdDays ?? defaults.StaleDays).ToString(CultureInfo.InvariantCulture);
         var shownDefaults = new Dictionary<string, string>();
         if (user.NudgeTime is null) shownDefaults[ShownDefault + SettingNames.NudgeTime] = nudgeTime;
@@ -70,7 +70,7 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
                 new ReplyInput(SettingNames.NudgeTime, turn.T("Nudge time", "提醒時間"), InputKind.Time)
                     { Value = nudgeTime },
                 new ReplyInput(SettingNames.WorkingDays, turn.T("Working days", "工作日"), InputKind.Text)
-                    { Value = workingDays, Placeholder = "mon,tue,wed,thu,fri" },
+                    { Value = workingDays, Placeholder = turn.T("mon,tue,wed,thu,fri", "週一、週二、週三、週四、週五") },
                 new ReplyInput(SettingNames.Language, turn.T("Language", "語言"), InputKind.Choice)
                     { Value = Formats.Normalize(user.Language), Choices = [(Formats.English, "English"), (Formats.TraditionalChinese, "繁體中文")] },
                 new ReplyInput(SettingNames.StaleThresholdDays, turn.T("Stale after (days)", "停滯天數"), InputKind.Text)
@@ -134,7 +134,7 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
     private static string Problem(string key, ChatTurn turn) => key switch
     {
         SettingNames.NudgeTime => turn.T("Nudge time must be a time like 8:30.", "提醒時間必須是像 8:30 的時間。"),
-        SettingNames.WorkingDays => turn.T("Working days must be days like mon-fri or mon,wed,fri.", "工作日必須像 mon-fri 或 mon,wed,fri。"),
+        SettingNames.WorkingDays => turn.T("Working days must be days like mon-fri or mon,wed,fri.", "工作日必須像 週一至週五 或 週一、週三、週五。"),
         SettingNames.Language => turn.T("Language must be en or zh-TW.", "語言必須是 en 或 zh-TW。"),
         SettingNames.StaleThresholdDays => turn.T("Stale threshold must be a number of days from 1 to 365.", "停滯天數必須是 1 到 365 的整數。"),
         _ => turn.T("Nudges must be on or off.", "提醒必須是開或關。"),
@@ -182,7 +182,14 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
         return word.Length == 1 && Vocabulary.ChineseDays.FirstOrDefault(d => d.Char == word[0]) is { Char: not '\0' } zh ? (int)zh.Day : null;
     }
 
-    private static string FormatDays(int mask) => string.Join(",", Enumerable.Range(0, 7).Select(i => (i + 1) % 7).Where(d => (mask & (1 << d)) != 0).Select(d => DayKeys[d]));
+    /// <summary>Monday first: "mon,tue,wed" / "週一、週二、週三" (both read back by <see cref="ParseDays"/>).</summary>
+    private static string FormatDays(int mask, bool chinese)
+    {
+        var days = Enumerable.Range(0, 7).Select(i => (i + 1) % 7).Where(d => (mask & (1 << d)) != 0);
+        return chinese
+            ? string.Join("、", days.Select(d => "週" + Vocabulary.ChineseDays.First(c => (int)c.Day == d).Char))
+            : string.Join(",", days.Select(d => DayKeys[d]));
+    }
 
     private static string? ParseLanguage(string value) => value.ToLowerInvariant() switch
     {
