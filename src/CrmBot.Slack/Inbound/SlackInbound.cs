@@ -92,10 +92,17 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
             case "block_actions":
                 if (Redelivered()) return SlackAck.Empty;
                 var clicked = new List<SlackTurn>();
+                var typed = FormState(payload);
                 foreach (var action in (payload["actions"] as JsonArray ?? []).OfType<JsonObject>())
                 {
                     var cardAction = SlackActionCodec.Decode(Str(action, "action_id"), ActionValue(action));
                     if (cardAction is null) continue; // a link button: Slack still wants the ack, nothing to do
+                    if (typed.Count > 0)
+                    {
+                        var withTyped = new Dictionary<string, string>(cardAction.Data, StringComparer.Ordinal);
+                        foreach (var (id, value) in typed) withTyped[id] = value;
+                        cardAction = cardAction with { Data = withTyped };
+                    }
                     var channel = Str(payload["channel"], "id") ?? Str(payload["container"], "channel_id");
                     clicked.Add(new SlackTurn
                     {
@@ -181,6 +188,30 @@ public sealed partial class SlackInbound(SlackTurnQueue queue, SlackEventDedupli
         (envelope["authorizations"] as JsonArray)?.OfType<JsonObject>()
             .Where(a => a["is_bot"]?.GetValueKind() == JsonValueKind.True)
             .Select(a => Str(a, "user_id")).FirstOrDefault(id => id is not null);
+
+    /// <summary>
+    /// What the message's input blocks hold when a button is pressed (a form in a message, such as the settings): its
+    /// state, by input id (block and action ids are the input's id). The button's own data is sent along; typed values win.
+    /// </summary>
+    private static Dictionary<string, string> FormState(JsonObject payload)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (payload["state"]?["values"] is not JsonObject blocks) return values;
+        foreach (var (_, block) in blocks)
+            foreach (var (id, element) in block as JsonObject ?? [])
+            {
+                var value = Str(element, "type") switch
+                {
+                    "timepicker" => Str(element, "selected_time"),
+                    "datepicker" => Str(element, "selected_date"),
+                    "static_select" => Str(element?["selected_option"], "value"),
+                    "checkboxes" => element?["selected_options"] is JsonArray { Count: > 0 } ? "true" : "false",
+                    _ => Str(element, "value"),
+                };
+                if (value is not null) values[id] = value;
+            }
+        return values;
+    }
 
     private static string? ActionValue(JsonObject action) =>
         Str(action, "value") ?? Str(action["selected_option"], "value");

@@ -54,7 +54,7 @@ public sealed partial class SettingsHandler(CrmDbContext db, IOptions<NudgeOptio
         var nudgeTime = (user.NudgeTime ?? defaults.DefaultNudgeTime).ToString("HH:mm", CultureInfo.InvariantCulture);
         var workingDays = FormatDays(user.WorkingDaysMask ?? NudgeOptions.MaskOf(defaults.DefaultWorkingDays), turn.Formats.IsChinese);
         var staleDays = (user.StaleThresholdDays ?? defaults.StaleDays).ToString(CultureInfo.InvariantCulture);
-        var shownDefaults = new Dictionary<string, string>();
+        var shownDefaults = new Dictionary<string, string> { [ReplyButtons.ReplyLanguage] = turn.Language };   // Save answers in the form's language
         if (user.NudgeTime is null) shownDefaults[ShownDefault + SettingNames.NudgeTime] = nudgeTime;
         if (user.WorkingDaysMask is null) shownDefaults[ShownDefault + SettingNames.WorkingDays] = workingDays;
         if (user.StaleThresholdDays is null) shownDefaults[ShownDefault + SettingNames.StaleThresholdDays] = staleDays;
