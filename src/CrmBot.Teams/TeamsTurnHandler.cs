@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
 using CrmBot.Core.Localization;
 using CrmBot.Core.Data;
 using CrmBot.Teams.Cards;
@@ -57,7 +58,7 @@ public sealed class TeamsTurnHandler(
         {
             var (asker, email, guest) = await BeginTurnAsync(activity, ct);
             if (asker is null)
-                return new InvokeAnswer(renderer.RenderWithJson(Texts.NotLinked(LanguageOf(activity, null, action), email, guest)), null);
+                return new InvokeAnswer(renderer.RenderWithJson(Texts.NotLinked(LanguageOf(activity, action), email, guest)), null);
             var reply = await RunEngineAsync(activity, asker, null, action, ct);
             if (reply.Kind == ReplyKind.Error)
                 return new InvokeAnswer(null, reply.Text); // the card (and what was typed in it) stays
@@ -69,7 +70,7 @@ public sealed class TeamsTurnHandler(
         {
             // The database or the linker failed before the engine ran: a polite message; the card stays.
             log.LogError(e, "A Teams card action {Verb} failed in conversation {Conversation}", action.Verb, activity.Conversation?.Id);
-            return new InvokeAnswer(null, Texts.Error(LanguageOf(activity, null, action)).Text);
+            return new InvokeAnswer(null, Texts.Error(LanguageOf(activity, action)).Text);
         }
     }
 
@@ -104,7 +105,7 @@ public sealed class TeamsTurnHandler(
         {
             // Whatever broke (database, linker, engine), the user gets a polite answer, not silence.
             log.LogError(e, "A Teams turn failed in conversation {Conversation}", activity.Conversation.Id);
-            reply = Texts.Error(LanguageOf(activity, null, action));
+            reply = Texts.Error(LanguageOf(activity, action));
         }
 
         var card = renderer.Render(reply);
@@ -118,7 +119,7 @@ public sealed class TeamsTurnHandler(
     {
         var (asker, email, guest) = await BeginTurnAsync(activity, ct);
         if (asker is null)
-            return Texts.NotLinked(LanguageOf(activity, null, action), email, guest);
+            return Texts.NotLinked(LanguageOf(activity, action), email, guest);
 
         // The first indicator is sent before the work so it always precedes the answer; then it is renewed.
         await SendTypingAsync(activity, ct);
@@ -276,14 +277,15 @@ public sealed class TeamsTurnHandler(
     }
 
     /// <summary>
-    /// The language of the channel's own replies (not linked, failed): a button's reply language, else the user's setting,
-    /// else Chinese when they wrote in Chinese or their client is, else English.
+    /// The language of the channel's own replies (not linked, failed): a button's reply language; else what was typed, read
+    /// as the parser reads it; else the client's locale.
     /// </summary>
-    private static string LanguageOf(Activity activity, Asker? asker, CardAction? action = null) =>
-        action?.Data.GetValueOrDefault(ReplyButtons.ReplyLanguage) is { } shown ? Formats.Normalize(shown)
-        : asker?.Language
-          ?? (activity.Text?.Any(c => c is >= '\u4e00' and <= '\u9fff') == true || activity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true
-              ? "zh-TW" : "en");
+    private static string LanguageOf(Activity activity, CardAction? action)
+    {
+        var locale = activity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? Formats.TraditionalChinese : Formats.English;
+        return action is not null ? ReplyButtons.LanguageOf(action, locale)
+            : CommandParser.LanguageOf(activity.TextWithoutBotMention()) ?? locale;
+    }
 
     /// <summary>The few replies the channel itself makes, in both languages.</summary>
     private static class Texts

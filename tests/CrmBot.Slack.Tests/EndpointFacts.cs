@@ -1,3 +1,4 @@
+using CrmBot.Core.Commands;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -309,13 +310,39 @@ public sealed class EndpointFacts : SlackHostTest
     [Theory]
     [InlineData("expired_trigger_id", "zh-TW", "請再按一次按鈕")]
     [InlineData("channel_not_found", "en", "/invite")]
-    [InlineData("invalid_blocks", "en", "Please try again")]
+    [InlineData("invalid_blocks", "en", "tell your CRM admin")]
     public void SlackRefusals_AreSentences_WithoutTheErrorCode(string error, string language, string expected)
     {
         var text = SlackTexts.SlackRefused(language, error);
 
         Assert.Contains(expected, text);
         Assert.DoesNotContain(error, text);
+    }
+
+    // A form in a message (the settings): Slack sends what its inputs hold in the click's state, not in the button.
+    // (Block and action ids are the input ids, SettingNames.*.)
+    [Fact]
+    public async Task SaveButtonOfAFormInAMessage_SendsWhatItsInputsHold()
+    {
+        var click = ButtonClick("saveSettings:0", """{"default.staleThresholdDays":"14","replyLanguage":"en"}""");
+        click["state"] = JsonNode.Parse("""
+            {"values":{
+              "nudgeTime":{"nudgeTime":{"type":"timepicker","selected_time":"07:30"}},
+              "workingDays":{"workingDays":{"type":"plain_text_input","value":"mon-thu"}},
+              "language":{"language":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"繁體中文"},"value":"zh-TW"}}},
+              "staleThresholdDays":{"staleThresholdDays":{"type":"plain_text_input","value":"21"}},
+              "nudgesEnabled":{"nudgesEnabled":{"type":"checkboxes","selected_options":[]}}
+            }}
+            """);
+
+        using var response = await PostInteractionAsync(click);
+        await WaitUntilAsync(() => !Engine.Turns.IsEmpty, "the save");
+
+        var data = Assert.Single(Engine.Turns).Action!.Data;
+        Assert.Equal(CardVerbs.SaveSettings, Assert.Single(Engine.Turns).Action!.Verb);
+        Assert.Equal(("07:30", "mon-thu", "zh-TW", "21", "false"), (data[SettingNames.NudgeTime], data[SettingNames.WorkingDays],
+            data[SettingNames.Language], data[SettingNames.StaleThresholdDays], data[SettingNames.NudgesEnabled]));
+        Assert.Equal("14", data["default.staleThresholdDays"]);   // the button's own data comes along
     }
 
     [Fact]

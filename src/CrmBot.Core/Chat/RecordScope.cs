@@ -76,10 +76,10 @@ public sealed class RecordScope(CrmDbContext db)
     /// The one record a typed name means among the asker's, or the reply to give instead: "not found", or
     /// "which one?" with a button per match that repeats the action (<paramref name="verb"/>,
     /// <paramref name="buttonData"/>) on that record. <paramref name="carried"/> is the free text the buttons carry (a
-    /// note, a reason): too long to ride in every button, the matches are named and the text is given back instead.
+    /// note, a reason): too long to ride in every button, it is left out of them and given back in the reply.
     /// </summary>
     public async Task<(RecordRef? Record, Reply? Instead)> FindOneAsync(ChatTurn turn, string name, string verb,
-        Func<RecordRef, Dictionary<string, string>> buttonData, CancellationToken ct, string? carried = null)
+        Func<RecordRef, Dictionary<string, string>> buttonData, string? carried, CancellationToken ct)
     {
         var matches = await FindAsync(turn.Asker, name, ct);
         if (matches.Count == 1) return (matches[0], null);
@@ -87,28 +87,28 @@ public sealed class RecordScope(CrmDbContext db)
             return (null, turn.Error(
                 $"I couldn't find an account or open deal called “{name}” among yours.",
                 $"在您的客戶或進行中商機裡找不到「{name}」。"));
-        if (carried is { Length: > MaxCarriedInButtons })
+        // A text too long for a button is left out of them and given back: the record is still chosen by button, and a
+        // log button without notes asks for them in a form.
+        var tooLong = carried is { Length: > MaxCarriedInButtons };
+        Dictionary<string, string> Data(RecordRef match)
         {
-            var names = string.Join(", ", matches.Select(m => m.Name));
-            return (null, new Reply
-            {
-                Kind = ReplyKind.Choice,
-                Language = turn.Language,
-                Title = turn.T("Which one?", "是哪一個？"),
-                Text = turn.T(
-                    $"“{name}” matches {matches.Count} records: {names}. Your text is too long to send through buttons: write the command again with the full name. What you wrote:\n\n{carried}",
-                    $"「{name}」符合 {matches.Count} 筆資料：{names}。您的內容太長，無法放在按鈕中：請用完整名稱再輸入一次指令。您寫的內容：\n\n{carried}"),
-                Visibility = turn.PrivateInChannel,
-            });
+            var data = new Dictionary<string, string>(buttonData(match)) { [ReplyButtons.ReplyLanguage] = turn.Language };
+            if (tooLong)
+                foreach (var key in data.Where(d => d.Value == carried).Select(d => d.Key).ToList())
+                    data.Remove(key);
+            return data;
         }
         return (null, new Reply
         {
             Kind = ReplyKind.Choice,
             Language = turn.Language,
             Title = turn.T("Which one?", "是哪一個？"),
-            Text = turn.T($"“{name}” matches {matches.Count} records.", $"「{name}」符合 {matches.Count} 筆資料。"),
+            Text = tooLong
+                ? turn.T($"“{name}” matches {matches.Count} records. Your text is too long to carry in these buttons, so here it is to paste again when asked:\n\n{carried}",
+                         $"「{name}」符合 {matches.Count} 筆資料。您的內容太長，無法放在這些按鈕中；內容如下，需要時可再貼上：\n\n{carried}")
+                : turn.T($"“{name}” matches {matches.Count} records.", $"「{name}」符合 {matches.Count} 筆資料。"),
             Visibility = turn.PrivateInChannel,
-            Buttons = [.. matches.Select(m => new ReplyButton(m.Name, verb, new Dictionary<string, string>(buttonData(m)) { [ReplyButtons.ReplyLanguage] = turn.Language }))],
+            Buttons = [.. matches.Select(m => new ReplyButton(m.Name, verb, Data(m)))],
         });
     }
 

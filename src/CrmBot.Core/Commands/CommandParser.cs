@@ -15,6 +15,12 @@ public sealed record ParseContext(string BotName = "CrmBot", string? BotUserId =
 /// </summary>
 public static class CommandParser
 {
+    /// <summary>
+    /// The language a text is written in, by the parser's rule (a Chinese name in an English question stays English);
+    /// null when it cannot tell. For the replies a channel makes before or without the engine.
+    /// </summary>
+    public static string? LanguageOf(string? text) => string.IsNullOrWhiteSpace(text) ? null : Parse(text).Language;
+
     public static Command Parse(string? text, ParseContext? context = null)
     {
         var normalized = NormalizedText.From(text, context ?? ParseContext.Default);

@@ -1,17 +1,17 @@
-using System.Text.RegularExpressions;
 using CrmBot.Core.Chat;
+using CrmBot.Core.Commands;
 
 namespace CrmBot.Slack.Inbound;
 
 /// <summary>The few words the Slack edge says itself (before or without the engine), in en and zh-TW.</summary>
-internal static partial class SlackTexts
+internal static class SlackTexts
 {
     public const string English = "en";
     public const string TraditionalChinese = "zh-TW";
 
     /// <summary>The user's language before we know who they are: Chinese characters mean zh-TW.</summary>
-    public static string LanguageOf(string? text) =>
-        text is not null && ChineseCharacter().IsMatch(text) ? TraditionalChinese : English;
+    /// <summary>The language of a typed text, by the parser's rule; English when it cannot tell.</summary>
+    public static string LanguageOf(string? text) => CommandParser.LanguageOf(text) ?? English;
 
     public static string Working(string language, string text) => language == TraditionalChinese
         ? $"處理中：{text}…" : $"Working on “{text}”…";
@@ -53,17 +53,16 @@ internal static partial class SlackTexts
         ("expired_trigger_id" or "invalid_trigger_id", false) => "The form took too long to open and Slack no longer accepts it. Please press the button again.",
         ("not_in_channel" or "channel_not_found", true) => "我無法在那個頻道發言。請用 /invite 邀請我加入，或在私訊中問我。",
         ("not_in_channel" or "channel_not_found", false) => "I can't post in that channel. Invite me with /invite, or ask me in a direct message.",
-        (_, true) => method == "views.open" ? "Slack 沒有接受這個表單。請再試一次。" : "Slack 沒有接受我的回覆。請再試一次；如果仍然如此，請告訴您的管理員。",
-        (_, false) => method == "views.open" ? "Slack didn't accept the form. Please try again." : "Slack didn't accept my answer. Please try again; if it keeps happening, tell your admin.",
+        // Anything else Slack refuses will be refused again: nothing for the user to retry; the code is in the log.
+        (_, true) => method == "views.open" ? "Slack 沒有接受這個表單。請告訴您的 CRM 管理員，詳情記錄在機器人的日誌中。" : "Slack 沒有接受我的回覆。請告訴您的 CRM 管理員，詳情記錄在機器人的日誌中。",
+        (_, false) => method == "views.open" ? "Slack didn't accept the form. Please tell your CRM admin; the details are in the bot's log." : "Slack didn't accept my answer. Please tell your CRM admin; the details are in the bot's log.",
     };
 
     public static string ChartRefused(string language) => language == TraditionalChinese
-        ? "圖表無法附上（Slack 沒有接受圖片），上面的數字是完整的。" : "The chart could not be attached (Slack didn't accept the image); the figures above are complete.";
+        ? "圖表無法附上（Slack 沒有接受圖片），我回覆中的數字是完整的。" : "The chart could not be attached (Slack didn't accept the image); the figures in my answer are complete.";
 
     public static string Cancel(string language) => language == TraditionalChinese ? "取消" : "Cancel";
 
     public static string Required(string language) => language == TraditionalChinese ? "請填寫此欄。" : "Please fill this in.";
 
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
-    private static partial Regex ChineseCharacter();
 }

@@ -19,7 +19,7 @@ public sealed class LogActivityHandler(CrmDbContext db, RecordScope scope, TimeP
     public async Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
     {
         var log = (LogActivityCommand)command;
-        var (record, instead) = await scope.FindOneAsync(turn, log.Target, CardVerbs.LogActivity, m => ButtonData(m, log.Type, log.Notes), ct, log.Notes);
+        var (record, instead) = await scope.FindOneAsync(turn, log.Target, CardVerbs.LogActivity, m => ButtonData(m, log.Type, log.Notes), log.Notes, ct);
         return record is null ? instead! : await WriteAsync(record, log.Type, log.Notes, turn, ct);
     }
 

@@ -22,7 +22,7 @@ public sealed class SnoozeHandler(CrmDbContext db, RecordScope scope, TimeProvid
     public async Task<Reply> HandleAsync(Command command, ChatTurn turn, CancellationToken ct)
     {
         var snooze = (SnoozeCommand)command;
-        var (record, instead) = await scope.FindOneAsync(turn, snooze.Target, CardVerbs.Snooze, m => ButtonData(m, snooze), ct, snooze.Reason);
+        var (record, instead) = await scope.FindOneAsync(turn, snooze.Target, CardVerbs.Snooze, m => ButtonData(m, snooze), snooze.Reason, ct);
         return record is null ? instead! : await WriteAsync(record, snooze.Days, snooze.Until, snooze.Reason, turn, ct);
     }
 
