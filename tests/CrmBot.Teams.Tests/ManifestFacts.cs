@@ -72,31 +72,37 @@ public sealed class ManifestFacts
         Assert.Equal(["groupChat", "personal", "team"], listed);
     }
 
-    [Fact]
-    public void Commands_KeepToThePortableLimits_InBothLanguages()
+    /// <summary>Every menu command of the package: its key in zh-tw.json, its English entry and its zh-TW title and description.</summary>
+    private static IEnumerable<(string Key, int ListSize, JsonNode English, string? ZhTitle, string? ZhDescription)> MenuCommands()
     {
         var package = BuildPackage();
-        var manifest = Json(package["manifest.json"]);
         var zh = Json(package["zh-tw.json"]).AsObject();
-        var lists = manifest["bots"]![0]!["commandLists"]!.AsArray();
+        var lists = Json(package["manifest.json"])["bots"]![0]!["commandLists"]!.AsArray();
         for (var l = 0; l < lists.Count; l++)
         {
             var commands = lists[l]!["commands"]!.AsArray();
-            Assert.InRange(commands.Count, 1, 12); // the per-list maximum since manifest v1.24
             for (var c = 0; c < commands.Count; c++)
             {
                 var key = $"bots[0].commandLists[{l}].commands[{c}]";
-                foreach (var (title, description) in new[]
-                {
-                    ((string?)commands[c]!["title"], (string?)commands[c]!["description"]),
-                    ((string?)zh[key + ".title"], (string?)zh[key + ".description"]),
-                })
-                {
-                    Assert.False(string.IsNullOrWhiteSpace(title), key);
-                    Assert.False(string.IsNullOrWhiteSpace(description), key);
-                    Assert.True(title!.Length <= 32, $"{key} title '{title}' is over 32 characters");
-                    Assert.True(description!.Length <= 128, $"{key} description is over 128 characters");
-                }
+                yield return (key, commands.Count, commands[c]!, (string?)zh[key + ".title"], (string?)zh[key + ".description"]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Commands_KeepToThePortableLimits_InBothLanguages()
+    {
+        var commands = MenuCommands().ToList();
+        Assert.NotEmpty(commands);
+        foreach (var (key, listSize, english, zhTitle, zhDescription) in commands)
+        {
+            Assert.InRange(listSize, 1, 12); // the per-list maximum since manifest v1.24
+            foreach (var (title, description) in new[] { ((string?)english["title"], (string?)english["description"]), (zhTitle, zhDescription) })
+            {
+                Assert.False(string.IsNullOrWhiteSpace(title), key);
+                Assert.False(string.IsNullOrWhiteSpace(description), key);
+                Assert.True(title!.Length <= 32, $"{key} title '{title}' is over 32 characters");
+                Assert.True(description!.Length <= 128, $"{key} description is over 128 characters");
             }
         }
     }
@@ -105,23 +111,16 @@ public sealed class ManifestFacts
     [Fact]
     public void ZhTwCommandTitles_AreChinese_AndParseAsTheEnglishOnes()
     {
-        var package = BuildPackage();
-        var manifest = Json(package["manifest.json"]);
-        var zh = Json(package["zh-tw.json"]).AsObject();
-        var lists = manifest["bots"]![0]!["commandLists"]!.AsArray();
-        for (var l = 0; l < lists.Count; l++)
+        var commands = MenuCommands().ToList();
+        Assert.NotEmpty(commands);
+        foreach (var (_, _, english, chinese, _) in commands)
         {
-            var commands = lists[l]!["commands"]!.AsArray();
-            for (var c = 0; c < commands.Count; c++)
-            {
-                var english = (string)commands[c]!["title"]!;
-                var chinese = (string)zh[$"bots[0].commandLists[{l}].commands[{c}].title"]!;
-                Assert.True(chinese.Any(ch => ch is >= '\u4e00' and <= '\u9fff'), $"'{chinese}' (for '{english}') is not Chinese");
-                var (en, tw) = (CrmBot.Core.Commands.CommandParser.Parse(english), CrmBot.Core.Commands.CommandParser.Parse(chinese));
-                Assert.Equal(en.GetType(), tw.GetType());
-                if (en is CrmBot.Core.Commands.ReportCommand { Request: var asked })
-                    Assert.Equal(asked.Kind, ((CrmBot.Core.Commands.ReportCommand)tw).Request.Kind);
-            }
+            var title = (string)english["title"]!;
+            Assert.True(chinese!.Any(ch => ch is >= '\u4e00' and <= '\u9fff'), $"'{chinese}' (for '{title}') is not Chinese");
+            var (en, tw) = (CrmBot.Core.Commands.CommandParser.Parse(title), CrmBot.Core.Commands.CommandParser.Parse(chinese));
+            Assert.Equal(en.GetType(), tw.GetType());
+            if (en is CrmBot.Core.Commands.ReportCommand { Request: var asked })
+                Assert.Equal(asked.Kind, ((CrmBot.Core.Commands.ReportCommand)tw).Request.Kind);
         }
     }
 
