@@ -25,24 +25,21 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             log.LogInformation("Slack event {Key} was answered by another instance; skipping it", turn.ClaimKey);
             return;
         }
-        // A click or a form has no text to tell the language by: its button carries the language it was shown in.
-        var language = turn.Action is { } clicked
-            ? ReplyButtons.LanguageOf(clicked, SlackTexts.LanguageOf(turn.Text))
-            : SlackTexts.LanguageOf(turn.Text);
         Reply? reply;
         try
         {
-            (turn, reply) = await AnswerAsync(turn, language, ct);
+            (turn, reply) = await AnswerAsync(turn, ct);
         }
         catch (SlackApiException e) when (!e.IsTransient)
         {
             log.LogError("Slack {Method} refused while answering {User}: {Error}", e.Method, turn.UserId, e.Error);
+            var language = LanguageOf(turn);
             reply = SlackTexts.Failed(language) with { Text = SlackTexts.SlackRefused(language, e.Error, e.Method) };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogError(e, "Answering Slack {Source} from {User} failed", turn.Source, turn.UserId);
-            reply = SlackTexts.Failed(language);
+            reply = SlackTexts.Failed(LanguageOf(turn));
         }
         // The modal closed when it was submitted: a failure must not take what was typed in it along.
         // (Failure replies are private: ephemeral when asked in a channel.)
@@ -56,7 +53,15 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
     /// The turn as understood (a D… channel recognised as the bot's DM) and the reply to send, or a null
     /// reply when the turn was answered another way (a modal opened).
     /// </summary>
-    private async Task<(SlackTurn Turn, Reply? Reply)> AnswerAsync(SlackTurn turn, string language, CancellationToken ct)
+    /// <summary>
+    /// The language of the edge's own replies (not linked, failed), worked out only when one is sent (the engine reads the
+    /// text itself for its answers): a click or a form by its button's reply language; typed text as the parser reads it.
+    /// </summary>
+    private static string LanguageOf(SlackTurn turn) => turn.Action is { } clicked
+        ? ReplyButtons.LanguageOf(clicked, SlackTexts.LanguageOf(turn.Text))
+        : SlackTexts.LanguageOf(turn.Text);
+
+    private async Task<(SlackTurn Turn, Reply? Reply)> AnswerAsync(SlackTurn turn, CancellationToken ct)
     {
         string? email = null;
         var guest = false;
@@ -67,7 +72,7 @@ public sealed class SlackTurnProcessor(IIdentityLinker linker, IChatEngine engin
             // An outsider's e-mail may match a CRM user's: only an admin links a guest (`crmbot link`), see docs/hardening.md.
             return guest ? null : email = profile.Email;
         }, ct);
-        if (asker is null) return (turn, SlackTexts.NotLinked(language, email, guest));
+        if (asker is null) return (turn, SlackTexts.NotLinked(LanguageOf(turn), email, guest));
 
         // Commands and buttons in a D… channel are private only in the asker's DM with the bot itself.
         var directChannel = await RememberDirectConversationAsync(turn, asker, ct);
