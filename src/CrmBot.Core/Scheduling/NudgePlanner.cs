@@ -102,19 +102,18 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
                       join a in db.Accounts on pair.AccountId equals a.Id
                       select new AccountOfRep { Account = a, RepId = pair.RepId };
 
-        var accounts = new List<(int Id, string Name, int RepId, DateTime CreatedAt, DateTime? LastOnAccount, DateTime? LastOnDeals)>();
+        var accounts = new List<AccountContacts>();
         foreach (var part in new[] { owned, unowned })
-            accounts.AddRange((await part.Select(x => new
-                {
-                    x.Account.Id, x.Account.Name, x.RepId, x.Account.CreatedAt,
-                    LastOnAccount = db.Activities.Where(c => c.AccountId == x.Account.Id && c.Status == ActivityStatus.Completed).Max(c => c.CompletedAt),
-                    LastOnDeals = (from o in db.Opportunities
-                                   where o.AccountId == x.Account.Id
-                                   from c in db.Activities
-                                   where c.OpportunityId == o.Id && c.Status == ActivityStatus.Completed
-                                   select c.CompletedAt).Max(),
-                })
-                .ToListAsync(ct)).Select(a => (a.Id, a.Name, a.RepId, a.CreatedAt, a.LastOnAccount, a.LastOnDeals)));
+            accounts.AddRange(await part.Select(x => new AccountContacts
+            {
+                Id = x.Account.Id, Name = x.Account.Name, RepId = x.RepId, CreatedAt = x.Account.CreatedAt,
+                LastOnAccount = db.Activities.Where(c => c.AccountId == x.Account.Id && c.Status == ActivityStatus.Completed).Max(c => c.CompletedAt),
+                LastOnDeals = (from o in db.Opportunities
+                               where o.AccountId == x.Account.Id
+                               from c in db.Activities
+                               where c.OpportunityId == o.Id && c.Status == ActivityStatus.Completed
+                               select c.CompletedAt).Max(),
+            }).ToListAsync(ct));
 
         return accounts
             .Select(a => (a, untouched: utcNow - Latest(a.CreatedAt, a.LastOnAccount, a.LastOnDeals)))
@@ -128,6 +127,17 @@ public sealed class NudgePlanner(CrmDbContext db, NudgeOptions options)
     {
         public required Account Account { get; init; }
         public int RepId { get; init; }
+    }
+
+    /// <summary>A rep's account and when anyone last contacted it (on the account or one of its deals).</summary>
+    private sealed record AccountContacts
+    {
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public int RepId { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime? LastOnAccount { get; init; }
+        public DateTime? LastOnDeals { get; init; }
     }
 
     /// <summary>Items snoozed until after now, or nudged fewer than ReNudgeIntervalDays local days ago.</summary>
